@@ -1,0 +1,42 @@
+"""Scenario errors: one line each, ``path:line:col: error: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in a scenario. ``line``/``col`` are 1-based and the file's own."""
+
+    path: str | None
+    line: int | None
+    col: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path or "<scenario>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return f"{where}: error: {self.message}"
+
+    def shifted(self, path: str | None, line_offset: int, col_offset: int = 0) -> Diagnostic:
+        """Move a diagnostic from code-relative to file-relative coordinates."""
+        line = None if self.line is None else self.line + line_offset
+        col = self.col
+        if col is not None and self.line == 1:
+            col += col_offset
+        return replace(self, path=path, line=line, col=col)
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be loaded. ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[Diagnostic]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def with_path(self, path: str | None) -> ScenarioError:
+        return ScenarioError([e if e.path else replace(e, path=path) for e in self.errors])

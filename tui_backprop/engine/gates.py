@@ -1,0 +1,589 @@
+"""The gate table: every operation the engine knows, each in exactly one entry.
+
+An entry (:class:`GateSpec`) holds everything about one gate:
+
+* ``forward(inputs, c)`` -> ``(output, cache)``: the value and what the gate keeps
+  for the backward pass (e.g. sigmoid keeps its output);
+* ``local(inputs, out, cache, c)`` -> one local gradient per input, computed as soon as
+  the inputs arrive. For an elementwise gate it is d(out)/d(input) elementwise (in the
+  output's shape); for a scalar-output gate it is the gradient array in the input's
+  shape; ``None`` where the local derivative is a full Jacobian (matmul, softmax);
+* ``vjp(upstream, inputs, out, cache, local, c)`` -> one contribution per input
+  (optional: the default is ``upstream * local`` with broadcasting undone);
+* ``expr`` / ``local_expr``: formula templates with ``{0}``, ``{1}`` for input names and
+  ``{c}`` for a constant operand, e.g. ``"{0}·{1}"`` and ``["{1}", "{0}"]``;
+* ``explain_forward`` / ``explain_backward``: one plain sentence in lecture vocabulary;
+* ``shape(shapes, c)``: the output shape, raising :class:`ShapeError` on a mismatch.
+
+Adding a gate is adding one ``_gate(...)`` call below. Nothing here imports Textual or Rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Array = np.ndarray
+
+
+class ShapeError(ValueError):
+    """Raised by a gate's shape rule when its operands do not fit."""
+
+
+@dataclass(frozen=True)
+class GateSpec:
+    op: str
+    label: str
+    arity: int
+    forward: Callable
+    local: Callable
+    expr: str
+    local_expr: tuple[str | None, ...]
+    explain_forward: str
+    explain_backward: str
+    shape: Callable
+    vjp: Callable | None = None
+    cache_keys: tuple[str, ...] = ()
+    #: "elementwise" (local in the output's shape), "scalar" (scalar output, local in
+    #: the input's shape) or "jacobian" (local is None, vjp required).
+    kind: str = "elementwise"
+    #: indices of inputs that are not differentiable (class indices)
+    discrete: tuple[int, ...] = field(default=())
+
+    def formula(self, names: Sequence[str], c: float | None = None) -> str:
+        """The gate's output as a formula of its input names, e.g. ``q·z``."""
+        return _fill(self.expr, names, c)
+
+    def local_formula(self, i: int, names: Sequence[str], c: float | None = None) -> str:
+        """The local derivative of the output with respect to input ``i`` in words."""
+        template = self.local_expr[i] if i < len(self.local_expr) else None
+        return _fill(template, names, c) if template else "(see formula)"
+
+
+def fmt_const(c: float | None) -> str:
+    """A constant as a label shows it: ``1`` not ``1.0``, ``-1``, ``0.5``."""
+    if c is None:
+        return ""
+    if float(c).is_integer() and abs(c) < 1e15:
+        return str(int(c))
+    return repr(float(c))
+
+
+def _fill(template: str, names: Sequence[str], c: float | None) -> str:
+    out = template.replace("{c}", fmt_const(c))
+    for i, n in enumerate(names):
+        out = out.replace("{%d}" % i, n)
+    return out
+
+
+# ---------------------------------------------------------------------------- shapes
+
+
+def _broadcast(shapes, c=None):
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError as exc:
+        raise ShapeError(
+            "shapes " + " and ".join(_sh(s) for s in shapes) + " do not broadcast"
+        ) from exc
+
+
+def _same(shapes, c=None):
+    return tuple(shapes[0])
+
+
+def _scalar_of_broadcast(shapes, c=None):
+    _broadcast(shapes)
+    return ()
+
+
+def _reduce(shapes, c=None):
+    return ()
+
+
+def _sh(s) -> str:
+    return "(" + ", ".join(str(d) for d in s) + (",)" if len(s) == 1 else ")")
+
+
+def _matmul_shape(shapes, c=None):
+    a, b = shapes
+    if len(a) == 0 or len(b) == 0:
+        raise ShapeError(f"matrix product needs arrays, got shapes {_sh(a)} and {_sh(b)}")
+    if len(a) > 2 or len(b) > 2:
+        raise ShapeError("matrix product supports 1-D and 2-D arrays only")
+    if a[-1] != b[0]:
+        raise ShapeError(
+            f"matrix product of shapes {_sh(a)} and {_sh(b)}: inner dimensions "
+            f"{a[-1]} and {b[0]} differ"
+        )
+    return tuple(a[:-1]) + tuple(b[1:])
+
+
+def _transpose_shape(shapes, c=None):
+    return tuple(reversed(shapes[0]))
+
+
+def _lastaxis_shape(shapes, c=None):
+    if len(shapes[0]) == 0 or len(shapes[0]) > 2:
+        raise ShapeError(f"needs a 1-D vector or a 2-D batch, got shape {_sh(shapes[0])}")
+    return tuple(shapes[0])
+
+
+def _ce_shape(shapes, c=None):
+    z, t = shapes
+    if len(z) not in (1, 2):
+        raise ShapeError(f"cross_entropy logits must be 1-D or 2-D, got shape {_sh(z)}")
+    if tuple(t) != tuple(z) and tuple(t) != tuple(z[:-1]):
+        raise ShapeError(
+            f"cross_entropy target must be one-hot with the logits' shape {_sh(z)} "
+            f"or class indices of shape {_sh(z[:-1])}, got {_sh(t)}"
+        )
+    return ()
+
+
+def _stack_shape(shapes, c=None):
+    if any(len(s) != 0 for s in shapes):
+        raise ShapeError("stack takes scalars")
+    return (len(shapes),)
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def unbroadcast(g: Array, shape: tuple[int, ...]) -> Array:
+    """Sum a gradient in a broadcast shape back down to an operand's ``shape``."""
+    g = np.asarray(g, dtype=np.float64)
+    if g.shape == tuple(shape):
+        return g
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for axis, dim in enumerate(shape):
+        if dim == 1 and g.shape[axis] != 1:
+            g = g.sum(axis=axis, keepdims=True)
+    return g.reshape(shape)
+
+
+def _sigmoid(x):
+    # exp(-|x|) never overflows; both branches agree where they meet.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softmax(z):
+    m = np.max(z, axis=-1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    e = np.exp(z - m)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _log_softmax(z):
+    m = np.max(z, axis=-1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    s = z - m
+    return s - np.log(np.sum(np.exp(s), axis=-1, keepdims=True))
+
+
+def _onehot(t, z):
+    """The target as a one-hot array in the logits' shape (class indices -> one-hot)."""
+    if t.shape == z.shape:
+        return t
+    oh = np.zeros(z.shape)
+    idx = np.asarray(t).astype(np.int64)
+    if z.ndim == 1:
+        oh[int(idx)] = 1.0
+    else:
+        oh[np.arange(z.shape[0]), idx] = 1.0
+    return oh
+
+
+def _rows(z) -> int:
+    return z.shape[0] if z.ndim == 2 else 1
+
+
+def _matmul_vjp(g, ins, out, cache, local, c):
+    a, b = ins
+    if a.ndim == 1 and b.ndim == 1:
+        return [g * b, g * a]
+    if a.ndim == 2 and b.ndim == 1:
+        return [np.outer(g, b), a.T @ g]
+    if a.ndim == 1 and b.ndim == 2:
+        return [b @ g, np.outer(a, g)]
+    return [g @ b.T, a.T @ g]
+
+
+def _matmul_local(ins, out, cache, c):
+    a, b = ins
+    if a.ndim == 1 and b.ndim == 1:  # inner product: the local gradient is a vector
+        return [b, a]
+    return [None, None]
+
+
+def _matmul_local_expr(kind):
+    return ("{1}", "{0}")
+
+
+# ---------------------------------------------------------------------- the table
+
+GATES: dict[str, GateSpec] = {}
+
+
+def _gate(op: str, label: str, arity: int, forward, local, expr, local_expr, fwd, bwd, *,
+          shape=None, vjp=None, cache=(), kind="elementwise", discrete=()) -> None:
+    if op in GATES:
+        raise RuntimeError(f"gate {op!r} defined twice")
+    if shape is None:
+        shape = _broadcast if arity > 1 else _same
+    GATES[op] = GateSpec(op, label, arity, forward, local, expr, tuple(local_expr), fwd, bwd,
+                         shape, vjp, tuple(cache), kind, tuple(discrete))
+
+
+def _nc(value):
+    """A forward result with nothing cached."""
+    return value, {}
+
+
+# --- binary arithmetic ---------------------------------------------------------------
+_gate("add", "+", 2,
+      lambda i, c: _nc(i[0] + i[1]),
+      lambda i, o, k, c: [np.ones_like(o), np.ones_like(o)],
+      "{0} + {1}", ["1", "1"],
+      "The add gate sums its inputs.",
+      "The add gate distributes the upstream gradient equally to all its inputs "
+      "(its local gradients are 1).")
+_gate("sub", "-", 2,
+      lambda i, c: _nc(i[0] - i[1]),
+      lambda i, o, k, c: [np.ones_like(o), -np.ones_like(o)],
+      "{0} - {1}", ["1", "-1"],
+      "The subtract gate takes the difference of its inputs.",
+      "The subtract gate passes the upstream gradient to its first input and its "
+      "negation to its second.")
+_gate("mul", "*", 2,
+      lambda i, c: _nc(i[0] * i[1]),
+      lambda i, o, k, c: [np.broadcast_to(i[1], o.shape).copy(),
+                          np.broadcast_to(i[0], o.shape).copy()],
+      "{0}·{1}", ["{1}", "{0}"],
+      "The multiply gate multiplies its inputs and keeps both for the backward pass.",
+      "The multiply gate swaps its inputs: each input's local gradient is the other "
+      "input's value, scaled by the upstream gradient.")
+_gate("div", "/", 2,
+      lambda i, c: _nc(i[0] / i[1]),
+      lambda i, o, k, c: [np.broadcast_to(1.0 / i[1], o.shape).copy(),
+                          np.broadcast_to(-i[0] / (i[1] * i[1]), o.shape).copy()],
+      "{0} / {1}", ["1/{1}", "-{0}/{1}²"],
+      "The divide gate divides its first input by its second.",
+      "The divide gate scales the upstream gradient by 1/b for the numerator and by "
+      "-a/b² for the denominator.")
+_gate("pow", "**", 2,
+      lambda i, c: _nc(i[0] ** i[1]),
+      lambda i, o, k, c: [np.broadcast_to(i[1] * i[0] ** (i[1] - 1.0), o.shape).copy(),
+                          np.broadcast_to(o * np.log(i[0]), o.shape).copy()],
+      "{0}^{1}", ["{1}·{0}^({1}-1)", "{0}^{1}·ln {0}"],
+      "The power gate raises its first input to the power of its second.",
+      "The power gate's local gradients are b·a^(b-1) for the base and a^b·ln a for the "
+      "exponent, each times the upstream gradient.")
+
+# --- binary operator with one constant operand: a unary gate labelled by the constant --
+_gate("add_const", "+{c}", 1,
+      lambda i, c: _nc(i[0] + c),
+      lambda i, o, k, c: [np.ones_like(o)],
+      "{0} + {c}", ["1"],
+      "This gate adds the constant {c}.",
+      "Adding a constant does not change the gradient: the local gradient is 1, so the "
+      "upstream gradient passes through unchanged.")
+_gate("sub_const", "-{c}", 1,
+      lambda i, c: _nc(i[0] - c),
+      lambda i, o, k, c: [np.ones_like(o)],
+      "{0} - {c}", ["1"],
+      "This gate subtracts the constant {c}.",
+      "Subtracting a constant does not change the gradient: the local gradient is 1.")
+_gate("rsub_const", "{c}-", 1,
+      lambda i, c: _nc(c - i[0]),
+      lambda i, o, k, c: [-np.ones_like(o)],
+      "{c} - {0}", ["-1"],
+      "This gate subtracts its input from the constant {c}.",
+      "The local gradient of c - x is -1, so the upstream gradient passes back negated.")
+_gate("mul_const", "*{c}", 1,
+      lambda i, c: _nc(i[0] * c),
+      lambda i, o, k, c: [np.full_like(o, c)],
+      "{0}·{c}", ["{c}"],
+      "This gate multiplies its input by the constant {c}.",
+      "Multiplying by a constant scales the gradient by that constant.")
+_gate("div_const", "/{c}", 1,
+      lambda i, c: _nc(i[0] / c),
+      lambda i, o, k, c: [np.full_like(o, 1.0 / c)],
+      "{0} / {c}", ["1/{c}"],
+      "This gate divides its input by the constant {c}.",
+      "Dividing by a constant scales the gradient by 1/{c}.")
+_gate("rdiv_const", "{c}/x", 1,
+      lambda i, c: _nc(c / i[0]),
+      lambda i, o, k, c: [-c / (i[0] * i[0])],
+      "{c} / {0}", ["-{c}/{0}²"],
+      "This gate computes {c}/x.",
+      "The local gradient of c/x is -c/x², times the upstream gradient.")
+_gate("pow_const", "**{c}", 1,
+      lambda i, c: _nc(i[0] ** c),
+      lambda i, o, k, c: [c * i[0] ** (c - 1.0)],
+      "{0}^{c}", ["{c}·{0}^({c}-1)"],
+      "This gate raises its input to the power {c}.",
+      "The power rule: the local gradient of x^c is c·x^(c-1).")
+_gate("rpow_const", "{c}**", 1,
+      lambda i, c: _nc(c ** i[0]),
+      lambda i, o, k, c: [o * np.log(c)],
+      "{c}^{0}", ["{c}^{0}·ln {c}"],
+      "This gate raises the constant {c} to the power of its input.",
+      "The local gradient of c^x is c^x·ln c.")
+
+# --- unary functions ----------------------------------------------------------------
+_gate("exp", "exp", 1,
+      lambda i, c: (lambda o: (o, {"out": o}))(np.exp(i[0])),
+      lambda i, o, k, c: [o],
+      "exp({0})", ["exp({0})"],
+      "The exp gate exponentiates its input and caches the result.",
+      "The local gradient of exp is exp itself: the cached output times the upstream "
+      "gradient.", cache=("out",))
+_gate("log", "log", 1,
+      lambda i, c: _nc(np.log(i[0])),
+      lambda i, o, k, c: [1.0 / i[0]],
+      "ln({0})", ["1/{0}"],
+      "The log gate takes the natural logarithm of its input.",
+      "The local gradient of ln x is 1/x.")
+_gate("sqrt", "sqrt", 1,
+      lambda i, c: (lambda o: (o, {"out": o}))(np.sqrt(i[0])),
+      lambda i, o, k, c: [0.5 / o],
+      "√{0}", ["1/(2√{0})"],
+      "The square-root gate takes the square root of its input and caches it.",
+      "The local gradient of √x is 1/(2√x), computed from the cached output.",
+      cache=("out",))
+_gate("abs", "abs", 1,
+      lambda i, c: _nc(np.abs(i[0])),
+      lambda i, o, k, c: [np.sign(i[0])],
+      "|{0}|", ["sign({0})"],
+      "The abs gate takes the absolute value of its input.",
+      "The local gradient of |x| is the sign of x (0 at x = 0).")
+_gate("sigmoid", "σ", 1,
+      lambda i, c: (lambda o: (o, {"out": o}))(_sigmoid(i[0])),
+      lambda i, o, k, c: [o * (1.0 - o)],
+      "σ({0})", ["σ({0})·(1-σ({0}))"],
+      "The sigmoid gate squashes its input into (0, 1) and caches its output.",
+      "The sigmoid's local gradient is σ(x)(1-σ(x)), computed from the cached output.",
+      cache=("out",))
+_gate("tanh", "tanh", 1,
+      lambda i, c: (lambda o: (o, {"out": o}))(np.tanh(i[0])),
+      lambda i, o, k, c: [1.0 - o * o],
+      "tanh({0})", ["1-tanh²({0})"],
+      "The tanh gate squashes its input into (-1, 1) and caches its output.",
+      "The local gradient of tanh is 1-tanh², computed from the cached output.",
+      cache=("out",))
+_gate("relu", "relu", 1,
+      lambda i, c: (lambda m: (np.where(m, i[0], 0.0), {"mask": m.astype(np.float64)}))(
+          i[0] > 0),
+      lambda i, o, k, c: [k["mask"].copy()],
+      "max(0, {0})", ["1 if {0} > 0 else 0"],
+      "The ReLU gate passes positive inputs and zeroes the rest; it caches which passed.",
+      "The ReLU routes the upstream gradient through where its input was positive and "
+      "blocks it elsewhere.", cache=("mask",))
+_gate("max", "max", 2,
+      lambda i, c: _nc(np.maximum(i[0], i[1])),
+      lambda i, o, k, c: [np.broadcast_to(np.where(i[0] > i[1], 1.0,
+                                                   np.where(i[0] == i[1], 0.5, 0.0)),
+                                          o.shape).copy(),
+                          np.broadcast_to(np.where(i[1] > i[0], 1.0,
+                                                   np.where(i[0] == i[1], 0.5, 0.0)),
+                                          o.shape).copy()],
+      "max({0}, {1})", ["1 if {0} > {1} else 0", "1 if {1} > {0} else 0"],
+      "The max gate outputs the larger of its inputs.",
+      "The max gate routes the upstream gradient to the input that was larger; the other "
+      "gets zero (a tie splits it equally).")
+_gate("min", "min", 2,
+      lambda i, c: _nc(np.minimum(i[0], i[1])),
+      lambda i, o, k, c: [np.broadcast_to(np.where(i[0] < i[1], 1.0,
+                                                   np.where(i[0] == i[1], 0.5, 0.0)),
+                                          o.shape).copy(),
+                          np.broadcast_to(np.where(i[1] < i[0], 1.0,
+                                                   np.where(i[0] == i[1], 0.5, 0.0)),
+                                          o.shape).copy()],
+      "min({0}, {1})", ["1 if {0} < {1} else 0", "1 if {1} < {0} else 0"],
+      "The min gate outputs the smaller of its inputs.",
+      "The min gate routes the upstream gradient to the input that was smaller; the other "
+      "gets zero (a tie splits it equally).")
+_gate("transpose", ".T", 1,
+      lambda i, c: _nc(i[0].T.copy()),
+      lambda i, o, k, c: [None],
+      "{0}ᵀ", ["transposes the gradient back"],
+      "The transpose gate swaps the rows and columns of its input.",
+      "The gradient of a transpose is the transposed upstream gradient.",
+      shape=_transpose_shape, vjp=lambda g, i, o, k, loc, c: [g.T.copy()], kind="jacobian")
+
+# --- reductions and vector gates ----------------------------------------------------
+_gate("sum", "sum", 1,
+      lambda i, c: _nc(np.sum(i[0])),
+      lambda i, o, k, c: [np.ones_like(i[0])],
+      "Σ {0}", ["1"],
+      "The sum gate adds up every element of its input.",
+      "The sum gate distributes the upstream gradient to every element (local gradient 1).",
+      shape=_reduce, kind="scalar")
+_gate("mean", "mean", 1,
+      lambda i, c: _nc(np.mean(i[0])),
+      lambda i, o, k, c: [np.full_like(i[0], 1.0 / i[0].size)],
+      "mean({0})", ["1/n"],
+      "The mean gate averages every element of its input.",
+      "The mean gate gives every element 1/n of the upstream gradient.",
+      shape=_reduce, kind="scalar")
+_gate("matmul", "@", 2,
+      lambda i, c: _nc(np.matmul(i[0], i[1])),
+      _matmul_local,
+      "{0} @ {1}", ["d{0} = upstream @ {1}ᵀ", "d{1} = {0}ᵀ @ upstream"],
+      "The matrix-multiply gate computes {0} @ {1}; it keeps both operands for the "
+      "backward pass.",
+      "For a matrix product D = W @ X the gradients are dW = dD @ Xᵀ and dX = Wᵀ @ dD: "
+      "the shapes tell you which operand to transpose.",
+      shape=_matmul_shape, vjp=_matmul_vjp, kind="jacobian")
+_gate("dot", "·", 2,
+      lambda i, c: _nc(np.matmul(i[0], i[1])),
+      _matmul_local,
+      "{0} · {1}", ["d{0} = upstream @ {1}ᵀ", "d{1} = {0}ᵀ @ upstream"],
+      "The dot gate takes the dot product of its inputs.",
+      "For a dot product each input's gradient is the other input times the upstream "
+      "gradient (dW = dD @ Xᵀ for matrices).",
+      shape=_matmul_shape, vjp=_matmul_vjp, kind="jacobian")
+_gate("softmax", "softmax", 1,
+      lambda i, c: (lambda o: (o, {"out": o}))(_softmax(i[0])),
+      lambda i, o, k, c: [None],
+      "softmax({0})", ["dz = s ⊙ (upstream - Σ upstream⊙s)"],
+      "The softmax gate turns scores into probabilities along the last axis and caches "
+      "them.",
+      "Softmax's Jacobian is diag(s) - s sᵀ; its vector-Jacobian product is "
+      "s ⊙ (upstream - Σ upstream⊙s).",
+      shape=_lastaxis_shape, cache=("out",), kind="jacobian",
+      vjp=lambda g, i, o, k, loc, c: [o * (g - np.sum(g * o, axis=-1, keepdims=True))])
+_gate("log_softmax", "log_softmax", 1,
+      lambda i, c: (lambda o: (o, {"softmax": np.exp(o)}))(_log_softmax(i[0])),
+      lambda i, o, k, c: [None],
+      "log_softmax({0})", ["dz = upstream - softmax ⊙ Σ upstream"],
+      "The log-softmax gate computes log-probabilities along the last axis and caches "
+      "the softmax.",
+      "The vector-Jacobian product of log-softmax is upstream - softmax ⊙ Σ upstream.",
+      shape=_lastaxis_shape, cache=("softmax",), kind="jacobian",
+      vjp=lambda g, i, o, k, loc, c: [g - k["softmax"] * np.sum(g, axis=-1, keepdims=True)])
+_gate("stack", "stack", -1,
+      lambda i, c: _nc(np.array([float(v) for v in i])),
+      lambda i, o, k, c: [None] * len(i),
+      "[{0}, …]", ["picks element i of upstream"],
+      "The stack gate collects scalars into a vector.",
+      "The stack gate hands each scalar its own element of the upstream gradient.",
+      shape=_stack_shape, kind="jacobian",
+      vjp=lambda g, i, o, k, loc, c: [np.asarray(g[j]) for j in range(len(i))])
+
+# --- losses (scalar output; local gradients are arrays in each input's shape) -------
+
+
+def _mse_local(i, o, k, c):
+    p, t = i
+    n = np.broadcast(p, t).size
+    d = 2.0 * (p - t) / n
+    return [unbroadcast(d, p.shape), unbroadcast(-d, t.shape)]
+
+
+def _half_sse_local(i, o, k, c):
+    p, t = i
+    return [unbroadcast(p - t, p.shape), unbroadcast(t - p, t.shape)]
+
+
+def _bce_forward(i, c):
+    p, t = i
+    return np.mean(-(t * np.log(p) + (1.0 - t) * np.log(1.0 - p))), {}
+
+
+def _bce_local(i, o, k, c):
+    p, t = i
+    n = np.broadcast(p, t).size
+    dp = (-(t / p) + (1.0 - t) / (1.0 - p)) / n
+    dt = (np.log(1.0 - p) - np.log(p)) / n
+    return [unbroadcast(dp, p.shape), unbroadcast(dt, t.shape)]
+
+
+def _ce_forward(i, c):
+    z, t = i
+    ls = _log_softmax(z)
+    oh = _onehot(t, z)
+    loss = -np.sum(oh * ls) / _rows(z)
+    return np.asarray(loss), {"softmax": np.exp(ls)}
+
+
+def _ce_local(i, o, k, c):
+    z, t = i
+    oh = _onehot(t, z)
+    n = _rows(z)
+    s = k["softmax"]
+    dz = (s * np.sum(oh, axis=-1, keepdims=True) - oh) / n
+    if t.shape == z.shape:
+        dt = -_log_softmax(z) / n
+    else:  # class indices are discrete: no derivative flows into them
+        dt = np.zeros_like(t)
+    return [dz, dt]
+
+
+_gate("mse", "mse", 2,
+      lambda i, c: _nc(np.mean((i[0] - i[1]) ** 2)),
+      _mse_local,
+      "mean(({0} - {1})²)", ["2({0} - {1})/n", "-2({0} - {1})/n"],
+      "The mean-squared-error gate averages the squared differences.",
+      "The MSE's local gradient is 2(pred - target)/n for each element.",
+      shape=_scalar_of_broadcast, kind="scalar")
+_gate("half_sse", "½Σ²", 2,
+      lambda i, c: _nc(0.5 * np.sum((i[0] - i[1]) ** 2)),
+      _half_sse_local,
+      "½Σ({0} - {1})²", ["{0} - {1}", "{1} - {0}"],
+      "The half sum-of-squared-errors gate computes ½Σ(pred - target)².",
+      "The ½ cancels the 2 of the square: the local gradient is simply pred - target.",
+      shape=_scalar_of_broadcast, kind="scalar")
+_gate("bce", "bce", 2,
+      _bce_forward,
+      _bce_local,
+      "mean(-({1}·ln {0} + (1-{1})·ln(1-{0})))",
+      ["(-{1}/{0} + (1-{1})/(1-{0}))/n", "(ln(1-{0}) - ln {0})/n"],
+      "The binary cross-entropy gate scores probabilities against 0/1 targets.",
+      "The BCE's local gradient for the probability is (-t/p + (1-t)/(1-p))/n.",
+      shape=_scalar_of_broadcast, kind="scalar")
+_gate("cross_entropy", "CE", 2,
+      _ce_forward,
+      _ce_local,
+      "-mean Σ {1}·log_softmax({0})", ["(softmax({0}) - {1})/N", "-log_softmax({0})/N"],
+      "The softmax cross-entropy gate applies softmax to the logits and takes the "
+      "negative log-probability of the target class (averaged over the batch).",
+      "Softmax and cross-entropy together have the famous simple gradient: "
+      "softmax - one-hot target (divided by the batch size).",
+      shape=_ce_shape, cache=("softmax",), kind="scalar", discrete=())
+
+#: Functions the scenario language may call, mapped to gate ops and their arity.
+FUNCTIONS: dict[str, str] = {
+    "exp": "exp", "log": "log", "sqrt": "sqrt", "abs": "abs", "sigmoid": "sigmoid",
+    "tanh": "tanh", "relu": "relu", "max": "max", "min": "min", "sum": "sum",
+    "mean": "mean", "dot": "dot", "matmul": "matmul", "softmax": "softmax",
+    "log_softmax": "log_softmax", "mse": "mse", "half_sse": "half_sse",
+    "cross_entropy": "cross_entropy", "bce": "bce",
+}
+
+#: Binary operators (ast class name -> (two-variable op, const-on-right op, const-on-left op)).
+OPERATORS: dict[str, tuple[str, str | None, str | None]] = {
+    "Add": ("add", "add_const", "add_const"),
+    "Sub": ("sub", "sub_const", "rsub_const"),
+    "Mult": ("mul", "mul_const", "mul_const"),
+    "Div": ("div", "div_const", "rdiv_const"),
+    "Pow": ("pow", "pow_const", "rpow_const"),
+    "MatMult": ("matmul", None, None),
+}
+
+
+def gate_label(op: str, c: float | None) -> str:
+    """The label drawn on the gate's box, e.g. ``*``, ``*-1``, ``+1``, ``1/x``, ``σ``."""
+    return GATES[op].label.replace("{c}", fmt_const(c))
+
+
+def explain(op: str, phase: str, c: float | None = None) -> str:
+    """One plain sentence on what the gate does in ``phase`` (forward or backward)."""
+    spec = GATES[op]
+    text = spec.explain_forward if phase == "forward" else spec.explain_backward
+    return text.replace("{c}", fmt_const(c))

@@ -1,0 +1,256 @@
+"""Expand a ``[network]`` table into the same graph a ``[graph]`` scenario builds.
+
+The expansion is written out as scenario code (the Code panel shows it) and parsed by
+the same parser, which for this generated code alone also accepts element references
+like ``W1[0,1]`` (neuron granularity) and the ``stack`` gate.
+
+Seeded weights: ``numpy.random.default_rng(seed)``, drawn layer by layer, normal with
+standard deviation ``1/sqrt(fan_in)``; biases default to zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .graph import Graph, Node
+from .parse import parse_graph
+
+NETWORK_KEYS = {"inputs", "targets", "loss", "granularity", "seed", "layers"}
+LAYER_KEYS = {"weights", "biases", "activation", "units"}
+ACTIVATIONS = {"sigmoid", "tanh", "relu", "linear", "softmax"}
+LOSSES = {"half_sse", "mse", "cross_entropy", "bce"}
+
+
+def expand_network(net, errs) -> Graph | None:
+    """Validate ``net`` (the parsed ``[network]`` table) and build its graph.
+
+    Problems are added to ``errs`` (a ``scenario._Errors``); returns None if any.
+    """
+    from .scenario import _tname, _to_array
+
+    if not isinstance(net, dict):
+        errs.at("[network] must be a table", None, "network")
+        return None
+    n_before = len(errs.items)
+    for key in net:
+        if key not in NETWORK_KEYS:
+            errs.at(f"unknown key '{key}' in [network] (expected one of: "
+                    f"{', '.join(sorted(NETWORK_KEYS))})", "network", key)
+    loss = net.get("loss")
+    if loss not in LOSSES:
+        errs.at(f"[network] loss must be one of {', '.join(sorted(LOSSES))}"
+                + ("" if loss is None else f", got {loss!r}"), "network", "loss")
+    gran = net.get("granularity", "layer")
+    if gran not in ("layer", "neuron"):
+        errs.at(f"[network] granularity must be \"layer\" or \"neuron\", got {gran!r}",
+                "network", "granularity")
+    seed = net.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        errs.at("[network] seed must be a whole number >= 0", "network", "seed")
+        seed = 0
+    x = None
+    if "inputs" not in net:
+        errs.at("[network] needs 'inputs'", "network")
+    else:
+        x = _to_array(net["inputs"], "[network] inputs", errs, errs.locate("network", "inputs"))
+    t = None
+    if "targets" not in net:
+        errs.at("[network] needs 'targets'", "network")
+    else:
+        t = _to_array(net["targets"], "[network] targets", errs,
+                      errs.locate("network", "targets"))
+    if x is not None and x.ndim not in (1, 2):
+        errs.at("[network] inputs must be one sample (a list) or a batch (a list of lists)",
+                "network", "inputs")
+        x = None
+    layers = net.get("layers")
+    if not isinstance(layers, list) or not layers or not all(isinstance(v, dict)
+                                                            for v in layers):
+        errs.at("[network] needs at least one [[network.layers]] table", "network")
+        return None
+    if x is None:
+        return None
+
+    rng = np.random.default_rng(seed)
+    fan_in = x.shape[-1]
+    values: dict[str, np.ndarray] = {"x": x}
+    acts = []
+    for k, layer in enumerate(layers, 1):
+        where = ("network.layers", k - 1)
+        for key in layer:
+            if key not in LAYER_KEYS:
+                errs.at(f"unknown key '{key}' in layer {k} (expected one of: "
+                        f"{', '.join(sorted(LAYER_KEYS))})", *where[:1], key, where[1])
+        act = layer.get("activation")
+        if act not in ACTIVATIONS:
+            errs.at(f"layer {k}: activation must be one of {', '.join(sorted(ACTIVATIONS))}"
+                    + ("" if act is None else f", got {act!r}"), where[0], "activation",
+                    where[1])
+        acts.append(act)
+        if "weights" in layer:
+            w = _to_array(layer["weights"], f"layer {k} weights", errs,
+                          errs.locate(where[0], "weights", where[1]))
+            if w is None:
+                return None
+            if w.ndim != 2 or w.shape[1] != fan_in:
+                errs.at(f"layer {k}: weights must have shape (units, {fan_in}) "
+                        f"(row j holds the weights into unit j), got {w.shape}",
+                        where[0], "weights", where[1])
+                return None
+            units = w.shape[0]
+            if "units" in layer and layer["units"] != units:
+                errs.at(f"layer {k}: units = {layer['units']!r} but weights have {units} rows",
+                        where[0], "units", where[1])
+        else:
+            units = layer.get("units")
+            if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= 1000:
+                errs.at(f"layer {k}: give 'weights', or 'units' (a whole number from 1 to "
+                        f"1000) to draw them from the seed, got {_tname(units) if units is not None else 'neither'}",
+                        where[0], "units", where[1])
+                return None
+            w = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(units, fan_in))
+        if "biases" in layer:
+            b = _to_array(layer["biases"], f"layer {k} biases", errs,
+                          errs.locate(where[0], "biases", where[1]))
+            if b is None:
+                return None
+            if b.shape != (units,):
+                errs.at(f"layer {k}: biases must have shape ({units},), got {b.shape}",
+                        where[0], "biases", where[1])
+                return None
+        else:
+            b = np.zeros(units)
+        values[f"W{k}"] = w
+        values[f"b{k}"] = b
+        fan_in = units
+    if loss == "cross_entropy" and acts[-1] == "softmax":
+        errs.at("loss \"cross_entropy\" applies softmax itself: make the last layer's "
+                "activation \"linear\"", "network.layers", "activation", len(layers) - 1)
+    if t is not None:
+        batch = x.ndim == 2
+        n = x.shape[0] if batch else None
+        out_shape = (n, fan_in) if batch else (fan_in,)
+        index_shape = (n,) if batch else ()
+        if loss == "cross_entropy" and t.shape == index_shape:
+            if np.any(t != np.round(t)) or np.any(t < 0) or np.any(t >= fan_in):
+                errs.at(f"[network] class-index targets must be whole numbers from 0 to "
+                        f"{fan_in - 1}", "network", "targets")
+        elif t.shape != out_shape:
+            hint = f" or class indices of shape {index_shape}" if loss == "cross_entropy" else ""
+            errs.at(f"[network] targets must have shape {out_shape}{hint}, got {t.shape}",
+                    "network", "targets")
+        values["target"] = t
+    if len(errs.items) > n_before:
+        return None
+
+    code = (_neuron_code if gran == "neuron" else _layer_code)(values, acts, loss)
+    leaves = [Node("x", "input", shape=x.shape), Node("target", "input", shape=t.shape)]
+    for k in range(1, len(layers) + 1):
+        leaves += [Node(f"W{k}", "param", shape=values[f"W{k}"].shape),
+                   Node(f"b{k}", "param", shape=values[f"b{k}"].shape)]
+    graph, diags = parse_graph(code, leaves, values, "loss", internal=True)
+    if diags:  # generated code that does not parse is a bug in this module
+        for d in diags:
+            errs.at(f"internal error expanding [network]: {d.message} (line {d.line})",
+                    "network")
+        return None
+    return graph
+
+
+def _layer_code(values, acts, loss) -> str:
+    x = values["x"]
+    batch = x.ndim == 2
+    lines = []
+    prev = "x"
+    for k, act in enumerate(acts, 1):
+        w = values[f"W{k}"]
+        lines.append(f"# layer {k}: {w.shape[1]} -> {w.shape[0]} units, {act}")
+        lines.append(f"a{k} = {prev} @ W{k}.T" if batch else f"a{k} = W{k} @ {prev}")
+        lines.append(f"z{k} = a{k} + b{k}")
+        if act == "linear":
+            prev = f"z{k}"
+        else:
+            lines.append(f"h{k} = {act}(z{k})")
+            prev = f"h{k}"
+    lines.append(f"# loss: {loss}" + (" (mean over the batch)" if batch else ""))
+    if loss == "half_sse" and batch:
+        lines.append(f"loss = half_sse({prev}, target) / {x.shape[0]}")
+    else:
+        lines.append(f"loss = {loss}({prev}, target)")
+    return "\n".join(lines) + "\n"
+
+
+def _neuron_code(values, acts, loss) -> str:
+    x = values["x"]
+    t = values["target"]
+    batch = x.ndim == 2
+    samples = range(x.shape[0]) if batch else [None]
+    lines = []
+    per_sample = []
+    for s in samples:
+        sfx = "" if s is None else f"_s{s}"
+        prev = [f"x[{i}]" if s is None else f"x[{s},{i}]" for i in range(x.shape[-1])]
+        for k, act in enumerate(acts, 1):
+            w = values[f"W{k}"]
+            lines.append(f"# layer {k}" + ("" if s is None else f", sample {s}")
+                         + f": {w.shape[1]} -> {w.shape[0]} units, {act}")
+            outs = []
+            for j in range(w.shape[0]):
+                terms = " + ".join(f"W{k}[{j},{i}]*{p}" for i, p in enumerate(prev))
+                z = f"z{k}_{j}{sfx}"
+                lines.append(f"{z} = {terms} + b{k}[{j}]")
+                if act == "linear":
+                    outs.append(z)
+                elif act == "softmax":
+                    outs.append(None)
+                else:
+                    h = f"h{k}_{j}{sfx}"
+                    lines.append(f"{h} = {act}({z})")
+                    outs.append(h)
+            if act == "softmax":  # a vector gate over the layer's scores
+                zs = ", ".join(f"z{k}_{j}{sfx}" for j in range(w.shape[0]))
+                lines.append(f"h{k}{sfx} = softmax(stack({zs}))")
+                outs = None
+                prev = None
+                break
+            prev = outs
+        lines.append("# loss" + ("" if s is None else f", sample {s}"))
+        tref = (lambda j: f"target[{j}]") if s is None else (lambda j, s=s: f"target[{s},{j}]")
+        if prev is None:  # softmax output is a vector: use vector losses on it
+            vec = f"h{len(acts)}{sfx}"
+            tv = "stack(" + ", ".join(tref(j) for j in range(t.shape[-1])) + ")"
+            name = f"loss{sfx}" if batch else "loss"
+            fn = {"half_sse": "half_sse", "mse": "mse", "bce": "bce"}[loss]
+            lines.append(f"{name} = {fn}({vec}, {tv})")
+            per_sample.append(name)
+            continue
+        if loss == "cross_entropy":
+            logits = "stack(" + ", ".join(prev) + ")"
+            one_hot = t.shape == ((x.shape[0], len(prev)) if batch else (len(prev),))
+            if one_hot:
+                tv = "stack(" + ", ".join(tref(j) for j in range(len(prev))) + ")"
+            else:
+                tv = "target" if s is None else f"target[{s}]"
+            name = f"loss{sfx}" if batch else "loss"
+            lines.append(f"{name} = cross_entropy({logits}, {tv})")
+            per_sample.append(name)
+            continue
+        errs = []
+        for j, o in enumerate(prev):
+            e = f"e_{j}{sfx}"
+            if loss == "bce":
+                lines.append(f"{e} = -({tref(j)} * log({o}) + (1 - {tref(j)}) * log(1 - {o}))")
+            else:
+                lines.append(f"{e} = ({o} - {tref(j)}) ** 2")
+            errs.append(e)
+        total = " + ".join(errs)
+        name = f"loss{sfx}" if batch else "loss"
+        if loss == "half_sse":
+            lines.append(f"{name} = 0.5 * ({total})" if len(errs) > 1 else f"{name} = 0.5 * {total}")
+        else:
+            lines.append(f"{name} = ({total}) / {len(errs)}")
+        per_sample.append(name)
+    if batch:
+        lines.append("# mean over the batch")
+        lines.append(f"loss = ({' + '.join(per_sample)}) / {len(per_sample)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,356 @@
+"""Parse a scenario's ``[graph] code`` into gates with the ``ast`` module.
+
+Nothing is ever evaluated: the source is only read as a syntax tree, and every node of
+that tree must be one of a small fixed set (numbers, names, ``+ - * / ** @``, unary
+``-``, parentheses, ``x.T`` and calls of the functions in :data:`gates.FUNCTIONS`).
+Every operator or call becomes one gate; a binary operator with one constant operand
+becomes a unary gate labelled with the constant (``*-1``, ``+1``, ``1/x``, ``**2``).
+Errors are collected (not raised one by one) so ``check`` can report all of them.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+
+from .errors import Diagnostic, ScenarioError
+from .gates import FUNCTIONS, GATES, OPERATORS, ShapeError, fmt_const
+from .graph import Graph, Node, Ref, ref_shape
+
+#: How deeply an expression may nest before it is refused (a runaway or hostile input).
+MAX_DEPTH = 100
+
+_POISON = object()  # the value of a name whose own line had an error: no cascades
+
+_FORBIDDEN = {
+    "Attribute": "attribute access (only x.T is allowed)",
+    "Subscript": "subscripts",
+    "Lambda": "lambda",
+    "Compare": "comparisons",
+    "BoolOp": "boolean operators",
+    "IfExp": "conditional expressions",
+    "List": "list literals (put arrays in [inputs] or [params])",
+    "Tuple": "tuples",
+    "Dict": "dicts",
+    "Set": "sets",
+    "ListComp": "comprehensions",
+    "SetComp": "comprehensions",
+    "DictComp": "comprehensions",
+    "GeneratorExp": "comprehensions",
+    "JoinedStr": "strings",
+    "Await": "await",
+    "Yield": "yield",
+    "YieldFrom": "yield",
+    "NamedExpr": "the walrus operator",
+    "Starred": "starred arguments",
+    "Slice": "slices",
+}
+
+
+class _LineError(Exception):
+    def __init__(self, node: ast.AST | None, message: str):
+        self.node = node
+        self.message = message
+
+
+class _Parser:
+    def __init__(self, code: str, leaves: list[Node], internal: bool):
+        self.code = code
+        self.lines = code.split("\n")
+        self.internal = internal
+        self.nodes: list[Node] = list(leaves)
+        self.consts: dict[str, Node] = {}
+        self.shapes = {n.name: n.shape for n in leaves}
+        self.defined = set(self.shapes)
+        self.poisoned: set[str] = set()
+        self.errors: list[Diagnostic] = []
+        self.last_assigned: str | None = None
+        self.assigned_names: set[str] = set()
+
+    # -- positions ---------------------------------------------------------------
+    def _col(self, node: ast.AST | None) -> tuple[int | None, int | None]:
+        if node is None or not hasattr(node, "lineno"):
+            return None, None
+        line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
+        raw = line.encode("utf-8")
+        col = len(raw[: node.col_offset].decode("utf-8", "replace")) + 1
+        return node.lineno, col
+
+    def error(self, node: ast.AST | None, message: str, line: int | None = None) -> None:
+        ln, col = self._col(node)
+        self.errors.append(Diagnostic(None, ln if ln is not None else line, col, message))
+
+    # -- the walk ----------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            tree = ast.parse(self.code, mode="exec")
+        except SyntaxError as exc:
+            msg = exc.msg
+            if "parenthes" in msg and "nested" in msg:
+                msg = f"expression nested too deeply (at most {MAX_DEPTH} levels)"
+            self.errors.append(Diagnostic(None, exc.lineno, exc.offset, f"syntax error: {msg}"))
+            return
+        except (RecursionError, MemoryError):
+            self.errors.append(Diagnostic(
+                None, None, None, f"expression nested too deeply (at most {MAX_DEPTH} levels)"))
+            return
+        except ValueError as exc:  # e.g. null bytes
+            self.errors.append(Diagnostic(None, None, None, f"syntax error: {exc}"))
+            return
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name
+            ):
+                self.assigned_names.add(stmt.targets[0].id)
+        for stmt in tree.body:
+            self.statement(stmt)
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            self.error(stmt, f"'{stmt.target.id}' is reassigned: each name is assigned once")
+            return
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)):
+            self.error(stmt, "expected an assignment 'name = expression'")
+            return
+        target = stmt.targets[0].id
+        if target in self.defined or target in self.poisoned:
+            self.error(stmt.targets[0], f"'{target}' is reassigned: each name is assigned once")
+            return
+        if target in FUNCTIONS or target == "T":
+            self.error(stmt.targets[0], f"'{target}' is a function name and cannot be assigned")
+            self.poisoned.add(target)
+            return
+        start = len(self.nodes)
+        try:
+            result = self.expr(stmt.value, 0)
+        except _LineError as exc:
+            self.error(exc.node or stmt, exc.message, line=stmt.lineno)
+            del self.nodes[start:]
+            self.poisoned.add(target)
+            return
+        if result is _POISON:
+            del self.nodes[start:]
+            self.poisoned.add(target)
+            return
+        line_gates = [i for i in range(start, len(self.nodes)) if self.nodes[i].kind == "gate"]
+        if not line_gates or not (isinstance(result, Ref) and result.node == self.nodes[
+                line_gates[-1]].name):
+            self.error(stmt.value, f"'{target} = ...' has no operation: a line must compute "
+                       "something (put plain values in [inputs] or [params])")
+            del self.nodes[start:]
+            self.poisoned.add(target)
+            return
+        self._name_line(line_gates, target)
+        self.defined.add(target)
+        self.last_assigned = target
+
+    def _name_line(self, line_gates: list[int], target: str) -> None:
+        """Give the line's last gate the assigned name, inner gates ``target_1``, …"""
+        renames: dict[str, str] = {}
+        k = 0
+        for pos in line_gates[:-1]:
+            k += 1
+            name = f"{target}_{k}"
+            while name in self.assigned_names or name in self.defined or name in renames.values():
+                name = "_" + name
+            renames[self.nodes[pos].name] = name
+        renames[self.nodes[line_gates[-1]].name] = target
+        for pos in line_gates:
+            n = self.nodes[pos]
+            inputs = tuple(Ref(renames.get(r.node, r.node), r.index) for r in n.inputs)
+            self.nodes[pos] = replace(n, name=renames[n.name], inputs=inputs,
+                                      named=renames[n.name] == target)
+            self.shapes[renames[n.name]] = self.shapes.pop(n.name)
+            self.defined.add(renames[n.name])
+
+    def expr(self, node: ast.expr, depth: int):
+        if depth > MAX_DEPTH:
+            raise _LineError(node, f"expression nested too deeply (at most {MAX_DEPTH} levels)")
+        kind = type(node).__name__
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                what = "strings" if isinstance(v, str | bytes) else f"the constant {v!r}"
+                raise _LineError(node, f"{what} are not allowed; only numbers")
+            return float(v)
+        if isinstance(node, ast.Name):
+            if node.id in self.poisoned:
+                return _POISON
+            if node.id in self.defined:
+                return Ref(node.id)
+            if node.id in FUNCTIONS:
+                raise _LineError(node, f"'{node.id}' is a function: call it as {node.id}(...)")
+            raise _LineError(node, f"unknown name '{node.id}'")
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.UAdd):
+                return self.expr(node.operand, depth + 1)
+            if not isinstance(node.op, ast.USub):
+                raise _LineError(node, f"operator '{_opsym(node.op)}' is not supported")
+            v = self.expr(node.operand, depth + 1)
+            if v is _POISON:
+                return v
+            if isinstance(v, float):
+                return -v
+            return self.gate(node, "mul_const", [v], -1.0)
+        if isinstance(node, ast.BinOp):
+            opname = type(node.op).__name__
+            if opname not in OPERATORS:
+                raise _LineError(node, f"operator '{_opsym(node.op)}' is not supported")
+            a = self.expr(node.left, depth + 1)
+            b = self.expr(node.right, depth + 1)
+            if a is _POISON or b is _POISON:
+                return _POISON
+            both, right_c, left_c = OPERATORS[opname]
+            if isinstance(a, float) and isinstance(b, float):
+                a = self.const(a)
+            if isinstance(b, float):
+                if right_c is None:
+                    raise _LineError(node, "'@' needs two arrays, not a number")
+                return self.gate(node, right_c, [a], b)
+            if isinstance(a, float):
+                if left_c is None:
+                    raise _LineError(node, "'@' needs two arrays, not a number")
+                return self.gate(node, left_c, [b], a)
+            return self.gate(node, both, [a, b])
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        if isinstance(node, ast.Attribute):
+            if node.attr != "T":
+                raise _LineError(node, "attribute access is not allowed (only x.T)")
+            v = self.expr(node.value, depth + 1)
+            if v is _POISON:
+                return v
+            if isinstance(v, float):
+                raise _LineError(node, "'.T' needs an array, not a number")
+            return self.gate(node, "transpose", [v])
+        if isinstance(node, ast.Subscript) and self.internal:
+            return self.subscript(node)
+        what = _FORBIDDEN.get(kind, kind)
+        raise _LineError(node, f"{what} not allowed in the scenario language")
+
+    def call(self, node: ast.Call, depth: int):
+        if not isinstance(node.func, ast.Name):
+            raise _LineError(node, "only calls of the built-in functions are allowed")
+        fname = node.func.id
+        allowed = FUNCTIONS.get(fname) or ("stack" if self.internal and fname == "stack" else None)
+        if allowed is None:
+            raise _LineError(node.func, f"unknown function '{fname}'")
+        if node.keywords:
+            raise _LineError(node, f"{fname}() takes no keyword arguments")
+        spec = GATES[allowed]
+        if spec.arity >= 0 and len(node.args) != spec.arity:
+            raise _LineError(node, f"{fname}() takes {spec.arity} argument"
+                             f"{'s' if spec.arity != 1 else ''}, got {len(node.args)}")
+        args = [self.expr(a, depth + 1) for a in node.args]
+        if any(a is _POISON for a in args):
+            return _POISON
+        refs = [self.const(a) if isinstance(a, float) else a for a in args]
+        return self.gate(node, allowed, refs)
+
+    def subscript(self, node: ast.Subscript):
+        if not isinstance(node.value, ast.Name) or node.value.id not in self.defined:
+            raise _LineError(node, "subscripts are not allowed")
+        sl = node.slice
+        elts = sl.elts if isinstance(sl, ast.Tuple) else [sl]
+        if not all(isinstance(e, ast.Constant) and type(e.value) is int for e in elts):
+            raise _LineError(node, "subscripts are not allowed")
+        return Ref(node.value.id, tuple(e.value for e in elts))
+
+    def const(self, c: float) -> Ref:
+        name = fmt_const(c)
+        if name not in self.consts:
+            n = Node(name, "const", shape=())
+            self.consts[name] = n
+            self.shapes[name] = ()
+        return Ref(name)
+
+    def gate(self, node: ast.AST, op: str, inputs: list[Ref], c: float | None = None) -> Ref:
+        spec = GATES[op]
+        line, col = self._col(node)
+        try:
+            shape = spec.shape([ref_shape(self.shapes, r) for r in inputs], c)
+        except ShapeError as exc:
+            raise _LineError(node, f"shape mismatch in '{_label(op, c)}': {exc}") from None
+        if op == "cross_entropy":
+            self._check_class_index(node, inputs)
+        tmp = f"\0{len(self.nodes)}"
+        end = getattr(node, "end_col_offset", None)
+        self.nodes.append(Node(tmp, "gate", op, tuple(inputs), c, tuple(shape), line, col,
+                               None if end is None else end + 1))
+        self.shapes[tmp] = tuple(shape)
+        return Ref(tmp)
+
+    def _check_class_index(self, node, inputs):
+        z, t = (ref_shape(self.shapes, r) for r in inputs)
+        if tuple(t) == tuple(z):
+            return
+        self.class_index_refs.add(inputs[1].node)
+
+    class_index_refs: set[str] = set()
+
+
+def _label(op: str, c: float | None) -> str:
+    return GATES[op].label.replace("{c}", fmt_const(c))
+
+
+def _opsym(op: ast.AST) -> str:
+    return {"Mod": "%", "FloorDiv": "//", "BitAnd": "&", "BitOr": "|", "BitXor": "^",
+            "LShift": "<<", "RShift": ">>", "Not": "not", "Invert": "~"}.get(
+        type(op).__name__, type(op).__name__)
+
+
+def parse_graph(code: str, leaves: list[Node], leaf_values: dict, output: str | None = None,
+                *, internal: bool = False) -> tuple[Graph | None, list[Diagnostic]]:
+    """Parse ``code`` over ``leaves``. Returns the graph (``None`` on errors) and every
+    diagnostic found, with code-relative lines and columns."""
+    p = _Parser(code, leaves, internal)
+    p.class_index_refs = set()
+    p.run()
+    if not p.errors and p.last_assigned is None:
+        p.errors.append(Diagnostic(None, None, None, "the code assigns nothing"))
+    if output is not None and output not in p.defined and output not in p.poisoned:
+        p.errors.append(Diagnostic(None, None, None, f"output '{output}' is not assigned in code"))
+    if p.errors:
+        return None, p.errors
+    nodes = p.nodes[: len(leaves)] + list(p.consts.values()) + p.nodes[len(leaves):]
+    values = dict(leaf_values)
+    for name in p.consts:
+        values[name] = float(name)
+    out = output or p.last_assigned
+    discrete = frozenset(r for r in p.class_index_refs if values.get(r) is not None)
+    errs = _check_indices(p, values, nodes)
+    if errs:
+        return None, errs
+    return Graph(tuple(nodes), out, values, code, discrete), []
+
+
+def _check_indices(p: _Parser, values, nodes) -> list[Diagnostic]:
+    """Class-index targets must be whole numbers within the number of classes."""
+    errs = []
+    for n in nodes:
+        if n.kind == "gate" and n.op == "cross_entropy":
+            z_shape = p.shapes.get(n.inputs[0].node) if n.inputs[0].index is None else ()
+            t = n.inputs[1].node
+            if t in p.class_index_refs:
+                if t not in values:
+                    errs.append(Diagnostic(None, n.line, n.col,
+                                           "class indices for cross_entropy must be a leaf"))
+                    continue
+                import numpy as np
+                idx = np.asarray(values[t], dtype=np.float64)
+                k = z_shape[-1]
+                if not np.all(np.isfinite(idx)) or np.any(idx != np.round(idx)) or np.any(
+                        idx < 0) or np.any(idx >= k):
+                    errs.append(Diagnostic(
+                        None, n.line, n.col,
+                        f"class indices in '{t}' must be whole numbers from 0 to {k - 1}"))
+    return errs
+
+
+def parse_or_raise(code: str, leaves: list[Node], leaf_values: dict,
+                   output: str | None = None, *, internal: bool = False) -> Graph:
+    graph, errors = parse_graph(code, leaves, leaf_values, output, internal=internal)
+    if errors:
+        raise ScenarioError(errors)
+    return graph
