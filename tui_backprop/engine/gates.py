@@ -20,6 +20,7 @@ Adding a gate is adding one ``_gate(...)`` call below. Nothing here imports Text
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -51,6 +52,10 @@ class GateSpec:
     kind: str = "elementwise"
     #: indices of inputs that are not differentiable (class indices)
     discrete: tuple[int, ...] = field(default=())
+    #: optional plain-float twin ``(forward(*xs, c) -> out, local(*xs, out, c) -> tuple)``
+    #: used by the training fast path on all-scalar graphs; may raise ArithmeticError or
+    #: ValueError (the fast path then falls back to the numpy implementation above).
+    scalar: tuple[Callable, Callable] | None = None
 
     def formula(self, names: Sequence[str], c: float | None = None) -> str:
         """The gate's output as a formula of its input names, e.g. ``q·z``."""
@@ -582,8 +587,56 @@ def gate_label(op: str, c: float | None) -> str:
     return GATES[op].label.replace("{c}", fmt_const(c))
 
 
-def explain(op: str, phase: str, c: float | None = None) -> str:
-    """One plain sentence on what the gate does in ``phase`` (forward or backward)."""
+def explain(op: str, phase: str, c: float | None = None, names: Sequence[str] = ()) -> str:
+    """One plain sentence on what the gate does in ``phase`` (forward or backward);
+    ``names`` fills in the input names where the sentence mentions them."""
     spec = GATES[op]
     text = spec.explain_forward if phase == "forward" else spec.explain_backward
-    return text.replace("{c}", fmt_const(c))
+    names = list(names) + ["a", "b"][len(names):]
+    return _fill(text, names, c)
+
+
+# ------------------------------------------------ scalar twins for the fast path
+# Plain Python floats are ~10x cheaper than 0-d numpy arrays; the training fast path
+# (timeline.train) uses these on graphs where every value is a scalar. Each twin must
+# compute exactly what the numpy entry above computes.
+
+
+def _scalar(op: str, forward: Callable, local: Callable) -> None:
+    from dataclasses import replace
+
+    GATES[op] = replace(GATES[op], scalar=(forward, local))
+
+
+def _sig(x: float) -> float:
+    e = math.exp(-abs(x))
+    return 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
+
+
+def _tie(a: float, b: float) -> float:
+    return 1.0 if a > b else (0.5 if a == b else 0.0)
+
+
+_scalar("add", lambda a, b, c: a + b, lambda a, b, o, c: (1.0, 1.0))
+_scalar("sub", lambda a, b, c: a - b, lambda a, b, o, c: (1.0, -1.0))
+_scalar("mul", lambda a, b, c: a * b, lambda a, b, o, c: (b, a))
+_scalar("div", lambda a, b, c: a / b, lambda a, b, o, c: (1.0 / b, -a / (b * b)))
+_scalar("add_const", lambda a, c: a + c, lambda a, o, c: (1.0,))
+_scalar("sub_const", lambda a, c: a - c, lambda a, o, c: (1.0,))
+_scalar("rsub_const", lambda a, c: c - a, lambda a, o, c: (-1.0,))
+_scalar("mul_const", lambda a, c: a * c, lambda a, o, c: (c,))
+_scalar("div_const", lambda a, c: a / c, lambda a, o, c: (1.0 / c,))
+_scalar("rdiv_const", lambda a, c: c / a, lambda a, o, c: (-c / (a * a),))
+_scalar("pow_const", lambda a, c: math.pow(a, c), lambda a, o, c: (c * math.pow(a, c - 1.0),))
+_scalar("exp", lambda a, c: math.exp(a), lambda a, o, c: (o,))
+_scalar("log", lambda a, c: math.log(a), lambda a, o, c: (1.0 / a,))
+_scalar("sigmoid", lambda a, c: _sig(a), lambda a, o, c: (o * (1.0 - o),))
+_scalar("tanh", lambda a, c: math.tanh(a), lambda a, o, c: (1.0 - o * o,))
+_scalar("relu", lambda a, c: a if a > 0 else 0.0, lambda a, o, c: (1.0 if a > 0 else 0.0,))
+_scalar("abs", lambda a, c: abs(a),
+        lambda a, o, c: (1.0 if a > 0 else (-1.0 if a < 0 else (0.0 if a == 0 else a)),))
+# like numpy.maximum/minimum, a NaN operand gives NaN (a + b)
+_scalar("max", lambda a, b, c: a if a >= b else (b if b > a else a + b),
+        lambda a, b, o, c: (_tie(a, b), _tie(b, a)))
+_scalar("min", lambda a, b, c: a if a <= b else (b if b < a else a + b),
+        lambda a, b, o, c: (_tie(b, a), _tie(a, b)))

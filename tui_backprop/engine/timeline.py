@@ -468,23 +468,141 @@ class TrainResult:
 
 def train(graph: Graph, iterations: int, learning_rate: float,
           progress=None) -> TrainResult:
-    """Run ``iterations`` SGD iterations on the fast path (nothing recorded).
+    """Run ``iterations`` SGD iterations on the fast path (nothing recorded):
+    ``p = p - learning_rate * dL/dp`` for every param.
 
+    Graphs whose values are all scalars run on plain floats (:class:`_ScalarProgram`);
+    others, or a scalar run that meets an arithmetic exception (overflow, log 0, …),
+    continue on the numpy path, which turns such blow-ups into inf/nan.
     ``progress(done, total)`` is called now and then when given.
     """
-    comp = _Compiled.of(graph)
-    names = comp.names
     values = dict(graph.leaf_values)
-    losses = []
+    losses: list[Array] = []
     every = max(1, iterations // 100)
-    with np.errstate(all="ignore"):
-        for i in range(iterations):
-            vals, grads = _pass(comp, values, True)
-            losses.append(np.asarray(vals[comp.output]))
-            for s in comp.param_slots:
-                g = grads[s]
-                if g is not None:
-                    values[names[s]] = values[names[s]] - learning_rate * g
-            if progress is not None and (i + 1) % every == 0:
-                progress(i + 1, iterations)
+    done = 0
+    program = _ScalarProgram.of(graph)
+    if program is not None:
+        done = program.run(values, iterations, learning_rate, losses, progress, every)
+    if done < iterations:
+        comp = _Compiled.of(graph)
+        names = comp.names
+        with np.errstate(all="ignore"):
+            for i in range(done, iterations):
+                vals, grads = _pass(comp, values, True)
+                losses.append(np.asarray(vals[comp.output]))
+                for s in comp.param_slots:
+                    g = grads[s]
+                    if g is not None:
+                        values[names[s]] = values[names[s]] - learning_rate * g
+                if progress is not None and (i + 1) % every == 0:
+                    progress(i + 1, iterations)
     return TrainResult(replace_values(graph, values), tuple(losses))
+
+
+class _ScalarProgram:
+    """A graph whose every gate value is a scalar, compiled to plain-float slots.
+
+    Each distinct scalar input (a 0-d leaf or one element ``W1[0,1]`` of an array leaf)
+    gets its own slot; gradients accumulate per slot exactly as ``+=`` does in the
+    recorded path, and the params are written back into their arrays at the end.
+    """
+
+    def __init__(self, graph, slots, leaf_slots, prog, backward, output, params):
+        self.graph = graph
+        self.n = len(slots)
+        self.leaf_slots = leaf_slots  # (slot, leaf name, index or None)
+        self.prog = prog  # (out slot, forward, local, input slots, c)
+        self.backward = backward  # indices into prog of gates that reach the output
+        self.output = output
+        self.params = params  # slots of param elements
+
+    @classmethod
+    def of(cls, graph: Graph) -> _ScalarProgram | None:
+        slots: dict[tuple[str, tuple | None], int] = {}
+        leaf_slots = []
+        kinds = {n.name: n for n in graph.nodes}
+
+        def slot(name, idx):
+            key = (name, idx)
+            if key not in slots:
+                slots[key] = len(slots)
+                if kinds[name].is_leaf:
+                    leaf_slots.append((slots[key], name, idx))
+            return slots[key]
+
+        prog = []
+        for n in graph.nodes:
+            if n.is_leaf:
+                continue
+            spec = GATES[n.op]
+            if spec.scalar is None or n.shape != ():
+                return None
+            ins = []
+            for r in n.inputs:
+                if r.index is None and kinds[r.node].shape != ():
+                    return None
+                ins.append(slot(r.node, r.index))
+            prog.append((slot(n.name, None), spec.scalar[0], spec.scalar[1], tuple(ins),
+                         n.const))
+        if graph.node(graph.output).shape != ():
+            return None
+        out = slot(graph.output, None)
+        live = {out}
+        backward = []
+        for k in range(len(prog) - 1, -1, -1):
+            if prog[k][0] in live:
+                backward.append(k)
+                live.update(prog[k][3])
+        params = [s for s, name, idx in leaf_slots if kinds[name].kind == "param"]
+        return cls(graph, slots, leaf_slots, prog, tuple(backward), out, params)
+
+    def run(self, values, iterations, lr, losses, progress, every) -> int:
+        """Train in place on ``values`` (leaf arrays); returns iterations completed."""
+        v = [0.0] * self.n
+        for s, name, idx in self.leaf_slots:
+            a = values[name]
+            v[s] = float(a if idx is None else a[idx])
+        prog, backward, out, params = self.prog, self.backward, self.output, self.params
+        done = 0
+        try:
+            for i in range(iterations):
+                locs = [None] * len(prog)
+                for k, (o, fwd, loc, ins, c) in enumerate(prog):
+                    if len(ins) == 2:
+                        a, b = v[ins[0]], v[ins[1]]
+                        r = fwd(a, b, c)
+                        v[o] = r
+                        locs[k] = loc(a, b, r, c)
+                    else:
+                        a = v[ins[0]]
+                        r = fwd(a, c)
+                        v[o] = r
+                        locs[k] = loc(a, r, c)
+                g = [0.0] * self.n
+                g[out] = 1.0
+                for k in backward:
+                    o, _, _, ins, _ = prog[k]
+                    up = g[o]
+                    for s, lg in zip(ins, locs[k], strict=True):
+                        g[s] += up * lg
+                loss = v[out]
+                for s in params:
+                    v[s] = v[s] - lr * g[s]
+                losses.append(np.asarray(loss))
+                done = i + 1
+                if progress is not None and done % every == 0:
+                    progress(done, iterations)
+        except (ArithmeticError, ValueError):
+            pass  # this iteration is redone on the numpy path, which yields inf/nan
+        arrays = {name: np.array(values[name], dtype=np.float64) for _, name, _ in
+                  self.leaf_slots}
+        for s, name, idx in self.leaf_slots:
+            if s in params:
+                if idx is None:
+                    arrays[name] = np.asarray(v[s])
+                else:
+                    arrays[name][idx] = v[s]
+        for name, a in arrays.items():
+            if self.graph.node(name).kind == "param":
+                values[name] = a
+        return done
