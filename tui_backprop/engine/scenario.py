@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._gc import no_gc
 from .errors import Diagnostic, ScenarioError
 from .gates import FUNCTIONS
 from .graph import Graph, Node
@@ -198,6 +199,11 @@ def _check_name(name: str, table: str, errs: _Errors) -> bool:
 
 def load_text(text: str, path: str | None = None) -> Scenario:
     """Parse a scenario's TOML ``text``; raises :class:`ScenarioError` with every error."""
+    with no_gc():
+        return _load_text(text, path)
+
+
+def _load_text(text: str, path: str | None) -> Scenario:
     errs = _Errors(path, text)
     try:
         data = tomllib.loads(text)

@@ -19,6 +19,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ._gc import no_gc
 from .gates import GATES, GateSpec, unbroadcast
 from .graph import Graph, replace_values
 
@@ -296,6 +297,12 @@ def record(graph: Graph, *, iterations: int = 1, learning_rate: float | None = N
     Without a ``learning_rate`` one iteration is recorded (forward, seed, backward) and
     nothing is updated.
     """
+    with no_gc():
+        return _record(graph, iterations, learning_rate, first_iteration)
+
+
+def _record(graph: Graph, iterations: int, learning_rate: float | None,
+            first_iteration: int) -> Timeline:
     comp = _Compiled.of(graph)
     steps: list[Step] = []
     infos: list[IterationInfo] = []
