@@ -35,7 +35,8 @@ class ScenarioError(Exception):
     """A scenario that cannot be loaded. ``errors`` lists every problem found."""
 
     def __init__(self, errors: list[Diagnostic]):
-        self.errors = list(errors)
+        # in file order, so a long list reads top to bottom like the file
+        self.errors = sorted(errors, key=lambda e: (e.line or 0, e.col or 0))
         super().__init__("\n".join(str(e) for e in self.errors))
 
     def with_path(self, path: str | None) -> ScenarioError:
