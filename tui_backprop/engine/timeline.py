@@ -239,9 +239,12 @@ class Timeline:
                  if k is not None]
         return min(found) if found else None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(it.start for it in self.iterations))
+
     def iteration_of(self, k: int) -> IterationInfo:
-        starts = [it.start for it in self.iterations]
-        return self.iterations[max(0, bisect.bisect_right(starts, k) - 1)]
+        """The iteration that step ``k`` belongs to."""
+        return self.iterations[max(0, bisect.bisect_right(self._starts, k) - 1)]
 
     def _lookup(self, table, name: str, k: int) -> Array | None:
         idxs, arrays = table.get(name, ((), ()))
@@ -277,13 +280,13 @@ class Timeline:
         return self._backward_index.get((it, node))
 
     def phase_end(self, k: int, phase: str) -> int:
-        """The last step of ``phase`` in the iteration holding step ``k``."""
+        """The last step of ``phase`` in the iteration holding step ``k`` (``k`` itself
+        when the iteration has no such phase)."""
         it = self.iteration_of(k)
-        last = None
-        for j in range(it.start, it.end):
+        for j in range(it.end - 1, it.start - 1, -1):
             if self.steps[j].phase == phase:
-                last = j
-        return last if last is not None else k
+                return j
+        return k
 
     @property
     def losses(self) -> tuple[Array, ...]:
