@@ -79,7 +79,7 @@ def fmt_const(c: float | None) -> str:
 def _fill(template: str, names: Sequence[str], c: float | None) -> str:
     out = template.replace("{c}", fmt_const(c))
     for i, n in enumerate(names):
-        out = out.replace("{%d}" % i, n)
+        out = out.replace(f"{{{i}}}", n)
     return out
 
 
@@ -207,6 +207,18 @@ def _rows(z) -> int:
     return z.shape[0] if z.ndim == 2 else 1
 
 
+def _dpow_base(a, b):
+    """d(a^b)/da = b·a^(b-1), taken as 0 where b = 0: a^0 is flat, even at a = 0 where
+    the formula gives 0·inf = NaN (PyTorch's convention)."""
+    return np.where(b == 0, 0.0, b * a ** (b - 1.0))
+
+
+def _dpow_exponent(a, b, out):
+    """d(a^b)/db = a^b·ln a, taken as 0 where a = 0 and b >= 0 (0·ln 0 would be NaN;
+    PyTorch's convention)."""
+    return np.where((a == 0) & (b >= 0), 0.0, out * np.log(a))
+
+
 def _matmul_vjp(g, ins, out, cache, local, c):
     a, b = ins
     if a.ndim == 1 and b.ndim == 1:
@@ -282,8 +294,8 @@ _gate("div", "/", 2,
       "-a/b² for the denominator.")
 _gate("pow", "**", 2,
       lambda i, c: _nc(i[0] ** i[1]),
-      lambda i, o, k, c: [np.broadcast_to(i[1] * i[0] ** (i[1] - 1.0), o.shape).copy(),
-                          np.broadcast_to(o * np.log(i[0]), o.shape).copy()],
+      lambda i, o, k, c: [np.broadcast_to(_dpow_base(i[0], i[1]), o.shape).copy(),
+                          np.broadcast_to(_dpow_exponent(i[0], i[1], o), o.shape).copy()],
       "{0}^{1}", ["{1}·{0}^({1}-1)", "{0}^{1}·ln {0}"],
       "The power gate raises its first input to the power of its second.",
       "The power gate's local gradients are b·a^(b-1) for the base and a^b·ln a for the "
@@ -329,13 +341,13 @@ _gate("rdiv_const", "{c}/x", 1,
       "The local gradient of c/x is -c/x², times the upstream gradient.")
 _gate("pow_const", "**{c}", 1,
       lambda i, c: _nc(i[0] ** c),
-      lambda i, o, k, c: [c * i[0] ** (c - 1.0)],
+      lambda i, o, k, c: [_dpow_base(i[0], c)],
       "{0}^{c}", ["{c}·{0}^({c}-1)"],
       "This gate raises its input to the power {c}.",
       "The power rule: the local gradient of x^c is c·x^(c-1).")
 _gate("rpow_const", "{c}**", 1,
       lambda i, c: _nc(c ** i[0]),
-      lambda i, o, k, c: [o * np.log(c)],
+      lambda i, o, k, c: [_dpow_exponent(c, i[0], o)],
       "{c}^{0}", ["{c}^{0}·ln {c}"],
       "This gate raises the constant {c} to the power of its input.",
       "The local gradient of c^x is c^x·ln c.")
@@ -382,8 +394,9 @@ _gate("tanh", "tanh", 1,
       "The local gradient of tanh is 1-tanh², computed from the cached output.",
       cache=("out",))
 _gate("relu", "relu", 1,
-      lambda i, c: (lambda m: (np.where(m, i[0], 0.0), {"mask": m.astype(np.float64)}))(
-          i[0] > 0),
+      # NaN passes through (as in np.maximum) so the non-finite finder still sees it
+      lambda i, c: (lambda m: (np.where(m | np.isnan(i[0]), i[0], 0.0),
+                               {"mask": m.astype(np.float64)}))(i[0] > 0),
       lambda i, o, k, c: [k["mask"].copy()],
       "max(0, {0})", ["1 if {0} > 0 else 0"],
       "The ReLU gate passes positive inputs and zeroes the rest; it caches which passed.",
@@ -505,7 +518,9 @@ def _bce_local(i, o, k, c):
     p, t = i
     n = np.broadcast(p, t).size
     dp = (-(t / p) + (1.0 - t) / (1.0 - p)) / n
-    dt = (np.log(1.0 - p) - np.log(p)) / n
+    # dt depends on p only: spread it over the broadcast shape before summing back to t's
+    dt = np.broadcast_to((np.log(1.0 - p) - np.log(p)) / n, np.broadcast_shapes(p.shape,
+                                                                                 t.shape))
     return [unbroadcast(dp, p.shape), unbroadcast(dt, t.shape)]
 
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from .graph import Graph, Node
-from .parse import parse_graph
+from .parse import MAX_GATES, parse_graph
+
+#: The most layers a [network] may have.
+MAX_LAYERS = 32
 
 NETWORK_KEYS = {"inputs", "targets", "loss", "granularity", "seed", "layers"}
 LAYER_KEYS = {"weights", "biases", "activation", "units"}
@@ -26,7 +29,7 @@ def expand_network(net, errs) -> Graph | None:
 
     Problems are added to ``errs`` (a ``scenario._Errors``); returns None if any.
     """
-    from .scenario import _tname, _to_array
+    from .scenario import MAX_ARRAY_ELEMENTS, _tname, _to_array
 
     if not isinstance(net, dict):
         errs.at("[network] must be a table", None, "network")
@@ -71,6 +74,9 @@ def expand_network(net, errs) -> Graph | None:
     if x is None:
         return None
 
+    if len(layers) > MAX_LAYERS:
+        errs.at(f"[network] has {len(layers)} layers (at most {MAX_LAYERS})", "network")
+        return None
     rng = np.random.default_rng(seed)
     fan_in = x.shape[-1]
     values: dict[str, np.ndarray] = {"x": x}
@@ -108,6 +114,11 @@ def expand_network(net, errs) -> Graph | None:
                         f"1000) to draw them from the seed, got {_tname(units) if units is not None else 'neither'}",
                         where[0], "units", where[1])
                 return None
+            if units * fan_in > MAX_ARRAY_ELEMENTS:
+                errs.at(f"layer {k}: {units} units × {fan_in} inputs is too many weights "
+                        f"(at most {MAX_ARRAY_ELEMENTS:,} in one layer)", where[0], "units",
+                        where[1])
+                return None
             w = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(units, fan_in))
         if "biases" in layer:
             b = _to_array(layer["biases"], f"layer {k} biases", errs,
@@ -142,6 +153,12 @@ def expand_network(net, errs) -> Graph | None:
         values["target"] = t
     if len(errs.items) > n_before:
         return None
+    if gran == "neuron":
+        estimate = _neuron_gate_estimate(values, len(layers))
+        if estimate > MAX_GATES:
+            errs.at(f"granularity = \"neuron\" would make about {estimate:,} gates (at most "
+                    f"{MAX_GATES:,}); use granularity = \"layer\"", "network", "granularity")
+            return None
 
     code = (_neuron_code if gran == "neuron" else _layer_code)(values, acts, loss)
     leaves = [Node("x", "input", shape=x.shape), Node("target", "input", shape=t.shape)]
@@ -155,6 +172,16 @@ def expand_network(net, errs) -> Graph | None:
                     "network")
         return None
     return graph
+
+
+def _neuron_gate_estimate(values, n_layers: int) -> int:
+    """Gates the neuron expansion makes: per sample and unit, a multiply and an add per
+    input, the bias add and the activation (loss gates are few and not counted)."""
+    x = values["x"]
+    samples = x.shape[0] if x.ndim == 2 else 1
+    per_sample = sum(values[f"W{k}"].shape[0] * (2 * values[f"W{k}"].shape[1] + 1)
+                     for k in range(1, n_layers + 1))
+    return samples * per_sample
 
 
 def _layer_code(values, acts, loss) -> str:
@@ -210,9 +237,10 @@ def _neuron_code(values, acts, loss) -> str:
             if act == "softmax":  # a vector gate over the layer's scores
                 zs = ", ".join(f"z{k}_{j}{sfx}" for j in range(w.shape[0]))
                 lines.append(f"h{k}{sfx} = softmax(stack({zs}))")
-                outs = None
-                prev = None
-                break
+                if k == len(acts):
+                    prev = None  # the loss reads the whole vector
+                    break
+                outs = [f"h{k}{sfx}[{j}]" for j in range(w.shape[0])]
             prev = outs
         lines.append("# loss" + ("" if s is None else f", sample {s}"))
         tref = (lambda j: f"target[{j}]") if s is None else (lambda j, s=s: f"target[{s},{j}]")

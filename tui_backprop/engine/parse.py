@@ -19,6 +19,8 @@ from .graph import Graph, Node, Ref, ref_shape
 
 #: How deeply an expression may nest before it is refused (a runaway or hostile input).
 MAX_DEPTH = 100
+#: The most gates one graph may have.
+MAX_GATES = 100_000
 
 _POISON = object()  # the value of a name whose own line had an error: no cascades
 
@@ -88,7 +90,11 @@ class _Parser:
             msg = exc.msg
             if "parenthes" in msg and "nested" in msg:
                 msg = f"expression nested too deeply (at most {MAX_DEPTH} levels)"
-            self.errors.append(Diagnostic(None, exc.lineno, exc.offset, f"syntax error: {msg}"))
+            if msg.startswith("Exceeds the limit"):
+                msg = "number literal too long"
+            # offset 0 means "somewhere on the line": columns are 1-based
+            self.errors.append(Diagnostic(None, exc.lineno, exc.offset or None,
+                                          f"syntax error: {msg}"))
             return
         except (RecursionError, MemoryError):
             self.errors.append(Diagnostic(
@@ -171,9 +177,12 @@ class _Parser:
         if isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool) or not isinstance(v, int | float):
-                what = "strings" if isinstance(v, str | bytes) else f"the constant {v!r}"
-                raise _LineError(node, f"{what} are not allowed; only numbers")
-            return float(v)
+                what = "strings are" if isinstance(v, str | bytes) else f"the constant {v!r} is"
+                raise _LineError(node, f"{what} not allowed; only numbers")
+            try:
+                return float(v)
+            except OverflowError:  # an int literal beyond float range
+                raise _LineError(node, "number too large for a float") from None
         if isinstance(node, ast.Name):
             if node.id in self.poisoned:
                 return _POISON
@@ -181,6 +190,8 @@ class _Parser:
                 return Ref(node.id)
             if node.id in FUNCTIONS:
                 raise _LineError(node, f"'{node.id}' is a function: call it as {node.id}(...)")
+            if node.id in self.assigned_names:
+                raise _LineError(node, f"'{node.id}' is used before it is assigned")
             raise _LineError(node, f"unknown name '{node.id}'")
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):
@@ -301,17 +312,23 @@ def _opsym(op: ast.AST) -> str:
 
 
 def parse_graph(code: str, leaves: list[Node], leaf_values: dict, output: str | None = None,
-                *, internal: bool = False) -> tuple[Graph | None, list[Diagnostic]]:
+                *, internal: bool = False, poisoned: frozenset[str] = frozenset()
+                ) -> tuple[Graph | None, list[Diagnostic]]:
     """Parse ``code`` over ``leaves``. Returns the graph (``None`` on errors) and every
-    diagnostic found, with code-relative lines and columns."""
+    diagnostic found, with code-relative lines and columns. Names in ``poisoned`` were
+    declared but had an error of their own: lines using them are skipped silently."""
     p = _Parser(code, leaves, internal)
     p.class_index_refs = set()
+    p.poisoned.update(poisoned)
     p.run()
-    if not p.errors and p.last_assigned is None:
+    if len([n for n in p.nodes if n.kind == "gate"]) > MAX_GATES:
+        p.errors.append(Diagnostic(None, None, None,
+                                   f"the code has too many gates (at most {MAX_GATES:,})"))
+    if not p.errors and not p.assigned_names:
         p.errors.append(Diagnostic(None, None, None, "the code assigns nothing"))
     if output is not None and output not in p.defined and output not in p.poisoned:
         p.errors.append(Diagnostic(None, None, None, f"output '{output}' is not assigned in code"))
-    if p.errors:
+    if p.errors or p.last_assigned is None:  # (None: every line used a poisoned name)
         return None, p.errors
     nodes = p.nodes[: len(leaves)] + list(p.consts.values()) + p.nodes[len(leaves):]
     values = dict(leaf_values)

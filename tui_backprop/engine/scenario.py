@@ -260,7 +260,7 @@ def _load_text(text: str, path: str | None) -> Scenario:
         return Scenario(title, description, graph, path, text, 0, learning_rate, iterations,
                         "network")
 
-    leaves, values = [], {}
+    leaves, values, bad = [], {}, set()
     for table, kind in (("inputs", "input"), ("params", "param")):
         section = data.get(table, {})
         if not isinstance(section, dict):
@@ -273,7 +273,9 @@ def _load_text(text: str, path: str | None) -> Scenario:
                 errs.at(f"'{name}' is defined in both [inputs] and [params]", table, name)
                 continue
             arr = _to_array(raw, f"[{table}] {name}", errs, errs.locate(table, name))
-            if arr is not None:
+            if arr is None:
+                bad.add(name)  # reported once here, not again wherever the code uses it
+            else:
                 values[name] = arr
                 leaves.append(Node(name, kind, shape=arr.shape))
 
@@ -295,7 +297,7 @@ def _load_text(text: str, path: str | None) -> Scenario:
         errs.at(f"[graph] output must be a string, got {_tname(output)}", "graph", "output")
         output = None
     line0, col0 = _code_start(errs)
-    graph, diags = parse_graph(code, leaves, values, output)
+    graph, diags = parse_graph(code, leaves, values, output, poisoned=frozenset(bad))
     for d in diags:
         if d.line is None and d.message.startswith("output "):
             errs.at(d.message, "graph", "output")
