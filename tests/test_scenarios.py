@@ -374,6 +374,10 @@ def test_format_reference_limits_are_the_enforced_ones():
                          ("MAX_ITERATIONS", scenario.MAX_ITERATIONS)):
         assert re.search(rf"\| {value:,}( bytes)? \(`{const}`\) \|", doc), const
     assert f"| expression nesting | {parse.MAX_DEPTH} levels |" in doc
+    from tui_backprop.engine import network
+
+    assert f"| layers | {network.MAX_LAYERS} (`MAX_LAYERS`) |" in doc
+    assert f"| gates | {parse.MAX_GATES:,} (`MAX_GATES`) |" in doc
 
 
 def test_format_reference_toml_examples_load():
