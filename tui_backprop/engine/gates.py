@@ -194,8 +194,13 @@ def _onehot(t, z):
     """The target as a one-hot array in the logits' shape (class indices -> one-hot)."""
     if t.shape == z.shape:
         return t
+    t = np.asarray(t, dtype=np.float64)
+    if not np.all((t == np.round(t)) & (t >= 0) & (t < z.shape[-1])):
+        # not a class index (a computed target, NaN, out of range): the loss is
+        # undefined, so show NaN rather than pick some class or crash
+        return np.full(z.shape, np.nan)
     oh = np.zeros(z.shape)
-    idx = np.asarray(t).astype(np.int64)
+    idx = t.astype(np.int64)
     if z.ndim == 1:
         oh[int(idx)] = 1.0
     else:
@@ -329,7 +334,7 @@ _gate("mul_const", "*{c}", 1,
       "Multiplying by a constant scales the gradient by that constant.")
 _gate("div_const", "/{c}", 1,
       lambda i, c: _nc(i[0] / c),
-      lambda i, o, k, c: [np.full_like(o, 1.0 / c)],
+      lambda i, o, k, c: [np.full_like(o, np.divide(1.0, c))],  # x / 0: inf, not a crash
       "{0} / {c}", ["1/{c}"],
       "This gate divides its input by the constant {c}.",
       "Dividing by a constant scales the gradient by 1/{c}.")

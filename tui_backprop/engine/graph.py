@@ -113,6 +113,10 @@ class Graph:
         if name not in self.index or not self.node(name).is_leaf:
             raise ScenarioError([Diagnostic(None, None, None, f"{name!r} is not a leaf")])
         arr = np.array(value, dtype=np.float64)
+        if name in self.discrete and not np.all(np.isfinite(arr) & (arr == np.round(arr))
+                                                & (arr >= 0)):
+            raise ScenarioError([Diagnostic(None, None, None, f"{name} holds class indices: "
+                                            "whole numbers from 0")])
         values = dict(self.leaf_values)
         values[name] = arr
         return infer_shapes(replace_values(self, values))

@@ -11,6 +11,7 @@ Errors are collected (not raised one by one) so ``check`` can report all of them
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import replace
 
 from .errors import Diagnostic, ScenarioError
@@ -84,7 +85,12 @@ class _Parser:
 
     # -- the walk ----------------------------------------------------------------
     def run(self) -> None:
+        limit = sys.getrecursionlimit()
         try:
+            # CPython builds the tree of a long flat sum (a wide neuron's generated
+            # w*x + w*x + ...) recursively; true nesting stays capped by the C parser
+            # (200 parentheses) and by MAX_DEPTH below, so a higher limit here is safe.
+            sys.setrecursionlimit(max(limit, 20_000))
             tree = ast.parse(self.code, mode="exec")
         except SyntaxError as exc:
             msg = exc.msg
@@ -103,6 +109,8 @@ class _Parser:
         except ValueError as exc:  # e.g. null bytes
             self.errors.append(Diagnostic(None, None, None, f"syntax error: {exc}"))
             return
+        finally:
+            sys.setrecursionlimit(limit)
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name
@@ -205,25 +213,16 @@ class _Parser:
                 return -v
             return self.gate(node, "mul_const", [v], -1.0)
         if isinstance(node, ast.BinOp):
-            opname = type(node.op).__name__
-            if opname not in OPERATORS:
-                raise _LineError(node, f"operator '{_opsym(node.op)}' is not supported")
-            a = self.expr(node.left, depth + 1)
-            b = self.expr(node.right, depth + 1)
-            if a is _POISON or b is _POISON:
-                return _POISON
-            both, right_c, left_c = OPERATORS[opname]
-            if isinstance(a, float) and isinstance(b, float):
-                a = self.const(a)
-            if isinstance(b, float):
-                if right_c is None:
-                    raise _LineError(node, "'@' needs two arrays, not a number")
-                return self.gate(node, right_c, [a], b)
-            if isinstance(a, float):
-                if left_c is None:
-                    raise _LineError(node, "'@' needs two arrays, not a number")
-                return self.gate(node, left_c, [b], a)
-            return self.gate(node, both, [a, b])
+            # A flat chain a + b + c + ... nests to the left in the tree; walk it as a
+            # loop so a long sum is not mistaken for deep nesting (same order: left first).
+            chain = []
+            while isinstance(node, ast.BinOp):
+                chain.append(node)
+                node = node.left
+            a = self.expr(node, depth + 1)
+            for binop in reversed(chain):
+                a = self.binop(binop, a, self.expr(binop.right, depth + 1))
+            return a
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         if isinstance(node, ast.Attribute):
@@ -239,6 +238,26 @@ class _Parser:
             return self.subscript(node)
         what = _FORBIDDEN.get(kind, kind)
         raise _LineError(node, f"{what} not allowed in the scenario language")
+
+    def binop(self, node: ast.BinOp, a, b):
+        """One binary operator: a gate, or a unary gate labelled by a constant operand."""
+        opname = type(node.op).__name__
+        if opname not in OPERATORS:
+            raise _LineError(node, f"operator '{_opsym(node.op)}' is not supported")
+        if a is _POISON or b is _POISON:
+            return _POISON
+        both, right_c, left_c = OPERATORS[opname]
+        if isinstance(a, float) and isinstance(b, float):
+            a = self.const(a)
+        if isinstance(b, float):
+            if right_c is None:
+                raise _LineError(node, "'@' needs two arrays, not a number")
+            return self.gate(node, right_c, [a], b)
+        if isinstance(a, float):
+            if left_c is None:
+                raise _LineError(node, "'@' needs two arrays, not a number")
+            return self.gate(node, left_c, [b], a)
+        return self.gate(node, both, [a, b])
 
     def call(self, node: ast.Call, depth: int):
         if not isinstance(node.func, ast.Name):
@@ -283,22 +302,12 @@ class _Parser:
             shape = spec.shape([ref_shape(self.shapes, r) for r in inputs], c)
         except ShapeError as exc:
             raise _LineError(node, f"shape mismatch in '{_label(op, c)}': {exc}") from None
-        if op == "cross_entropy":
-            self._check_class_index(node, inputs)
         tmp = f"\0{len(self.nodes)}"
         end = getattr(node, "end_col_offset", None)
         self.nodes.append(Node(tmp, "gate", op, tuple(inputs), c, tuple(shape), line, col,
                                None if end is None else end + 1))
         self.shapes[tmp] = tuple(shape)
         return Ref(tmp)
-
-    def _check_class_index(self, node, inputs):
-        z, t = (ref_shape(self.shapes, r) for r in inputs)
-        if tuple(t) == tuple(z):
-            return
-        self.class_index_refs.add(inputs[1].node)
-
-    class_index_refs: set[str] = set()
 
 
 def _label(op: str, c: float | None) -> str:
@@ -318,7 +327,6 @@ def parse_graph(code: str, leaves: list[Node], leaf_values: dict, output: str | 
     diagnostic found, with code-relative lines and columns. Names in ``poisoned`` were
     declared but had an error of their own: lines using them are skipped silently."""
     p = _Parser(code, leaves, internal)
-    p.class_index_refs = set()
     p.poisoned.update(poisoned)
     p.run()
     if len([n for n in p.nodes if n.kind == "gate"]) > MAX_GATES:
@@ -335,34 +343,51 @@ def parse_graph(code: str, leaves: list[Node], leaf_values: dict, output: str | 
     for name in p.consts:
         values[name] = float(name)
     out = output or p.last_assigned
-    discrete = frozenset(r for r in p.class_index_refs if values.get(r) is not None)
-    errs = _check_indices(p, values, nodes)
+    errs, discrete = _check_indices(nodes, values)
     if errs:
         return None, errs
     return Graph(tuple(nodes), out, values, code, discrete), []
 
 
-def _check_indices(p: _Parser, values, nodes) -> list[Diagnostic]:
-    """Class-index targets must be whole numbers within the number of classes."""
-    errs = []
+def _class_index_targets(nodes) -> list[tuple[Node, Ref]]:
+    """``(gate, target ref)`` of every cross_entropy whose target is class indices
+    (its shape is the logits' shape without the class axis)."""
+    shapes = {n.name: n.shape for n in nodes}
+    out = []
     for n in nodes:
         if n.kind == "gate" and n.op == "cross_entropy":
-            z_shape = p.shapes.get(n.inputs[0].node) if n.inputs[0].index is None else ()
-            t = n.inputs[1].node
-            if t in p.class_index_refs:
-                if t not in values:
-                    errs.append(Diagnostic(None, n.line, n.col,
-                                           "class indices for cross_entropy must be a leaf"))
-                    continue
-                import numpy as np
-                idx = np.asarray(values[t], dtype=np.float64)
-                k = z_shape[-1]
-                if not np.all(np.isfinite(idx)) or np.any(idx != np.round(idx)) or np.any(
-                        idx < 0) or np.any(idx >= k):
-                    errs.append(Diagnostic(
-                        None, n.line, n.col,
-                        f"class indices in '{t}' must be whole numbers from 0 to {k - 1}"))
-    return errs
+            z, t = n.inputs
+            z_shape = shapes[z.node] if z.index is None else ()
+            t_shape = shapes[t.node] if t.index is None else ()
+            if t_shape != z_shape:
+                out.append((n, t))
+    return out
+
+
+def _check_indices(nodes, values) -> tuple[list[Diagnostic], frozenset[str]]:
+    """Class-index targets must be leaves holding whole numbers within the number of
+    classes. Returns the errors and the names of the leaves used as class indices."""
+    import numpy as np
+
+    errs, discrete = [], set()
+    kinds = {n.name: n.kind for n in nodes}
+    shapes = {n.name: n.shape for n in nodes}
+    for n, t in _class_index_targets(nodes):
+        if kinds[t.node] == "gate":
+            errs.append(Diagnostic(None, n.line, n.col, "class indices for cross_entropy must "
+                                   "be given in [inputs], not computed"))
+            continue
+        idx = np.asarray(values[t.node], dtype=np.float64)
+        if t.index is not None:
+            idx = idx[t.index]
+        z = n.inputs[0]
+        k = (shapes[z.node] if z.index is None else ())[-1]
+        if not np.all(np.isfinite(idx)) or np.any(idx != np.round(idx)) or np.any(
+                idx < 0) or np.any(idx >= k):
+            errs.append(Diagnostic(None, n.line, n.col, f"class indices in '{t.node}' must "
+                                   f"be whole numbers from 0 to {k - 1}"))
+        discrete.add(t.node)
+    return errs, frozenset(discrete)
 
 
 def parse_or_raise(code: str, leaves: list[Node], leaf_values: dict,

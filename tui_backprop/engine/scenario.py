@@ -207,6 +207,9 @@ def _load_text(text: str, path: str | None) -> Scenario:
     errs = _Errors(path, text)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        errs.add("invalid TOML: arrays or tables nested too deeply")
+        raise ScenarioError(errs.items) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
@@ -375,12 +378,13 @@ def load(name_or_path: str) -> Scenario:
     try:
         if p.is_dir():
             raise ScenarioError([Diagnostic(path, None, None, "is a directory, not a file")])
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if p.exists() and not p.is_file():  # a device or FIFO: could read forever
+            raise ScenarioError([Diagnostic(path, None, None, "is not a regular file")])
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
             raise ScenarioError([Diagnostic(
-                path, None, None,
-                f"file is too large ({size:,} bytes; at most {MAX_FILE_BYTES:,})")])
-        raw = p.read_bytes()
+                path, None, None, f"file is too large (at most {MAX_FILE_BYTES:,} bytes)")])
     except FileNotFoundError:
         raise ScenarioError([Diagnostic(path, None, None, "no such file (and no bundled "
                                         "scenario of that name; see 'tui-backprop list')")]

@@ -1,0 +1,53 @@
+"""The engine and the number formatter are pure: importing them pulls in no UI library.
+
+Checked in a fresh interpreter, because this test process may already have imported
+Textual for other tests.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+UI_LIBRARIES = ("textual", "rich")
+
+
+def _loaded_after_import(module: str) -> list[str]:
+    code = (
+        "import json, sys\n"
+        f"import {module}\n"
+        f"ui = {UI_LIBRARIES!r}\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ui)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("module", [
+    "tui_backprop.engine",
+    "tui_backprop.numfmt",
+    "tui_backprop.engine.scenario",
+    "tui_backprop.engine.timeline",
+    "tui_backprop.engine.network",
+    "tui_backprop.engine.gradcheck",
+])
+def test_pure_modules_import_no_ui_library(module):
+    assert _loaded_after_import(module) == []
+
+
+def test_the_check_can_see_a_ui_import():
+    """The probe itself works: importing Rich directly is reported."""
+    assert "rich" in _loaded_after_import("rich")
+
+
+def test_engine_does_not_import_the_ui_package():
+    code = ("import sys, tui_backprop.engine\n"
+            "print(any(m.startswith('tui_backprop.tui') for m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert proc.stdout.strip() == "False"
