@@ -73,12 +73,12 @@ def test_bundled_cs231n_scenario_draws_the_same_circuit():
     ("f = x * -3", "mul_const", "*-3", -3.0),
     ("f = -3 * x", "mul_const", "*-3", -3.0),
     ("f = -x", "mul_const", "*-1", -1.0),
-    ("f = 2 - x", "rsub_const", "2-", 2.0),
+    ("f = 2 - x", "rsub_const", "2-x", 2.0),
     ("f = x - 2", "sub_const", "-2", 2.0),
     ("f = x / 4", "div_const", "/4", 4.0),
     ("f = 1 / x", "rdiv_const", "1/x", 1.0),
     ("f = x ** 2", "pow_const", "**2", 2.0),
-    ("f = 2 ** x", "rpow_const", "2**", 2.0),
+    ("f = 2 ** x", "rpow_const", "2**x", 2.0),
     ("f = 1 + x", "add_const", "+1", 1.0),
     ("f = x + 0.5", "add_const", "+0.5", 0.5),
     ("f = x * (-(2))", "mul_const", "*-2", -2.0),
@@ -303,3 +303,46 @@ def test_several_file_errors_each_with_its_line():
     with pytest.raises(ScenarioError) as exc:
         load_text(_scenario("a = x * q\nb = foo(x)\nc = x.y"), "s.toml")
     assert [(d.line, d.col) for d in exc.value.errors] == [(6, 9), (7, 5), (8, 5)]
+
+
+def test_check_reports_every_syntax_error_and_still_checks_the_good_lines():
+    code = "\n".join([
+        "a = x * q",   # 1: unknown name (found by the walk after the syntax errors)
+        "b = x +",     # 2: syntax error
+        "c = b * 2",   # 3: uses b, whose line failed: nothing new
+        "d = x +* 3",  # 4: syntax error
+        "e = foo(x)",  # 5: unknown function
+    ])
+    errs = errors_of(code, x=1.0)
+    assert [(d.line, d.col) for d in errs] == [(1, 9), (2, 8), (4, 8), (5, 5)]
+    assert [("syntax error" in d.message) for d in errs] == [False, True, True, False]
+
+
+def test_a_blanked_multi_line_statement_adds_no_spurious_error():
+    code = "a = (x +\n     y\nb = x +* 2\nc = x * 2"
+    errs = errors_of(code, x=1.0, y=2.0)
+    assert [(d.line, d.col) for d in errs] == [(1, 5), (3, 8)]
+    assert "never closed" in errs[0].message
+
+
+def test_syntax_errors_are_capped():
+    errs = errors_of("\n".join(f"a{i} = x +* 2" for i in range(100)), x=1.0)
+    assert 1 < len(errs) <= 20
+
+
+def test_a_long_flat_sum_is_not_deep_nesting():
+    g = ok("f = " + " + ".join(["x"] * 500), x=1.0)
+    assert len(g.gates) == 499 and g.output == "f"
+    # a + b + c is (a + b) + c: the left pair first
+    g = ok("f = x + y + z", x=1.0, y=2.0, z=3.0)
+    assert [[r.name for r in n.inputs] for n in g.gates] == [["x", "y"], ["f_1", "z"]]
+
+
+def test_file_with_several_syntax_errors_reports_each_at_its_file_line():
+    with pytest.raises(ScenarioError) as exc:
+        load_text(_scenario("a = x +\nb = x * 2\nc = x +* 1\nd = b * q"), "s.toml")
+    assert [str(d) for d in exc.value.errors] == [
+        "s.toml:6:8: error: syntax error: invalid syntax",
+        "s.toml:8:8: error: syntax error: invalid syntax",
+        "s.toml:9:9: error: unknown name 'q'",
+    ]

@@ -320,7 +320,7 @@ _gate("sub_const", "-{c}", 1,
       "{0} - {c}", ["1"],
       "This gate subtracts the constant {c}.",
       "Subtracting a constant does not change the gradient: the local gradient is 1.")
-_gate("rsub_const", "{c}-", 1,
+_gate("rsub_const", "{c}-x", 1,
       lambda i, c: _nc(c - i[0]),
       lambda i, o, k, c: [-np.ones_like(o)],
       "{c} - {0}", ["-1"],
@@ -350,7 +350,7 @@ _gate("pow_const", "**{c}", 1,
       "{0}^{c}", ["{c}·{0}^({c}-1)"],
       "This gate raises its input to the power {c}.",
       "The power rule: the local gradient of x^c is c·x^(c-1).")
-_gate("rpow_const", "{c}**", 1,
+_gate("rpow_const", "{c}**x", 1,
       lambda i, c: _nc(c ** i[0]),
       lambda i, o, k, c: [_dpow_exponent(c, i[0], o)],
       "{c}^{0}", ["{c}^{0}·ln {c}"],
@@ -533,7 +533,8 @@ def _ce_forward(i, c):
     z, t = i
     ls = _log_softmax(z)
     oh = _onehot(t, z)
-    loss = -np.sum(oh * ls) / _rows(z)
+    # 0·log 0 = 0: a class the target gives no weight adds nothing, even at a logit of -inf
+    loss = -np.sum(np.where(oh == 0, 0.0, oh * ls)) / _rows(z)
     return np.asarray(loss), {"softmax": np.exp(ls)}
 
 

@@ -11,6 +11,7 @@ Errors are collected (not raised one by one) so ``check`` can report all of them
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from dataclasses import replace
 
@@ -20,6 +21,8 @@ from .graph import Graph, Node, Ref, ref_shape
 
 #: How deeply an expression may nest before it is refused (a runaway or hostile input).
 MAX_DEPTH = 100
+#: Stop reporting syntax errors after this many (the rest is likely one big mess).
+MAX_SYNTAX_ERRORS = 20
 #: The most gates one graph may have.
 MAX_GATES = 100_000
 
@@ -91,17 +94,9 @@ class _Parser:
             # w*x + w*x + ...) recursively; true nesting stays capped by the C parser
             # (200 parentheses) and by MAX_DEPTH below, so a higher limit here is safe.
             sys.setrecursionlimit(max(limit, 20_000))
-            tree = ast.parse(self.code, mode="exec")
-        except SyntaxError as exc:
-            msg = exc.msg
-            if "parenthes" in msg and "nested" in msg:
-                msg = f"expression nested too deeply (at most {MAX_DEPTH} levels)"
-            if msg.startswith("Exceeds the limit"):
-                msg = "number literal too long"
-            # offset 0 means "somewhere on the line": columns are 1-based
-            self.errors.append(Diagnostic(None, exc.lineno, exc.offset or None,
-                                          f"syntax error: {msg}"))
-            return
+            tree = self._parse_recovering()
+            if tree is None:
+                return
         except (RecursionError, MemoryError):
             self.errors.append(Diagnostic(
                 None, None, None, f"expression nested too deeply (at most {MAX_DEPTH} levels)"))
@@ -118,6 +113,45 @@ class _Parser:
                 self.assigned_names.add(stmt.targets[0].id)
         for stmt in tree.body:
             self.statement(stmt)
+        # syntax errors were found before the walk: report everything in line order
+        self.errors.sort(key=lambda d: (d.line or 0, d.col or 0))
+
+    def _parse_recovering(self) -> ast.Module | None:
+        """``ast.parse`` the code. After a syntax error the bad line is blanked and the
+        rest parsed again, so ``check`` reports every bad line and the good lines are
+        still checked; the name a blanked line assigns is poisoned (no cascade). Returns
+        ``None`` when nothing more can be recovered."""
+        lines = self.code.split("\n")
+        blanked = 0
+        while True:
+            try:
+                return ast.parse("\n".join(lines), mode="exec")
+            except SyntaxError as exc:
+                ln = exc.lineno
+                if ln is None or not 1 <= ln <= len(lines) or not lines[ln - 1].strip():
+                    if not blanked:
+                        self._syntax_error(exc)
+                    return None
+                # after a blanked line, an indented line is the tail of its statement
+                if not (blanked and exc.msg == "unexpected indent"):
+                    self._syntax_error(exc)
+                m = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", lines[ln - 1])
+                if m:
+                    self.poisoned.add(m.group(1))
+                lines[ln - 1] = ""
+                blanked += 1
+                if len(self.errors) >= MAX_SYNTAX_ERRORS:
+                    return None
+
+    def _syntax_error(self, exc: SyntaxError) -> None:
+        msg = exc.msg
+        if "parenthes" in msg and "nested" in msg:
+            msg = f"expression nested too deeply (at most {MAX_DEPTH} levels)"
+        if msg.startswith("Exceeds the limit"):
+            msg = "number literal too long"
+        # offset 0 means "somewhere on the line": columns are 1-based
+        self.errors.append(Diagnostic(None, exc.lineno, exc.offset or None,
+                                      f"syntax error: {msg}"))
 
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):

@@ -363,8 +363,12 @@ def _record(graph: Graph, iterations: int, learning_rate: float | None,
             # backward, exactly the reverse of the forward order
             for (s, spec, ins_ref, c), (ins, out, cache, local) in zip(
                     reversed(comp.gates), reversed(saved), strict=True):
-                upstream = grads[s] if grads[s] is not None else _ro(np.zeros(shapes[s]))
-                contributions = _contributions(spec, upstream, ins, out, cache, local, c)
+                if grads[s] is not None:
+                    upstream = grads[s]
+                    contributions = _contributions(spec, upstream, ins, out, cache, local, c)
+                else:  # a dead branch: nothing flows back, exactly (0 × inf would be nan)
+                    upstream = _ro(np.zeros(shapes[s]))
+                    contributions = [np.zeros(np.shape(x)) for x in ins]
                 k = len(steps)
                 entries = []
                 bad = not _finite(upstream)
