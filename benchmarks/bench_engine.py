@@ -27,7 +27,8 @@ def scenario_text(gates: int) -> str:
     for i in range(1, gates):
         lines.append(f"v{i} = " + ops[i % len(ops)].format(p=i - 1))
     code = "\n".join(lines)
-    return f'title = "bench {gates}"\n[inputs]\nx = 0.5\ny = -0.25\n[graph]\ncode = """\n{code}\n"""\n'
+    return (f'title = "bench {gates}"\n[inputs]\nx = 0.5\ny = -0.25\n'
+            f'[graph]\ncode = """\n{code}\n"""\n')
 
 
 def median_time(fn, repeat: int) -> float:
@@ -59,10 +60,10 @@ def main() -> None:
             break
         text = scenario_text(gates)
         rep = args.repeat if gates <= 10_000 else max(1, args.repeat // 2)
-        t_load = median_time(lambda: load_text(text), rep)
+        t_load = median_time(lambda text=text: load_text(text), rep)
         graph = load_text(text).graph
-        t_rec = median_time(lambda: record(graph), rep)
-        t_base = median_time(lambda: baseline(gates), rep)
+        t_rec = median_time(lambda graph=graph: record(graph), rep)
+        t_base = median_time(lambda gates=gates: baseline(gates), rep)
         gc.collect()
         tracemalloc.start()
         tl = record(graph)

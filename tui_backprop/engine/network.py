@@ -110,8 +110,9 @@ def expand_network(net, errs) -> Graph | None:
         else:
             units = layer.get("units")
             if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= 1000:
+                got = _tname(units) if units is not None else "neither"
                 errs.at(f"layer {k}: give 'weights', or 'units' (a whole number from 1 to "
-                        f"1000) to draw them from the seed, got {_tname(units) if units is not None else 'neither'}",
+                        f"1000) to draw them from the seed, got {got}",
                         where[0], "units", where[1])
                 return None
             if units * fan_in > MAX_ARRAY_ELEMENTS:
@@ -274,7 +275,8 @@ def _neuron_code(values, acts, loss) -> str:
         total = " + ".join(errs)
         name = f"loss{sfx}" if batch else "loss"
         if loss == "half_sse":
-            lines.append(f"{name} = 0.5 * ({total})" if len(errs) > 1 else f"{name} = 0.5 * {total}")
+            total = f"({total})" if len(errs) > 1 else total
+            lines.append(f"{name} = 0.5 * {total}")
         else:
             lines.append(f"{name} = ({total}) / {len(errs)}")
         per_sample.append(name)

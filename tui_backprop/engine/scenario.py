@@ -220,7 +220,7 @@ def _load_text(text: str, path: str | None) -> Scenario:
         else:
             errs.add(f"invalid TOML: {msg}", len(errs.lines) if "end of document" in str(exc)
                      else None)
-        raise ScenarioError(errs.items)
+        raise ScenarioError(errs.items) from None
     if not data:
         errs.add("empty scenario: it needs at least a title and a [graph] or [network]")
         raise ScenarioError(errs.items)

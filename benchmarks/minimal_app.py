@@ -1,0 +1,46 @@
+"""The baseline for bench_tui.py: the smallest sensible Textual app (Header, one Static
+label, Footer) with a `right` binding that changes the label, as the TUI's stepping does.
+
+Run it directly (`python benchmarks/minimal_app.py`) for the start-up and pty
+measurements; bench_tui.py imports `MinimalApp` for the headless ones. It imports nothing
+from tui_backprop, so its start-up is Python + Textual alone.
+"""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static
+
+TITLE = "Minimal Textual app"
+
+
+class MinimalApp(App[None]):
+    """Header + Static + Footer; `right` increments a counter shown in the label."""
+
+    TITLE = TITLE
+    BINDINGS = [
+        Binding("right", "step", "Next", priority=True),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._label(), id="label")
+        yield Footer()
+
+    def _label(self) -> str:
+        return f"step {self.count:>5}"
+
+    def action_step(self) -> None:
+        self.count += 1
+        # Same width every time, so no re-layout is needed (the TUI's panels do the same).
+        self.query_one("#label", Static).update(self._label(), layout=False)
+
+
+if __name__ == "__main__":
+    MinimalApp().run()

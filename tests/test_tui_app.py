@@ -1,0 +1,484 @@
+"""Pilot tests of the Textual app on real bundled scenarios: every key, asserting on what
+the panels show. Expected numbers are derived by hand or with plain ``math``/numpy
+formulas here, never copied from the app's output.
+
+(x + y) * z at x=-2, y=5, z=-4 (CS231n): q = 3, f = -12, dq = z = -4, dz = q = 3,
+dx = dy = dq = -4.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+
+import numpy as np
+import pytest
+from textual.widgets import Input
+
+from tui_backprop.engine import ScenarioError, bundled, load, record
+from tui_backprop.engine.scenario import bundled_dir
+from tui_backprop.tui.app import BackpropApp, create_app
+from tui_backprop.tui.edit import EditScreen, LeafChooser
+from tui_backprop.tui.gradcheck_view import GradCheckScreen
+from tui_backprop.tui.help import HelpScreen
+from tui_backprop.tui.picker import PickerScreen
+from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
+from tui_backprop.tui.train import TrainScreen
+
+WIDE = (120, 40)
+NARROW = (80, 24)
+
+
+def panels(app: BackpropApp) -> dict[str, str]:
+    screen = app.debugger
+    return {
+        "inspector": screen.inspector.plain,
+        "code": screen.code.plain,
+        "explain": screen.explain.plain,
+        "status": screen.status.text.plain,
+        "values": "\n".join(
+            " ".join(getattr(c, "plain", str(c)) for c in screen.values.get_row(n.name))
+            for n in app.session.timeline.graph.nodes),
+    }
+
+
+def cell(app: BackpropApp, node: str, column: str) -> str:
+    value = app.debugger.values.get_cell(node, column)
+    return getattr(value, "plain", str(value))
+
+
+async def test_add_mul_forward_seed_backward_numbers():
+    app = create_app("add-mul")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        ins = app.debugger.inspector
+        assert "forward" in ins.plain and "f_1 = x + y" in ins.plain
+        assert "out    f_1 = 3" in ins.plain                       # q = -2 + 5
+        await pilot.press("n")
+        assert "out    f = -12" in ins.plain                       # f = q·z = 3·-4
+        assert "∂f/∂f_1 = z = -4" in ins.plain                     # mul swaps its inputs
+        assert "∂f/∂z = f_1 = 3" in ins.plain
+        await pilot.press("space")
+        assert "seed" in ins.plain and "∂f/∂f = 1" in ins.plain
+        assert "itself is 1" in app.debugger.explain.plain
+        await pilot.press("right")
+        text = ins.plain
+        assert "upstream  ∂f/∂f = 1" in text
+        assert "df_1: 0 + (-4) = -4" in text                       # dq = -4
+        assert "dz: 0 + 3 = 3" in text                             # dz = q = 3
+        assert "swaps its inputs" in app.debugger.explain.plain
+        await pilot.press("n")
+        text = ins.plain
+        assert "dx: 0 + (-4) = -4" in text and "dy: 0 + (-4) = -4" in text
+        assert "distributes" in app.debugger.explain.plain
+        assert "BACKWARD" in app.debugger.status.text.plain
+        assert "step 5/5" in app.debugger.status.text.plain
+        assert cell(app, "x", "grad") == "-4" and cell(app, "z", "grad") == "3"
+        # the code line is the current line, annotated with value and gradient
+        code = app.debugger.code.plain_lines
+        assert code[0].startswith("▶") and "= -12" in code[0] and "∂ 1" in code[0]
+        # u without [train] says so and changes nothing
+        await pilot.press("u")
+        assert app.cursor == 4 and "no [train]" in app.debugger.status.text.plain
+
+
+async def test_stepping_back_undoes_exactly():
+    app = create_app("cs231n-staged")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        n = len(app.session.timeline)
+        seen = [panels(app)]
+        for _ in range(n - 1):
+            await pilot.press("right")
+            seen.append(panels(app))
+        await pilot.press("right")  # past the end: stays
+        assert app.cursor == n - 1
+        for k in range(n - 2, -1, -1):
+            await pilot.press("left")
+            assert app.cursor == k
+            assert panels(app) == seen[k], f"step {k + 1} differs after stepping back"
+        # before the backward pass no gradient is shown anywhere
+        assert all(cell(app, node.name, "grad") == "—"
+                   for node in app.session.timeline.graph.nodes)
+
+
+async def test_fan_out_lists_every_contribution():
+    """x is used by three gates in the staged example: dx is the sum of three +=."""
+    app = create_app("cs231n-staged")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        tl = app.session.timeline
+        last_x = max(c.step for c in tl.contributions_at("x", app.cursor))
+        while app.cursor != last_x:
+            await pilot.press("p")
+        line = next(s for s in app.debugger.inspector.plain_lines if "dx:" in s)
+        m = re.search(r"dx: (.*) = (\S+)\s+\(3 of 3\)", line)
+        assert m, line
+        terms = [float(t.strip("() ")) for t in m.group(1).split(" + ")]
+        assert len(terms) == 3
+
+        def f(x, y):
+            sig = lambda v: 1 / (1 + math.exp(-v))  # noqa: E731
+            return (x + sig(y)) / (sig(x) + (x + y) ** 2)
+
+        h = 1e-6
+        dx = (f(3 + h, -4) - f(3 - h, -4)) / (2 * h)
+        assert float(m.group(2)) == pytest.approx(dx, rel=1e-3)
+        assert sum(terms) == pytest.approx(dx, rel=1e-3)
+        assert "sum of their contributions" in app.debugger.explain.plain
+
+
+async def test_jump_keys_and_full_precision():
+    app = create_app("cs231n-sigmoid")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        tl = app.session.timeline
+        assert tl[app.cursor].phase == "forward" and tl[app.cursor + 1].phase == "seed"
+        sigmoid = 1 / (1 + math.exp(-(2 * -1 + -3 * -2 + -3)))   # w·x + b = 1
+        assert f"out    f = {sigmoid:.4g}" in app.debugger.inspector.plain
+        await pilot.press("F")
+        assert f"out    f = {sigmoid!r}" in app.debugger.inspector.plain
+        await pilot.press("F", "b")
+        assert app.cursor == len(tl) - 1 and tl[app.cursor].phase == "backward"
+        # dx = [w0, w1]·σ(1-σ), dw = [x0, x1, 1]·σ(1-σ)   (CS231n: dx ≈ [0.39, -0.59])
+        s = sigmoid * (1 - sigmoid)
+        assert cell(app, "x0", "grad") == f"{2 * s:.4g}"
+        assert cell(app, "x1", "grad") == f"{-3 * s:.4g}"
+        assert cell(app, "w2", "grad") == f"{s:.4g}"
+        await pilot.press("home")
+        assert app.cursor == 0
+        await pilot.press("end")
+        assert app.cursor == len(tl) - 1
+
+
+async def test_edit_leaf_changes_downstream_values_and_gradients():
+    app = create_app("add-mul")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.press("e")  # nothing selected: choose the leaf first
+        assert isinstance(app.screen, LeafChooser)
+        await pilot.press("escape")
+        app.debugger.values.focus()
+        app.debugger.values.move_cursor(row=0)      # x
+        await pilot.press("enter")                  # select the row
+        assert app.selected == "x"
+        await pilot.press("e")
+        assert isinstance(app.screen, EditScreen)
+        assert app.screen.query_one(Input).value == "-2.0"
+        await pilot.press("x", "enter")    # not a number: error inline
+        assert isinstance(app.screen, EditScreen)
+        assert "not a number" in str(app.screen.query_one("#error").render())
+        for key in ("ctrl+u", "1", "enter"):        # x = 1: q = 6, f = -24, dz = 6
+            await pilot.press(key)
+        assert not isinstance(app.screen, EditScreen)
+        assert app.cursor == 4                     # same step
+        assert cell(app, "f", "value") == "-24"
+        assert cell(app, "f_1", "value") == "6"
+        assert cell(app, "z", "grad") == "6"
+        assert cell(app, "x", "grad") == "-4" and cell(app, "y", "grad") == "-4"
+
+
+async def test_reload_broken_file_keeps_last_good_scenario(tmp_path):
+    path = tmp_path / "mine.toml"
+    shutil.copy(bundled_dir() / "add-mul.toml", path)
+    app = create_app(str(path))
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        text = path.read_text()
+        broken = text.replace("f = (x + y) * z", "f = (x + y) * w")
+        path.write_text(broken)
+        await pilot.press("r")
+        error = str(app.debugger.query_one("#error").render())
+        line = broken.split("\n").index("f = (x + y) * w") + 1
+        assert f"{path}:{line}:15: error:" in error and "'w'" in error
+        assert "out    f = -12" in app.debugger.inspector.plain   # still the old one
+        # fixing the file is picked up by the automatic reload (mtime poll)
+        path.write_text(text.replace("z = -4", "z = 2"))
+        app.poll_file()
+        await pilot.pause()
+        assert not app.debugger.query_one("#error").display
+        assert app.cursor == 1
+        assert "out    f = 6" in app.debugger.inspector.plain     # (−2 + 5)·2
+
+
+async def test_jump_to_first_nonfinite():
+    # σ(40) rounds to exactly 1.0 in float64, so 1 - p = 0 and log(0) = -inf there
+    assert 1 - 1 / (1 + math.exp(-40)) == 0.0
+    app = create_app("nan-explosion")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        status = app.debugger.status.text.plain
+        k = app.session.timeline.forward_step_of("log_q")
+        assert f"non-finite value at step {k + 1} (log_q)" in status and "! jumps" in status
+        await pilot.press("exclamation_mark")
+        assert app.cursor == k
+        text = app.debugger.inspector.plain
+        assert "gate log_q (log)" in text and "in     q = 0" in text
+        assert "out    log_q = -inf" in text
+        # again: the first non-finite gradient. Backward reaches log_q second (after
+        # loss = -log_q): upstream -1 times its local gradient 1/q = 1/0 = inf
+        await pilot.press("exclamation_mark")
+        assert app.cursor == app.session.timeline.backward_step_of("log_q")
+        assert "chain  inf × upstream -1 = -inf" in app.debugger.inspector.plain
+
+
+async def test_update_starts_next_iteration_and_steps_back_across():
+    app = create_app("network-2-2-2")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")
+        assert "update" in app.debugger.inspector.plain
+        # Mazur's worked example: w5 = 0.40 - 0.5 · 0.082167041 = 0.35891648
+        assert "[[0.3589, 0.4087], [0.5113, 0.5614]]" in app.debugger.inspector.plain
+        await pilot.press("u")
+        tl = app.session.timeline
+        assert tl.iteration_of(app.cursor).iteration == 2
+        assert app.cursor == tl.iterations[1].start
+        assert "iteration 2" in app.debugger.status.text.plain
+        history = app.session.loss_history
+        assert [i for i, _ in history] == [1, 2]
+        assert history[0][1] == pytest.approx(0.298371109, abs=1e-8)
+        assert history[1][1] < history[0][1]
+        await pilot.press("p")
+        assert tl[app.cursor].phase == "update"
+        assert tl.iteration_of(app.cursor).iteration == 1
+
+
+async def test_train_n_iterations_lands_on_new_state():
+    app = create_app("softmax-classifier")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        first = app.session.loss_history[0][1]
+        # independent: mean softmax cross-entropy of the initial scores
+        g = app.session.graph
+        x, w, b = (np.asarray(g.leaf_values[n]) for n in ("x", "W1", "b1"))
+        target = np.asarray(g.leaf_values["target"]).astype(int)
+        z = x @ w.T + b
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        assert first == pytest.approx(-logp[np.arange(len(x)), target].mean(), rel=1e-9)
+        recorded = app.session.last_iteration
+        await pilot.press("t")
+        assert isinstance(app.screen, TrainScreen)
+        await pilot.press("ctrl+u", "4", "0", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.session.last_iteration == recorded + 41
+        assert app.cursor == 0
+        assert f"iteration {recorded + 41}" in app.debugger.status.text.plain
+        history = app.session.loss_history
+        assert [i for i, _ in history] == list(range(1, recorded + 42))
+        assert history[-1][1] < first / 2
+
+
+async def test_gradcheck_help_picker_views_and_quit():
+    app = create_app("cs231n-sigmoid")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("g")
+        assert isinstance(app.screen, GradCheckScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = str(app.screen.query_one("#summary").render())
+        assert "all 5 gradients pass" in summary
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        screen = app.debugger
+        assert screen.circuit.display and not screen.code.display
+        await pilot.press("v")
+        assert screen.code.display and not screen.circuit.display
+        side = screen.query_one("#side")
+        assert screen.inspector.display and not side.display
+        await pilot.press("i")
+        assert side.display and not screen.inspector.display
+        await pilot.press("right")       # a focused table must not swallow stepping
+        assert app.cursor == 1
+        await pilot.press("o")
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("escape")
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_no_argument_opens_picker_and_resize_keeps_cursor():
+    app = create_app(None)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")                 # the first bundled scenario
+        assert app.session is not None
+        assert app.session.scenario.path.endswith(".toml")
+        await pilot.press("n", "n")
+        before = app.debugger.inspector.plain
+        assert app.debugger.code.display and app.debugger.circuit.display
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.cursor == 2 and app.debugger.inspector.plain == before
+        assert not app.debugger.code.display
+
+
+async def test_command_palette_goes_to_gate():
+    app = create_app("cs231n-sigmoid")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        for key in "go to z_3":
+            await pilot.press("space" if key == " " else key)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == "z_3"
+        assert app.cursor == app.session.timeline.forward_step_of("z_3")
+        assert "z_3 = z_1 + z_2" in app.debugger.inspector.plain
+        await pilot.press("escape")
+        assert app.selected is None
+
+
+async def test_bad_file_at_start_and_open_keep_errors_in_app(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "t"\n[graph]\ncode = "f = x +"\n')
+    app = create_app(str(bad))
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        banner = app.debugger.query_one("#error")
+        assert banner.display and f"{bad}:3:" in str(banner.render())
+        assert "no scenario loaded" in app.debugger.status.text.plain
+        assert app.open_scenario("add-mul")
+        assert not banner.display
+        assert not app.open_scenario(str(bad))          # a bad file keeps the good one
+        assert banner.display and app.session.scenario.title == "f = (x + y) * z"
+
+
+async def test_click_in_code_selects_gate_and_theme_switch_restyles():
+    app = create_app("add-mul")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")                         # the mul gate f is current
+        code = app.debugger.code
+        line = code.plain_lines[0]                     # "▶ 23 f = (x + y) * z ..."
+        col = line.index("x + y")                      # inside the add gate
+        await pilot.click(code, offset=(col + 1, 1))   # +1: the panel's border
+        assert app.selected == "f_1"
+        assert "selected" in app.debugger.inspector.plain
+        before = app.look.value
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert app.look.value != before
+        assert "selected  f_1" in app.debugger.inspector.plain
+
+
+@pytest.mark.parametrize("name", [n for n, _ in bundled()])
+async def test_every_step_and_node_of_every_bundled_scenario_renders(name):
+    """Each panel renders every step of every bundled scenario, and every node when
+    selected (no key presses: the cursor is set directly, to keep this fast)."""
+    app = create_app(name)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        tl = app.session.timeline
+        for k in range(len(tl)):
+            app.cursor = k
+            head = app.debugger.inspector.plain_lines[0]
+            assert head.startswith(tl[k].phase)
+            node = getattr(tl[k], "node", None)
+            if node is not None and tl[k].phase != "seed":
+                assert f"gate {node} " in head
+            assert f"step {k + 1}/{len(tl)}" in app.debugger.status.text.plain
+        for node in tl.graph.nodes:
+            app.selected = node.name
+            assert f"selected  {node.name}" in app.debugger.inspector.plain or (
+                getattr(tl[app.cursor], "node", None) == node.name)
+        await pilot.pause()
+
+
+def test_typed_values_are_parsed_as_toml_never_evaluated():
+    assert parse_value(" [[1, 2], [3, -4.5]] ") == [[1, 2], [3, -4.5]]
+    assert math.isnan(parse_value("nan")) and parse_value("-inf") == -math.inf
+    for bad in ("__import__('os').system('true')", "1, w = 2", "1\n[evil]", "", "'a'", "true"):
+        with pytest.raises(ScenarioError):
+            parse_value(bad)
+    a = np.array([[1.5, np.nan], [-np.inf, 2.0]])
+    back = np.array(parse_value(value_text(a)), dtype=float)
+    assert np.array_equal(back, a, equal_nan=True)
+
+
+def test_session_keeps_a_window_of_recorded_iterations():
+    session = Session.start(load("network-2-2-2"))
+    for _ in range(MAX_RECORDED_ITERATIONS + 3):
+        session = session.next_iteration()
+    its = [it.iteration for it in session.timeline.iterations]
+    assert len(its) == MAX_RECORDED_ITERATIONS and its[-1] == MAX_RECORDED_ITERATIONS + 4
+    history = session.loss_history
+    assert [i for i, _ in history] == list(range(1, MAX_RECORDED_ITERATIONS + 5))
+    # the window starts from the params the dropped iterations' updates produced
+    alone = Session.start(load("network-2-2-2"))
+    for _ in range(MAX_RECORDED_ITERATIONS + 3):
+        alone = Session(alone.scenario, alone.timeline.next_graph,
+                        record(alone.timeline.next_graph, iterations=1, learning_rate=0.5))
+    assert history[-1][1] == pytest.approx(float(alone.timeline.iterations[0].loss), rel=1e-12)
+
+
+def test_changed_span_covers_every_cell_that_differs():
+    """A step repaints only the differing span of a line; a shorter new line must
+    still clear the old line's tail (positions are compared, not aligned suffixes)."""
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    from tui_backprop.tui.lines import changed_span
+
+    def strip(text: str, style: Style | None = None) -> Strip:
+        return Strip([Segment(text, style)])
+
+    assert changed_span(strip("x = 0.15"), strip("x = 0.25")) == (6, 7)  # the "1"
+    # new "(1 of 3)" line shorter than the old one that also ends in "of 3)"
+    assert changed_span(strip("dx: 3 (1 of 3)"), strip("dx: -4 + 0.59 (2 of 3)")) == (4, 22)
+    assert changed_span(strip("ab"), strip("ab", Style(bold=True))) == (0, 2)
+
+
+def test_incremental_repaints_leave_no_stale_cells_in_a_real_terminal():
+    """In a real pty, step forward and back (each step repaints only what changed),
+    then force a full repaint (resize away and back): the screen must not change.
+    A stale character left by a partial repaint would show up as a difference."""
+    import fcntl
+    import struct
+    import sys
+    import termios
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from _pty import PtyProcess, Screen  # the benchmarks' small terminal emulator
+
+    def resize(p: PtyProcess, cols: int, rows: int) -> None:
+        fcntl.ioctl(p.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+    env = {**os.environ, "TERM": "xterm-256color"}
+    env.pop("COLORTERM", None)
+    argv = [sys.executable, "-c",
+            "from tui_backprop.tui.app import create_app; create_app('cs231n-staged').run()"]
+    with PtyProcess(argv, 80, 24, env=env) as p:
+        screen = Screen(80, 24)
+        p.read_until_quiet(0.5, 30, ready=lambda: b"quit" in p.output_since(0))
+        # ends on the backward step of xpy, after dx's longer "+=" line was on screen
+        for key in ["f", "right", "right", "b", "left", "left", "left", "left", "right"]:
+            p.press(key)
+            p.read_until_quiet(0.25, 10)
+        screen.feed(p.output_since(0))
+        stepped = screen.text()
+        assert "step 14/17" in stepped, stepped.splitlines()[-3:]
+        resize(p, 100, 24)
+        p.read_until_quiet(0.4, 10)
+        mark = len(p.chunks)
+        resize(p, 80, 24)
+        p.read_until_quiet(0.6, 10)
+        fresh = Screen(80, 24)
+        fresh.feed(p.output_since(mark))
+        assert fresh.text() == stepped

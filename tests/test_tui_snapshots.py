@@ -1,0 +1,29 @@
+"""Snapshot tests (pytest-textual-snapshot) of the whole screen: several scenarios at a
+forward, a backward and an update step, at 80×24 and 120×40.
+
+Regenerate after an intended visual change (e.g. in the circuit drawing) with
+``pytest tests/test_tui_snapshots.py --snapshot-update`` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_backprop.tui.app import create_app
+
+CASES = {
+    "sigmoid-forward": ("cs231n-sigmoid", ["n", "n"]),
+    "sigmoid-backward": ("cs231n-sigmoid", ["b"]),
+    "staged-fanout-backward": ("cs231n-staged", ["b", "p", "p", "p"]),
+    "network-forward": ("network-2-2-2", ["f"]),
+    "network-backward": ("network-2-2-2", ["b"]),
+    "network-update": ("network-2-2-2", ["end"]),
+    "softmax-update": ("softmax-classifier", ["b", "n"]),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_snapshot(snap_compare, case, size):
+    scenario, keys = CASES[case]
+    assert snap_compare(create_app(scenario), press=keys, terminal_size=size)

@@ -1,0 +1,439 @@
+"""The Circuit panel: the graph drawn as the CS231n lecture figures draw it.
+
+Inputs on the left, one box per gate labelled with its op, each wire carrying its forward
+value above (green) and, once the backward pass reached it, its gradient below (red).
+The current gate is drawn with a double border and the wires it reads and writes are
+heavy, so the highlight survives ``NO_COLOR``.
+
+The geometry lives in :mod:`.circuit_layout` (pure, cached per graph); a step only
+changes the overlays, only the rows on screen are ever drawn (``render_line``), and
+only the cells a step changed are repainted. Hovering a box shows its numbers in full;
+clicking it posts :class:`CircuitView.NodeSelected`.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui_backprop.numfmt import DEFAULT_PRECISION, fmt_full, fmt_value
+
+from .circuit_layout import (
+    ASCII,
+    STYLE_NAMES,
+    UNICODE,
+    Canvas,
+    Frame,
+    Geometry,
+    Labels,
+    Structure,
+    build_structure,
+    focus_of,
+    label_widths,
+    make_frame,
+    place,
+)
+
+#: how many of the next steps' gates a scroll tries to bring into view as well
+LOOKAHEAD = 8
+
+
+def _graph_key(graph) -> tuple:
+    """What the drawing's topology depends on (not the numbers)."""
+    return (graph.output, tuple((n.name, n.kind, n.label, tuple(r.name for r in n.inputs))
+                                for n in graph.nodes))
+
+
+class CircuitView(ScrollView, can_focus=True):
+    """A scrollable drawing of the circuit for ``(timeline, cursor)``.
+
+    Call :meth:`show` whenever the cursor, the timeline or the selection changes. The
+    view scrolls (minimally) to keep the current gate in sight. Clicking a box posts
+    :class:`NodeSelected`.
+    """
+
+    COMPONENT_CLASSES = {f"circuit--{name}" for name in STYLE_NAMES}
+
+    DEFAULT_CSS = """
+    CircuitView {
+        background: $surface;
+        scrollbar-size-horizontal: 0;
+        scrollbar-size-vertical: 1;
+    }
+    CircuitView > .circuit--wire { color: $foreground; }
+    CircuitView > .circuit--gate { color: $foreground; }
+    CircuitView > .circuit--leaf { color: $foreground; }
+    CircuitView > .circuit--param { color: $text-primary; }
+    CircuitView > .circuit--value { color: $text-success; }
+    CircuitView > .circuit--grad { color: $text-error; }
+    CircuitView > .circuit--current { color: $text-accent; text-style: bold; }
+    CircuitView > .circuit--current-label { color: $text-accent; text-style: bold reverse; }
+    CircuitView > .circuit--hot { color: $text-accent; text-style: bold; }
+    CircuitView > .circuit--selected { color: $text-warning; text-style: bold; }
+    CircuitView > .circuit--value-hot { color: $text-success; text-style: bold; }
+    CircuitView > .circuit--grad-hot { color: $text-error; text-style: bold; }
+    CircuitView > .circuit--caption { color: $foreground-muted; text-style: italic; }
+    """
+
+    class NodeSelected(Message):
+        """Posted when the user clicks a node box.
+
+        ``name`` is the graph node (``W1`` for the element box ``W1[0,1]``); ``ref`` is
+        the box's own name (``W1[0,1]``, or the node name again).
+        """
+
+        def __init__(self, name: str, ref: str | None = None) -> None:
+            super().__init__()
+            self.name = name
+            self.ref = ref if ref is not None else name
+
+    def __init__(self, *, precision: int = DEFAULT_PRECISION, ascii: bool = False,
+                 name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._precision = precision
+        self._glyphs = ASCII if ascii else UNICODE
+        self._timeline = None
+        self._cursor = 0
+        self._selected: str | None = None
+        self._structure: Structure | None = None
+        self._structure_key: tuple | None = None
+        self._graph = None
+        self._canvas: Canvas | None = None
+        self._canvas_key: tuple | None = None
+        self._frame: Frame | None = None
+        self._reach: dict = {}
+        self._widths: list[int] | None = None
+        self._hover: int | None = None
+        self._styles: list[Style] | None = None
+        self._style_run = bytes(range(256))  # bytes.translate table
+        self._pending_follow: Region | None = None
+        self._resized = False
+        #: the visible rows as last drawn (cells, codes), for repainting only changes
+        self._rows: dict[int, tuple[list[str], bytearray]] = {}
+        self._rows_key: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def precision(self) -> int:
+        """Significant digits of the numbers on the wires."""
+        return self._precision
+
+    @precision.setter
+    def precision(self, value: int) -> None:
+        self._precision = value
+        self._canvas_key = None
+        if self._timeline is not None:
+            self._prepare(self._timeline, force=True)
+            self.show(self._timeline, self._cursor, self._selected)
+
+    @property
+    def geometry(self) -> Geometry | None:
+        """The current layout (for tests and for the app to query positions)."""
+        return self._canvas.geometry if self._canvas is not None else None
+
+    @property
+    def frame(self) -> Frame | None:
+        """What is drawn for the current step."""
+        return self._frame
+
+    def show(self, timeline, cursor: int, selected: str | None) -> None:
+        """Draw the circuit as of step ``cursor``; ``selected`` (a node or ref name) is
+        drawn with a heavy border. Cheap: the layout is cached per graph."""
+        moved = timeline is not self._timeline or cursor != self._cursor
+        previous, previous_cursor = self._timeline, self._cursor
+        reselected = selected != self._selected
+        self._resized = False
+        if timeline is not self._timeline:
+            self._prepare(timeline)
+        self._cursor = cursor
+        self._selected = selected
+        st = self._structure
+        assert st is not None and self._canvas is not None
+        labels = Labels(timeline, cursor, st, self._precision, reach=self._reach)
+        current, hot = focus_of(timeline, cursor, st)
+        chosen: list[int] = []
+        if selected is not None:
+            if selected in st.by_name:
+                chosen = [st.by_name[selected]]
+            else:
+                chosen = list(st.by_node.get(selected, []))
+        canvas_before = self._frame.canvas if self._frame is not None else None
+        self._frame = make_frame(self._canvas, labels, current, chosen, hot)
+        if self._hover is not None:  # keep a shown tooltip's numbers current
+            self.tooltip = self._describe(self._hover)
+        offset = self.scroll_offset
+        # follow the step (not on the update, which touches every parameter); a new
+        # selection made elsewhere (values table, palette) is brought into view too,
+        # but redrawing alone never scrolls away from where the user is looking
+        if moved and len(current) == 1:
+            forward = timeline is not previous or cursor >= previous_cursor
+            self._follow(current[0], self._ahead(cursor, 1 if forward else -1))
+        elif reselected and chosen:
+            self._follow(chosen[0])
+        if (self._canvas is not canvas_before or self._resized
+                or self.scroll_offset != offset):
+            self._rows = {}
+            self.refresh()
+        else:
+            self._refresh_changed_rows()
+
+    def _refresh_changed_rows(self) -> None:
+        """Repaint only the visible rows whose cells or styles changed: a step usually
+        touches a handful (the gate, its wires, their labels), and every repainted row
+        is bytes on the terminal (a classroom over SSH)."""
+        width = self.scrollable_content_region.width
+        height = self.scrollable_content_region.height
+        sx, sy = self.scroll_offset
+        if self._rows_key != (sx, width):
+            self._rows = {}
+            self.refresh()
+            return
+        frame = self._frame
+        old, rows = self._rows, {}
+        for row in range(sy, min(sy + height, frame.canvas.height)):
+            got = rows[row] = frame.row(row, sx, sx + width)
+            before = old.get(row)
+            if before == got:
+                continue
+            if before is None:
+                self.refresh(Region(0, row - sy, width, 1))
+                continue
+            # only the changed span of the row: each repainted cell is bytes on the wire
+            (cells, codes), (was_cells, was_codes) = got, before
+            changed = [i for i in range(width) if cells[i] != was_cells[i]
+                       or codes[i] != was_codes[i]]
+            self.refresh(Region(changed[0], row - sy, changed[-1] - changed[0] + 1, 1))
+        self._rows = rows
+
+    def _prepare(self, timeline, force: bool = False) -> None:
+        """New timeline: reuse the structure when the graph's topology is unchanged and
+        the canvas when the label widths are unchanged too."""
+        graph = timeline.graph
+        if force or graph is not self._graph:
+            key = _graph_key(graph)
+            if key != self._structure_key or self._structure is None:
+                self._structure = build_structure(graph)
+                self._structure_key = key
+                self._canvas_key = None
+                self._widths = None
+                self._hover = None
+            self._graph = graph
+        self._timeline = timeline
+        self._reach = {}
+        st = self._structure
+        widths = label_widths(timeline, st, self._precision)
+        if self._widths is not None and len(self._widths) == len(widths) and not force:
+            # same drawing, new numbers (an edit, the next iteration): columns only
+            # grow, so the picture does not jump around between iterations
+            widths = [max(a, b) for a, b in zip(self._widths, widths, strict=True)]
+        self._widths = widths
+        canvas_key = (id(st), tuple(widths), self._glyphs)
+        if canvas_key != self._canvas_key:
+            self._canvas = Canvas(place(st, widths, self._glyphs))
+            self._canvas_key = canvas_key
+            size = Size(self._canvas.width, self._canvas.height)
+            if size != self.virtual_size:
+                self.virtual_size = size
+                self._resized = True
+
+    def _ahead(self, cursor: int, direction: int) -> list[Region]:
+        """The boxes of the next few steps' gates in the direction of travel."""
+        tl, st, g = self._timeline, self._structure, self._canvas.geometry
+        out = []
+        k = cursor + direction
+        while len(out) < LOOKAHEAD and 0 <= k < len(tl.steps):
+            current, _ = focus_of(tl, k, st)
+            if len(current) != 1:
+                break
+            out.append(self._box_region(g, current[0]))
+            k += direction
+        return out
+
+    @staticmethod
+    def _box_region(g: Geometry, vid: int) -> Region:
+        """A box with its labels and the rows just above and below."""
+        v = g.structure.vnodes[vid]
+        x, y, w, h = g.box(vid)
+        return Region(x, max(0, y - 1), g.col_end[v.layer] - x, h + 2)
+
+    def _follow(self, vid: int, ahead: list[Region] | None = None) -> None:
+        """Bring the gate, its input wires' channel and its labels into view; when that
+        needs a scroll, also as many of the ``ahead`` boxes as fit, so the next steps
+        need none (a scroll repaints the whole panel)."""
+        g = self._canvas.geometry
+        v = g.structure.vnodes[vid]
+        x, y, w, h = g.box(vid)
+        right = g.col_end[v.layer]
+        view = self.scrollable_content_region
+        # widest first: the labels of the previous column too (the values it reads
+        # and the gradients it writes), then its input channel, then itself
+        lefts = [0]  # the first column: show the margin too
+        if v.layer > 0:
+            prev = v.layer - 1
+            labels = g.col_end[prev] - 1 - max(
+                (g.label_w[u] for u in g.structure.layers[prev]), default=0)
+            lefts = [labels, g.col_end[prev], x]
+        top, height = max(0, y - 1), h + 2
+        region = Region(x, top, right - x, height)
+        if view.width > 0:
+            for left in lefts:
+                if right - left <= view.width:
+                    region = Region(left, top, right - left, height)
+                    break
+            else:
+                region = Region(x, top, w, height)
+        if view.width <= 0 or view.height <= 0:
+            self._pending_follow = region
+            return
+        self._pending_follow = None
+        if self._resized:  # the scroll limits follow the new size after a refresh
+            self.call_after_refresh(self._scroll_into_view, region, ahead or [])
+        else:
+            self._scroll_into_view(region, ahead or [])
+
+    def _scroll_into_view(self, region: Region, ahead: list[Region] | None = None) -> None:
+        """Nothing if ``region`` is in view. Otherwise take in as many ``ahead`` regions
+        as fit; vertically centre that, horizontally put it against the edge it came
+        from (a page at a time) and start the window at a column when possible."""
+        window = self.scrollable_content_region.at_offset(self.scroll_offset)
+        if window.contains_region(region):
+            return
+        area = region
+        for other in ahead or []:
+            grown = area.union(other)
+            if grown.width > window.width or grown.height > window.height:
+                break
+            area = grown
+        if not (window.y <= area.y and area.bottom <= window.bottom):
+            self.scroll_to_region(area, animate=False, immediate=True, center=True,
+                                  x_axis=False)
+        x, width = window.x, window.width
+        if area.x >= x and area.right <= x + width:
+            return
+        if area.x >= region.x:  # the steps ahead go right: start at the gate's region
+            x = region.x
+        else:  # they go left: end at the gate's region
+            x = max(0, region.right - width)
+        # start the window at a column (one blank cell before it) when everything
+        # still fits: first the column under the left edge, else the next one
+        starts = self._canvas.geometry.layer_x
+        i = max(0, bisect.bisect_right(starts, x) - 1)
+        for snap in (starts[i] - 1, starts[min(i + 1, len(starts) - 1)] - 1):
+            if 0 <= snap <= area.x and snap + width >= area.right:
+                x = snap
+                break
+        self.scroll_to(x=x, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A first size, or a new one: bring the current gate (back) into view."""
+        if self._pending_follow is not None:
+            region, self._pending_follow = self._pending_follow, None
+            self.call_after_refresh(self._scroll_into_view, region, [])
+        elif self._frame is not None and len(self._frame.current) == 1:
+            self.call_after_refresh(self._follow, self._frame.current[0])
+
+    def notify_style_update(self) -> None:
+        self._styles = None
+        super().notify_style_update()
+
+    def _style_table(self) -> list[Style]:
+        """Rich style per style code, and ``_style_run``: codes whose styles are equal
+        share a number, so a row is cut into as few segments (escape codes) as the
+        theme allows."""
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = [base] + [
+                base + self.get_component_rich_style(f"circuit--{name}", partial=True)
+                for name in STYLE_NAMES[1:]]
+            first: dict[Style, int] = {}
+            runs = [first.setdefault(st, i) for i, st in enumerate(self._styles)]
+            self._style_run = bytes(runs + list(range(len(runs), 256)))
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        frame = self._frame
+        styles = self._style_table()
+        if frame is None or width <= 0:
+            return Strip.blank(max(width, 0), styles[0])
+        sx, sy = self.scroll_offset
+        row = sy + y
+        if row >= frame.canvas.height:
+            return Strip.blank(width, styles[0])
+        if self._rows_key != (sx, width):
+            self._rows, self._rows_key = {}, (sx, width)
+        got = self._rows.get(row)
+        if got is None:
+            got = self._rows[row] = frame.row(row, sx, sx + width)
+        cells, codes = got
+        runs = codes.translate(self._style_run)
+        segments = []
+        n = len(runs)
+        i = 0
+        while i < n:
+            code = runs[i]
+            j = i + 1
+            while j < n and runs[j] == code:
+                j += 1
+            segments.append(Segment("".join(cells[i:j]), styles[code]))
+            i = j
+        return Strip(segments, width)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Hovering a box (or its labelled wire) shows its numbers in full."""
+        vid = self._node_under(event)
+        if vid == self._hover:
+            return
+        self._hover = vid
+        self.tooltip = None if vid is None else self._describe(vid)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._hover = None
+        self.tooltip = None
+
+    def _describe(self, vid: int) -> str:
+        st = self._structure
+        tl, k = self._timeline, self._cursor
+        if st is None or tl is None:
+            return ""
+        v = st.vnodes[vid]
+        node = tl.graph.node(v.node)
+        kind = f"gate {node.label}" if v.kind == "gate" else node.kind
+        lines = [f"{v.name}  ({kind})"]
+        for what, arr in (("value", tl.value_at(v.node, k)), ("grad", tl.grad_at(v.node, k))):
+            if arr is None or (what == "grad" and v.index is not None
+                               and not self._frame.labels.grad(vid)):
+                lines.append(f"{what}: —")
+                continue
+            a = np.asarray(arr)
+            if v.index is not None:
+                a = a[v.index]
+            lines.append(f"{what}: {fmt_full(a) if a.ndim == 0 else fmt_value(a, self._precision)}")
+        return "\n".join(lines)
+
+    def _node_under(self, event: events.MouseEvent) -> int | None:
+        if self._canvas is None:
+            return None
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        sx, sy = self.scroll_offset
+        return self._canvas.geometry.node_at(offset.x + sx, offset.y + sy)
+
+    def on_click(self, event: events.Click) -> None:
+        vid = self._node_under(event)
+        if vid is None:
+            return
+        v = self._canvas.geometry.structure.vnodes[vid]
+        event.stop()
+        self.post_message(self.NodeSelected(v.node, v.name))

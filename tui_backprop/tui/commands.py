@@ -1,0 +1,73 @@
+"""Command palette providers (ctrl+p): go to a gate by name, open a scenario. The theme
+switch comes from Textual's own system commands."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui_backprop.engine import GATES, bundled
+from tui_backprop.tui.state import local_scenarios
+
+if TYPE_CHECKING:
+    from tui_backprop.tui.app import BackpropApp
+
+
+class GotoNodeProvider(Provider):
+    """``go to f (*): f_1·z``: moves the cursor to that gate and selects it."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        app: BackpropApp = self.app  # type: ignore[assignment]
+        session = app.session
+        if session is None:
+            return []
+        out = []
+        for node in session.timeline.graph.nodes:
+            if node.is_leaf:
+                help_text = f"{node.kind} leaf"
+            else:
+                names = [r.name for r in node.inputs]
+                help_text = f"{node.name} = " + GATES[node.op].formula(names, node.const)
+            out.append((f"go to {node.name} ({node.label})", help_text, node.name))
+        return out
+
+    async def discover(self) -> Hits:
+        app: BackpropApp = self.app  # type: ignore[assignment]
+        for text, help_text, name in self._commands():
+            yield DiscoveryHit(text, partial(app.goto_node, name), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app: BackpropApp = self.app  # type: ignore[assignment]
+        matcher = self.matcher(query)
+        for text, help_text, name in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.goto_node, name),
+                          help=help_text)
+
+
+class OpenScenarioProvider(Provider):
+    """``open cs231n-sigmoid``: bundled scenarios and local .toml files."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        out = [(f"open {name}", title, name) for name, title in bundled()]
+        out += [(f"open {path}", "local file", path)
+                for path in local_scenarios([Path.cwd()])]
+        return out
+
+    async def discover(self) -> Hits:
+        app: BackpropApp = self.app  # type: ignore[assignment]
+        for text, help_text, target in self._commands():
+            yield DiscoveryHit(text, partial(app.open_scenario, target), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app: BackpropApp = self.app  # type: ignore[assignment]
+        matcher = self.matcher(query)
+        for text, help_text, target in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.open_scenario, target),
+                          help=help_text)

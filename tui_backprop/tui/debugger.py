@@ -1,0 +1,177 @@
+"""The main screen: the panels, the stepping keys and the responsive layout.
+
+Wide terminals (>= ``WIDE`` columns) show circuit and code side by side with the
+inspector and the values table below; narrow ones show one of circuit/code (``v``) and
+one of inspector/values (``i``). Short ones drop the header and draw only top borders.
+The stepping bindings live on this screen (with ``priority``, so a focused table cannot
+swallow the arrows) and not on the app, so they are inactive under modal screens.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tui_backprop.tui.circuit import CircuitView
+from tui_backprop.tui.code_view import CodeView
+from tui_backprop.tui.explain import ExplainPanel
+from tui_backprop.tui.inspector import Inspector
+from tui_backprop.tui.loss import LossPanel
+from tui_backprop.tui.status import StatusBar
+from tui_backprop.tui.values import ValuesTable
+
+#: At least this many columns show circuit and code (and inspector and values) together.
+WIDE = 110
+#: Fewer rows than this hide the header and use top borders only.
+TALL = 32
+
+
+class DebuggerScreen(Screen):
+    """Circuit, code, inspector, values, explain, loss and status: views of the app's
+    ``(timeline, cursor)``."""
+
+    BINDINGS = [
+        Binding("right,n,space", "app.step(1)", "next", priority=True),
+        Binding("left,p", "app.step(-1)", "prev", priority=True),
+        Binding("home", "app.first", "first", show=False, priority=True),
+        Binding("end", "app.last", "last", show=False, priority=True),
+        Binding("f", "app.end_of('forward')", "fwd"),
+        Binding("b", "app.end_of('backward')", "bwd"),
+        Binding("u", "app.update", "update"),
+        Binding("t", "app.train", "train"),
+        Binding("e", "app.edit", "edit"),
+        Binding("g", "app.gradcheck", "check"),
+        Binding("v", "toggle_view", "view"),
+        Binding("i", "toggle_detail", "inspector/values", show=False),
+        Binding("F", "app.full_precision", "full precision", show=False),
+        Binding("exclamation_mark", "app.jump_nonfinite", "jump to non-finite", show=False),
+        Binding("escape", "app.clear_selection", "follow step", show=False),
+        Binding("r", "app.reload", "reload", show=False),
+        Binding("o", "app.open", "open", show=False),
+        Binding("question_mark,f1", "app.help", "help"),
+        Binding("q", "app.quit", "quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        # classes for the terminal's size before anything mounts: set later, they would
+        # restyle every widget once more during start-up
+        width, height = self.app.size
+        self._layout = (width < WIDE, height < TALL)
+        self.set_class(width < WIDE, "-narrow")
+        self.set_class(height < TALL, "-short")
+        yield Header(show_clock=False, icon="∂")
+        with Horizontal(id="top"):
+            circuit = CircuitView(id="circuit", classes="panel")
+            circuit.border_title = "Circuit"
+            yield circuit
+            code = CodeView(id="code", classes="panel")
+            code.border_title = "Code"
+            yield code
+        with Horizontal(id="bottom"):
+            inspector = Inspector(id="inspector", classes="panel")
+            inspector.border_title = "Inspector"
+            yield inspector
+            with Vertical(id="side"):
+                values = ValuesTable(id="values", classes="panel")
+                values.border_title = "Values"
+                yield values
+                loss = LossPanel(id="loss", classes="panel")
+                loss.border_title = "Loss"
+                yield loss
+        yield ExplainPanel(id="explain")
+        yield Static(id="error")
+        yield StatusBar(id="status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    # ----------------------------------------------------------------- accessors
+
+    @property
+    def circuit(self) -> CircuitView:
+        return self.query_one(CircuitView)
+
+    @property
+    def code(self) -> CodeView:
+        return self.query_one(CodeView)
+
+    @property
+    def inspector(self) -> Inspector:
+        return self.query_one(Inspector)
+
+    @property
+    def values(self) -> ValuesTable:
+        return self.query_one(ValuesTable)
+
+    @property
+    def explain(self) -> ExplainPanel:
+        return self.query_one(ExplainPanel)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @property
+    def loss(self) -> LossPanel:
+        return self.query_one(LossPanel)
+
+    # ----------------------------------------------------------------- layout
+
+    def on_resize(self, event: Resize) -> None:
+        self.reflow(event.size.width, event.size.height)
+        # the status bar's bar and title fit the width: draw them again once laid out
+        self.call_after_refresh(self.app.refresh_views)  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        self._titles()
+        self.reflow(self.size.width, self.size.height)
+        self.app.start()  # type: ignore[attr-defined]
+
+    def reflow(self, width: int, height: int) -> None:
+        """Pick the layout for a terminal size (the cursor lives in the app, untouched).
+
+        Classes change only when the layout does: each change restyles the screen."""
+        narrow, short = width < WIDE, height < TALL
+        if (narrow, short) == self._layout:
+            return
+        self._layout = (narrow, short)
+        self.set_classes(" ".join(
+            c for c in self.classes if c not in ("-narrow", "-short"))
+            + (" -narrow" if narrow else "") + (" -short" if short else ""))
+        self._titles()
+
+    def _titles(self) -> None:
+        narrow = self._layout is not None and self._layout[0]
+        self.circuit.border_title = "Circuit · v: code" if narrow else "Circuit"
+        self.code.border_title = "Code · v: circuit" if narrow else "Code"
+        self.inspector.border_title = "Inspector · i: values" if narrow else "Inspector"
+        self.values.border_title = "Values · i: inspector" if narrow else "Values"
+
+    _layout: tuple[bool, bool] | None = None
+
+    def action_toggle_view(self) -> None:
+        """``v``: circuit or code (both are shown on wide terminals)."""
+        self.toggle_class("-show-code")
+        if not self.has_class("-narrow"):
+            self.app.notify("Circuit and code are both shown at this width.", timeout=2)
+        else:
+            (self.code if self.has_class("-show-code") else self.circuit).focus()
+        self.app.call_after_refresh(self.app.refresh_views)  # type: ignore[attr-defined]
+
+    def action_toggle_detail(self) -> None:
+        """``i``: inspector or values table (both are shown on wide terminals)."""
+        self.toggle_class("-show-values")
+        if self.has_class("-narrow"):
+            (self.values if self.has_class("-show-values") else self.inspector).focus()
+        self.app.call_after_refresh(self.app.refresh_views)  # type: ignore[attr-defined]
+
+    # ----------------------------------------------------------------- errors
+
+    def show_error(self, text: Text | None) -> None:
+        """The reload error banner (None hides it)."""
+        banner = self.query_one("#error", Static)
+        banner.set_class(text is not None, "-visible")
+        banner.update(text if text is not None else "")

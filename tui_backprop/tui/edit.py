@@ -1,0 +1,91 @@
+"""The ``e`` modals: choose a leaf (when none is selected), then type its new value
+(a number or a nested list).
+
+The text is handed to ``apply``, which returns None on success or an error message that
+is shown inline (the modal stays open).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+
+class EditScreen(ModalScreen[bool]):
+    """Edit one leaf; dismisses True when the value was applied."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    DEFAULT_CSS = """
+    EditScreen { align: center middle; }
+    EditScreen > Vertical {
+        width: 90%; max-width: 90; height: auto;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    EditScreen #error { color: $text-error; height: auto; }
+    EditScreen Label { width: 100%; }
+    EditScreen #hint { color: $text-muted; }
+    """
+
+    def __init__(self, name: str, kind: str, shape: str, current: str,
+                 apply: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self._leaf = name
+        self._kind = kind
+        self._shape = shape
+        self._current = current
+        self._apply = apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as v:
+            v.border_title = f"Edit {self._kind} {self._leaf} ({self._shape})"
+            yield Label("A number or a nested list such as [[1, 2], [3, 4]]; nan and inf "
+                        "are allowed. Enter applies, esc cancels.", id="hint")
+            yield Input(self._current, id="value", select_on_focus=True)
+            yield Label("", id="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        error = self._apply(event.value)
+        if error is None:
+            self.dismiss(True)
+        else:
+            self.query_one("#error", Label).update(error)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class LeafChooser(ModalScreen[str | None]):
+    """``e`` with no leaf selected: choose which input or param to edit."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    DEFAULT_CSS = """
+    LeafChooser { align: center middle; }
+    LeafChooser > Vertical {
+        width: 90%; max-width: 70; height: auto; max-height: 80%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    LeafChooser OptionList { height: auto; max-height: 16; }
+    """
+
+    def __init__(self, leaves: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._leaves = leaves
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as v:
+            v.border_title = "Edit which leaf? · enter chooses · esc cancels"
+            yield OptionList(*[Option(label, id=name) for name, label in self._leaves])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,64 @@
+"""The ``?`` / F1 help screen: the keys, what the colours mean, and the scenario's own
+introduction."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+KEYS = """\
+| key | what it does |
+|---|---|
+| `→` `n` `space` | next step |
+| `←` `p` | previous step (stepping back undoes exactly) |
+| `home` / `end` | first / last step |
+| `f` / `b` | end of the forward / backward pass |
+| `u` | run the update and start the next iteration |
+| `t` | train N more iterations on the fast path |
+| `e` | edit the selected leaf's value (number or nested list) |
+| `g` | gradient check: analytic vs numerical |
+| `v` | switch circuit / code (narrow terminals) |
+| `i` | switch inspector / values (narrow terminals) |
+| `F` | full precision in the inspector |
+| `!` | jump to the first non-finite value or gradient |
+| `esc` | back to following the current step |
+| `r` | reload the scenario from disk (also automatic) |
+| `o` | open another scenario |
+| `ctrl+p` | command palette: go to a gate, open a scenario, theme |
+| `?` `F1` | this help · `q` quit |
+
+Click a node in the circuit or a row in the values table to select it.
+Forward values are **green**, gradients **red**, as in the CS231n notes.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and the scenario's introduction; any of esc, q, ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 90; height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, title: str = "", description: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._description = description.strip()
+
+    def compose(self) -> ComposeResult:
+        intro = ""
+        if self._title:
+            intro = f"## {self._title}\n\n{self._description}\n\n"
+        with VerticalScroll() as v:
+            v.border_title = "Help · esc to close"
+            yield Markdown("# tui-backprop\n\nStep gate by gate through the forward pass, "
+                           "the backward pass and the update.\n\n## Keys\n\n" + KEYS
+                           + "\n\n" + intro)

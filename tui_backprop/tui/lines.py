@@ -1,0 +1,145 @@
+"""A Line-API panel that shows a list of Rich ``Text`` lines and repaints only the lines
+that changed: stepping through a big graph must not repaint (or re-layout) whole panels.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.events import Resize
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
+    return [(ch, seg.style) for seg in strip for ch in seg.text]
+
+
+def changed_span(a: Strip, b: Strip) -> tuple[int, int]:
+    """``(first, end)``: the cells where two rendered lines differ (end exclusive).
+
+    Cells are counted per character; a line with wide characters (CJK) falls back to
+    the whole line."""
+    ca, cb = _cells(a), _cells(b)
+    if len(ca) != a.cell_length or len(cb) != b.cell_length:
+        return 0, max(a.cell_length, b.cell_length)
+    # compare cell by cell at the same x (the shorter line is padded with blanks)
+    n = max(len(ca), len(cb))
+    blank = (" ", None)
+    ca += [blank] * (n - len(ca))
+    cb += [blank] * (n - len(cb))
+    first = 0
+    while first < n and ca[first] == cb[first]:
+        first += 1
+    end = n
+    while end > first and ca[end - 1] == cb[end - 1]:
+        end -= 1
+    return first, end
+
+
+class LinesView(ScrollView):
+    """Shows ``Text`` lines; wraps them to the width unless ``WRAP`` is False (then it
+    scrolls sideways). ``set_lines`` diffs against what is on screen."""
+
+    WRAP = True
+
+    DEFAULT_CSS = """
+    LinesView { overflow-x: auto; overflow-y: auto; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._source: list[Text] = []
+        self._fills: list[Style | None] = []
+        self._strips: list[Strip] = []
+        self._strip_fills: list[Style | None] = []
+        self._wrapped_at = -1
+
+    # ----------------------------------------------------------------- public
+
+    def set_lines(self, lines: list[Text], fills: list[Style | None] | None = None) -> None:
+        """Show ``lines``; ``fills`` gives an optional whole-row background per line."""
+        self._source = lines
+        self._fills = fills if fills is not None else [None] * len(lines)
+        self._layout_lines()
+
+    @property
+    def plain_lines(self) -> list[str]:
+        """The logical lines as plain text (tests read these)."""
+        return [t.plain for t in self._source]
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(self.plain_lines)
+
+    # ----------------------------------------------------------------- drawing
+
+    def _wrap_width(self) -> int:
+        return max(1, self.scrollable_content_region.width or self.size.width)
+
+    def _layout_lines(self) -> None:
+        if not self.is_attached or self.size.width == 0:
+            return  # hidden or not laid out yet: on_resize lays the lines out
+        console = self.app.console
+        width = self._wrap_width()
+        strips: list[Strip] = []
+        fills: list[Style | None] = []
+        for text, fill in zip(self._source, self._fills, strict=True):
+            if self.WRAP:
+                parts = text.wrap(console, width) if text.plain else [text]
+                for part in parts:
+                    strips.append(Strip(part.render(console, end="")))
+                    fills.append(fill)
+            else:
+                strips.append(Strip(text.render(console, end="")))
+                fills.append(fill)
+        old, old_fills = self._strips, self._strip_fills
+        self._strips, self._strip_fills = strips, fills
+        widest = width if self.WRAP else max((s.cell_length for s in strips), default=0)
+        # The virtual height never drops below the visible height, so a step that
+        # changes the line count without overflowing the panel needs no re-layout.
+        height = max(len(strips), self.scrollable_content_region.height)
+        size = Size(widest, height)
+        if size != self.virtual_size:
+            self.virtual_size = size
+        if self._wrapped_at != width:
+            self._wrapped_at = width
+            self.refresh()
+            return
+        top = self.scroll_offset.y
+        visible = self.scrollable_content_region.height
+        for y in range(top, top + visible):
+            a = strips[y] if y < len(strips) else None
+            b = old[y] if y < len(old) else None
+            fa = fills[y] if y < len(fills) else None
+            fb = old_fills[y] if y < len(old_fills) else None
+            if fa != fb or a is None or b is None:
+                self.refresh(Region(0, y - top, self.size.width, 1))
+            elif a != b:
+                # repaint only the span that differs: fewer bytes to the terminal
+                first, end = changed_span(a, b)
+                if end > first:
+                    self.refresh(Region(first - self.scroll_offset.x, y - top, end - first, 1))
+
+    def on_mount(self) -> None:
+        self._layout_lines()
+
+    def on_resize(self, event: Resize) -> None:
+        self._wrapped_at = -1
+        self._layout_lines()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        i = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if i >= len(self._strips):
+            return Strip.blank(width, base)
+        fill = self._strip_fills[i]
+        style = base + fill if fill is not None else base
+        return self._strips[i].apply_style(style).crop_extend(scroll_x, scroll_x + width, style)

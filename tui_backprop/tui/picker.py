@@ -1,0 +1,78 @@
+"""The ``o`` picker: bundled scenarios and local ``.toml`` files, or a typed path.
+
+Dismisses with the chosen name or path (the app loads it), or None.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from tui_backprop.engine import ScenarioError, bundled, load
+from tui_backprop.tui.state import local_scenarios
+
+
+class PickerScreen(ModalScreen[str | None]):
+    """Choose a scenario; the preview shows its description or its errors."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    DEFAULT_CSS = """
+    PickerScreen { align: center middle; }
+    PickerScreen > Vertical {
+        width: 90%; max-width: 110; height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    PickerScreen OptionList { height: 1fr; min-height: 4; }
+    PickerScreen #preview { height: 5; width: 100%; color: $text-muted; }
+    PickerScreen Input { margin: 0; }
+    """
+
+    def __init__(self, folders: list[Path] | None = None) -> None:
+        super().__init__()
+        self._folders = folders if folders is not None else [Path.cwd()]
+
+    def compose(self) -> ComposeResult:
+        options: list[Option] = [Option(f"{name:<24} {title}", id=name)
+                                 for name, title in bundled()]
+        local = local_scenarios(self._folders)
+        if local:
+            options.append(None)  # a separator
+            options += [Option(path, id=path) for path in local]
+        with Vertical() as v:
+            v.border_title = "Open a scenario · enter opens · esc cancels"
+            yield Input(placeholder="path/to/scenario.toml (or pick below)", id="path")
+            yield OptionList(*options, id="choices")
+            yield Label("", id="preview")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        ident = event.option.id
+        preview = self.query_one("#preview", Label)
+        if ident is None:
+            return
+        try:
+            sc = load(ident)
+        except ScenarioError as exc:
+            preview.update(str(exc.errors[0]) if exc.errors else "cannot load")
+            return
+        first = sc.description.strip().split("\n\n")[0].replace("\n", " ")
+        preview.update(f"{sc.title}\n{first}")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+
+__all__ = ["PickerScreen", "local_scenarios"]

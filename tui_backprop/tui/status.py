@@ -1,0 +1,121 @@
+"""The Timeline / status bar: phase, step k of N, iteration, loss, a compact bar showing
+where in the run the cursor is, and messages (the first non-finite step, hints).
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from tui_backprop.engine import Timeline
+from tui_backprop.tui.lines import LinesView
+from tui_backprop.tui.look import Look
+
+PHASE_NAMES = {"forward": "FORWARD", "seed": "SEED", "backward": "BACKWARD", "update": "UPDATE"}
+
+
+def phase_style(phase: str, look: Look) -> Style:
+    if phase == "forward":
+        return look.value
+    if phase == "update":
+        return look.accent
+    return look.grad
+
+
+def progress_bar(timeline: Timeline, cursor: int, width: int, look: Look) -> Text:
+    """One character per slice of the run, coloured by phase; ``●`` marks the cursor."""
+    n = len(timeline)
+    bar = Text()
+    if n == 0 or width <= 0:
+        return bar
+    width = min(width, n)
+    at = cursor * width // n
+    runs: list[tuple[str, Style]] = []  # one escape sequence per run, not per cell
+    for x in range(width):
+        style = phase_style(timeline[x * n // width].phase, look)
+        if x == at:
+            char, style = "●", style + Style(bold=True)
+        elif x < at:
+            char = "━"
+        else:
+            char, style = "─", style + look.muted
+        if runs and runs[-1][1] == style and runs[-1][0][-1] == char:
+            runs[-1] = (runs[-1][0] + char, style)
+        else:
+            runs.append((char, style))
+    for text, style in runs:
+        bar.append(text, style)
+    return bar
+
+
+def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
+                message: Text | str | None = None, title: str = "") -> Text:
+    """Two lines: where the cursor is, then the bar and a message."""
+    if not len(timeline):
+        return Text("no scenario loaded: press o to open one")
+    step = timeline[cursor]
+    it = timeline.iteration_of(cursor)
+    out_name = timeline.graph.output
+    line = Text()
+    line.append(f" {PHASE_NAMES[step.phase]:<8}", phase_style(step.phase, look) + look.bold)
+    line.append(f" step {cursor + 1}/{len(timeline)}")
+    line.append(f"  iteration {it.iteration}")
+    node = getattr(step, "node", None)
+    if node is not None:
+        label = timeline.graph.node(node).label
+        line.append("  gate " if step.phase != "seed" else "  output ")
+        line.append(f"{node} ({label})", look.bold)
+    loss = timeline.value_at(out_name, cursor)
+    line.append(f"  {out_name} = ")
+    line.append(look.num(loss) if loss is not None else "?", look.value)
+    if title and len(line.plain) + len(title) + 4 <= width:
+        line.append(" " * (width - len(line.plain) - len(title) - 1))
+        line.append(title, look.muted)
+    line.append("\n")
+    nf = timeline.first_nonfinite
+    tail = Text()
+    if message:
+        tail = message if isinstance(message, Text) else Text(str(message), look.warn)
+    elif nf is not None:
+        parts = []
+        for what, k in (("value", timeline.first_nonfinite_forward),
+                        ("gradient", timeline.first_nonfinite_backward)):
+            if k is not None:
+                parts.append(f"{what} at step {k + 1} ({getattr(timeline[k], 'node', '')})")
+        tail.append("⚠ non-finite " + ", ".join(parts) + " · ! jumps", look.error)
+    bar_width = max(10, min(40, width - len(tail.plain) - 4))
+    line.append(" ")
+    line.append_text(progress_bar(timeline, cursor, bar_width, look))
+    line.append("  ")
+    line.append_text(tail)
+    line.no_wrap = True
+    line.overflow = "ellipsis"
+    return line
+
+
+class StatusBar(LinesView, can_focus=False):
+    """Two fixed lines; a step repaints only the cells that changed."""
+
+    WRAP = False
+
+    DEFAULT_CSS = """
+    StatusBar { overflow-x: hidden; overflow-y: hidden; }
+    """
+
+    def show(self, timeline: Timeline, cursor: int, look: Look,
+             message: Text | str | None = None, title: str = "") -> None:
+        self.text = status_text(timeline, cursor, look, self.size.width or 80, message, title)
+        self.set_text(self.text)
+
+    def set_text(self, text: Text) -> None:
+        """Show ``text`` (two lines), each cut with an ellipsis at the bar's width."""
+        self.text = text
+        width = self.size.width or 80
+        lines = text.split("\n", allow_blank=True)
+        for line in lines:
+            if line.cell_len > width:
+                line.truncate(width, overflow="ellipsis")
+        self.set_lines(list(lines))
+
+    text: Text = Text()
+    """What the bar shows now (tests read ``text.plain``)."""

@@ -1,0 +1,87 @@
+"""The ``t`` modal: ask how many iterations to train on the fast path, then show
+progress while the app's worker runs ``engine.train``."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, ProgressBar
+
+from tui_backprop.numfmt import fmt_scalar
+
+#: The most iterations one ``t`` may ask for.
+MAX_TRAIN = 1_000_000
+
+
+def parse_count(text: str) -> int | str:
+    """A whole number from 1 to :data:`MAX_TRAIN`, or an error message."""
+    text = text.strip().replace("_", "").replace(",", "")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_TRAIN:
+        return f"type a whole number from 1 to {MAX_TRAIN:,}"
+    return int(text)
+
+
+class TrainScreen(ModalScreen[int | None]):
+    """Asks N; dismisses with it (the app then trains and calls :meth:`progress`)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    DEFAULT_CSS = """
+    TrainScreen { align: center middle; }
+    TrainScreen > Vertical {
+        width: 90%; max-width: 70; height: auto;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    TrainScreen Label { width: 100%; }
+    TrainScreen #error { color: $text-error; }
+    """
+
+    def __init__(self, learning_rate: float | None, default: int = 100) -> None:
+        super().__init__()
+        self._lr = learning_rate
+        self._default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as v:
+            v.border_title = "Train N more iterations (fast path)"
+            lr = fmt_scalar(self._lr) if self._lr is not None else "—"
+            yield Label(f"Plain SGD with learning_rate {lr}: nothing is recorded "
+                        "until the last iteration, which you can step through.")
+            yield Input(str(self._default), id="count", select_on_focus=True)
+            yield Label("", id="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        n = parse_count(event.value)
+        if isinstance(n, str):
+            self.query_one("#error", Label).update(n)
+        else:
+            self.dismiss(n)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TrainingScreen(ModalScreen[None]):
+    """Progress of a running training (the app dismisses it when done)."""
+
+    DEFAULT_CSS = """
+    TrainingScreen { align: center middle; }
+    TrainingScreen > Vertical {
+        width: 60; height: auto; border: round $primary; background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, total: int) -> None:
+        super().__init__()
+        self._total = total
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as v:
+            v.border_title = f"Training {self._total:,} iterations"
+            yield ProgressBar(total=self._total, id="progress")
+
+    def progress(self, done: int) -> None:
+        self.query_one(ProgressBar).update(progress=done)
