@@ -174,8 +174,15 @@ class CodeView(ScrollView, can_focus=True):
         room = self._width
         if width is not None and self._state is not None:
             look = self._state[4]
-            room = max(8, min(self._width,
-                              width - prefix.cell_len - 1 - self._annotation_width(look)))
+            free = width - prefix.cell_len - 1
+            if not note.plain.strip():  # a comment or a line not computed yet
+                room = max(8, free)
+            else:
+                room = max(8, min(self._width, free - self._annotation_width(look)))
+                if code.cell_len > room:  # give a long line the alignment padding
+                    note = note.copy()  # the row is cached: never trim it in place
+                    note.rstrip()
+                    room = max(room, min(code.cell_len, free - note.cell_len))
         if code.cell_len > room:
             code = code[: room - 1]
             code.append("…")

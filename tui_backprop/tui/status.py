@@ -81,9 +81,10 @@ def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
         for what, k in (("value", timeline.first_nonfinite_forward),
                         ("gradient", timeline.first_nonfinite_backward)):
             if k is not None:
-                parts.append(f"{what} at step {k + 1} ({getattr(timeline[k], 'node', '')})")
-        tail.append("⚠ non-finite " + ", ".join(parts) + " · ! jumps", look.error)
-    bar_width = max(10, min(40, width - len(tail.plain) - 4))
+                parts.append(f"{what} step {k + 1} ({getattr(timeline[k], 'node', '')})")
+        # the key comes first: on a narrow terminal the details are what gets cut
+        tail.append("⚠ press ! → non-finite " + ", ".join(parts), look.error)
+    bar_width = max(8, min(40, width - len(tail.plain) - 4))
     line.append(" ")
     line.append_text(progress_bar(timeline, cursor, bar_width, look))
     line.append("  ")
