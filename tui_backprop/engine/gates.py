@@ -242,10 +242,6 @@ def _matmul_local(ins, out, cache, c):
     return [None, None]
 
 
-def _matmul_local_expr(kind):
-    return ("{1}", "{0}")
-
-
 # ---------------------------------------------------------------------- the table
 
 GATES: dict[str, GateSpec] = {}

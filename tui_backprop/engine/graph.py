@@ -17,8 +17,6 @@ import numpy as np
 from .errors import Diagnostic, ScenarioError
 from .gates import GATES, ShapeError, gate_label
 
-LEAF_KINDS = ("input", "param", "const")
-
 
 @dataclass(frozen=True, slots=True)
 class Ref:
@@ -97,14 +95,6 @@ class Graph:
     def params(self) -> tuple[str, ...]:
         return tuple(n.name for n in self.nodes if n.kind == "param")
 
-    def consumers(self) -> dict[str, list[str]]:
-        """For each node, the gates that read it (once per use, in forward order)."""
-        out: dict[str, list[str]] = {n.name: [] for n in self.nodes}
-        for n in self.nodes:
-            for r in n.inputs:
-                out[r.node].append(n.name)
-        return out
-
     def with_leaf(self, name: str, value) -> Graph:
         """A new graph with leaf ``name`` set to ``value``; shapes are checked again.
 
@@ -161,5 +151,3 @@ def infer_shapes(graph: Graph) -> Graph:
         nodes.append(replace(n, shape=tuple(out)) if tuple(out) != n.shape else n)
     return Graph(tuple(nodes), graph.output, graph.leaf_values, graph.code, graph.discrete)
 
-
-__all__ = ["Graph", "LEAF_KINDS", "Node", "Ref", "infer_shapes", "np"]

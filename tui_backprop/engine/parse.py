@@ -15,7 +15,7 @@ import re
 import sys
 from dataclasses import replace
 
-from .errors import Diagnostic, ScenarioError
+from .errors import Diagnostic
 from .gates import FUNCTIONS, GATES, OPERATORS, ShapeError, fmt_const
 from .graph import Graph, Node, Ref, ref_shape
 
@@ -422,11 +422,3 @@ def _check_indices(nodes, values) -> tuple[list[Diagnostic], frozenset[str]]:
                                    f"be whole numbers from 0 to {k - 1}"))
         discrete.add(t.node)
     return errs, frozenset(discrete)
-
-
-def parse_or_raise(code: str, leaves: list[Node], leaf_values: dict,
-                   output: str | None = None, *, internal: bool = False) -> Graph:
-    graph, errors = parse_graph(code, leaves, leaf_values, output, internal=internal)
-    if errors:
-        raise ScenarioError(errors)
-    return graph
