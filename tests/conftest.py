@@ -1,10 +1,18 @@
-"""Shared fixtures."""
+"""Shared fixtures, and the hypothesis profile CI uses."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings
+
+# CI (which sets CI=true) replays the same examples every run, so a red build always
+# means a change, never a newly drawn input; local runs keep exploring new ones.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @dataclass
