@@ -13,6 +13,7 @@ import types
 import pytest
 
 from tui_backprop import cli as cli_module
+from tui_backprop.engine import Scenario
 from tui_backprop.engine.scenario import bundled_dir
 
 GOOD = 'title = "good"\n[inputs]\nx = 3\n[params]\nw = 2\n[graph]\ncode = "f = w * x"\n'
@@ -201,10 +202,15 @@ def fake_tui(monkeypatch):
     return calls
 
 
-def test_open_passes_the_resolved_path_and_precision(cli, fake_tui):
+def test_open_passes_the_loaded_scenario_and_precision(cli, fake_tui):
+    # the CLI validated the file: the app gets that Scenario instead of reading it again
     result = cli("cs231n-sigmoid", "--precision", "6")
     assert result.code == 0, result.err
-    assert fake_tui == [(str(bundled_dir() / "cs231n-sigmoid.toml"), 6), "run"]
+    (scenario, precision), run = fake_tui
+    assert isinstance(scenario, Scenario) and (precision, run) == (6, "run")
+    assert scenario.path == str(bundled_dir() / "cs231n-sigmoid.toml")
+    with open(scenario.path, "rb") as f:
+        assert scenario.title == tomllib.load(f)["title"]
 
 
 def test_open_without_a_scenario_opens_the_picker(cli, fake_tui):

@@ -16,6 +16,7 @@ import shutil
 import numpy as np
 import pytest
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 from tui_backprop.engine import ScenarioError, bundled, load, record
 from tui_backprop.engine.scenario import bundled_dir
@@ -324,6 +325,46 @@ async def test_no_argument_opens_picker_and_resize_keeps_cursor():
         await pilot.pause()
         assert app.cursor == 2 and app.debugger.inspector.plain == before
         assert not app.debugger.code.display
+
+
+async def test_resize_redraws_the_status_bar_for_the_new_width():
+    # on a short terminal the status line ends with the scenario title, right-aligned,
+    # when it fits: " FORWARD  step 1/17  iteration 1  gate z_1 (*)  f = ?" is 53 cells
+    # and the title 32, so it fits in 120 columns but not in 80
+    app = create_app("cs231n-sigmoid")
+    title = "2-D sigmoid neuron, gate by gate"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert title not in app.debugger.status.plain_lines[0]
+        await pilot.resize_terminal(120, 24)
+        await pilot.pause()
+        line = app.debugger.status.plain_lines[0]
+        assert line.endswith(title) and len(line) == 120 - 1
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert title not in app.debugger.status.plain_lines[0]
+        assert app.cursor == 0
+
+
+async def test_footer_shows_the_stepping_keys_after_start_focus_changes_and_a_modal():
+    # the footer recomposes only when its keys change: it must still show them all
+    def shown(app: BackpropApp) -> set[str]:
+        return {k.description for k in app.debugger.query(FooterKey)}
+
+    expected = {"next", "prev", "fwd", "bwd", "update", "train", "edit", "check", "view",
+                "help", "quit"}
+    app = create_app("add-mul")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        assert shown(app) == expected
+        await pilot.press("v")                     # focus moves to the code panel
+        await pilot.pause()
+        assert app.focused is app.debugger.code and shown(app) == expected
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.debugger and shown(app) == expected
 
 
 async def test_command_palette_goes_to_gate():

@@ -173,13 +173,13 @@ def _precision(value: int | None) -> int:
 
 def cmd_open(args: argparse.Namespace) -> int:
     precision = _precision(args.precision)
-    path = None
     scenario = None
     if args.scenario is not None:
+        # validated before the TUI starts (a bad file exits 2 without a flash of the
+        # TUI), then handed over as it is: the app does not read and parse it again
         scenario = _load(args.scenario)
         if scenario is None:
             return EXIT_USAGE
-        path = resolve(args.scenario)
     try:
         from .tui.app import create_app
     except ImportError as exc:
@@ -190,7 +190,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
         print_text(build_trace(scenario), make_console(sys.stdout), precision)
         return EXIT_OK
-    app = create_app(path, precision)
+    app = create_app(scenario, precision)
     app.run()
     code = getattr(app, "return_code", None)
     return code if isinstance(code, int) else EXIT_OK

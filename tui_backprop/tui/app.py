@@ -87,6 +87,10 @@ class BackpropApp(App):
         self._initial = scenario
         self._stamp: tuple[int, int] | None = None
         self._look: Look | None = None
+        #: the screen size the views were last drawn for, and whether a redraw for a
+        #: new size is already scheduled
+        self._views_size: tuple[int, int] | None = None
+        self._resize_pending = False
 
     # ----------------------------------------------------------------- start-up
 
@@ -220,6 +224,24 @@ class BackpropApp(App):
                           self.session.scenario.title if screen.has_class("-short") else "")
         if history:
             screen.loss.show(self.session.loss_history, self.precision)
+        if screen.status.size.width:  # laid out: the widths the views used are real
+            self._views_size = (self.size.width, self.size.height)
+
+    def refresh_views_after_resize(self) -> None:
+        """Draw the views again once laid out at a new terminal size (the status bar's
+        progress bar and title depend on its width); same-size Resize events cost nothing.
+        """
+        if self.session is None or self._resize_pending:
+            return
+        if self._views_size == (self.size.width, self.size.height):
+            return
+        self._resize_pending = True
+
+        def redraw() -> None:
+            self._resize_pending = False
+            self.refresh_views()
+
+        self.call_after_refresh(redraw)
 
     def say(self, message: str, style: str = "warn") -> None:
         """A one-line message in the status bar (until the next step)."""

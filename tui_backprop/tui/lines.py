@@ -96,7 +96,10 @@ class LinesView(ScrollView):
                 fills.append(fill)
         old, old_fills = self._strips, self._strip_fills
         self._strips, self._strip_fills = strips, fills
-        widest = width if self.WRAP else max((s.cell_length for s in strips), default=0)
+        # never narrower than the panel: a line getting shorter or longer within the
+        # panel's width changes no virtual size (which would repaint the whole panel)
+        widest = width if self.WRAP else max(max((s.cell_length for s in strips), default=0),
+                                             width)
         # The virtual height never drops below the visible height, so a step that
         # changes the line count without overflowing the panel needs no re-layout.
         height = max(len(strips), self.scrollable_content_region.height)
@@ -114,6 +117,8 @@ class LinesView(ScrollView):
             b = old[y] if y < len(old) else None
             fa = fills[y] if y < len(fills) else None
             fb = old_fills[y] if y < len(old_fills) else None
+            if a is None and b is None and fa == fb:
+                continue  # blank below the text before and after: nothing to repaint
             if fa != fb or a is None or b is None:
                 self.refresh(Region(0, y - top, self.size.width, 1))
             elif a != b:
