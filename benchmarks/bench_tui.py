@@ -12,14 +12,23 @@ matters), and the baseline is measured in the same run, interleaved with the app
    over SSH). `python -m tui_backprop cs231n-sigmoid` and `python benchmarks/minimal_app.py`
    (Header + Static + Footer) are started alternately (A, B, A, B, ...; one discarded
    warm-up pair first). Time zero is just before the process is spawned, so the figure
-   includes interpreter start-up and every import. The *first frame* is defined as: the
-   output so far, replayed on a small terminal emulator (benchmarks/_pty.py), shows the
-   marker text (the name of the scenario's first gate, which the circuit, code and
-   inspector panels all show at step 1; the minimal app's title) and a non-blank bottom
-   row (the footer), and after that the program writes nothing for QUIET_START seconds;
-   the figure is the time of the last byte read before that quiet period. So it is the
-   time to the first *settled* full screen, not to the first byte. Nobody answers the
-   app's terminal queries (as with a terminal that does not support them).
+   includes interpreter start-up and every import. Three times, each against the
+   minimal app (whose first paint is also its complete frame); the output so far is
+   replayed on a small terminal emulator (benchmarks/_pty.py) to see what is on screen:
+   - *first frame* (the figure judged against the target): the screen shows the marker
+     text (the name of the scenario's first gate, which the circuit, code and inspector
+     panels all show at step 1; the minimal app's title) and a non-blank bottom row
+     (the footer), and after that the program writes nothing for QUIET_START seconds;
+     the figure is the time of the last byte read before that quiet period. So it is
+     the time to the first *settled* full screen with the scenario's numbers, not to
+     the first byte.
+   - *numbers first visible*: the time of the chunk that made the marker visible (the
+     same frame, before the output settles).
+   - *first paint*: the time of the chunk that first showed the app's chrome: a
+     non-blank bottom row and APP_CHROME (the circuit panel's border title), possibly
+     with empty panels (informative only).
+   Nobody answers the app's terminal queries (as with a terminal that does not support
+   them).
 2. Key to frame (headless, `App.run_test(size=(120, 40))`). For scalar chains of 10, 200
    and 2,000 gates (generated like bench_engine.scenario_text) and for the minimal app,
    a `right` Key event is posted to the driver exactly as `Pilot.press` does, and the
@@ -123,8 +132,9 @@ def p90(xs: list[float]) -> float:
 
 @dataclass
 class FirstFrame:
-    seconds: float        # process start -> last byte of the settled first frame
+    seconds: float        # process start -> last byte of the settled complete frame
     content: float        # process start -> the chunk that made the markers visible
+    chrome: float         # process start -> the chunk that made the chrome visible
     nbytes: int           # bytes written up to the end of the first frame
     screen: Screen
 
@@ -133,19 +143,28 @@ class StartupFailed(RuntimeError):
     pass
 
 
-def wait_first_frame(p: PtyProcess, marker: str) -> FirstFrame:
-    """Read until the first frame (see the module docstring) and describe it."""
+def wait_first_frame(p: PtyProcess, marker: str, chrome: str | None = None) -> FirstFrame:
+    """Read until the first complete frame (see the module docstring) and describe it;
+    `chrome` is the text that shows the app's frame is up (default: `marker`)."""
     screen = Screen(p.cols, p.rows)
     fed = 0
     seen: list[float] = []
+    chrome_seen: list[float] = []
 
     def ready() -> bool:
         nonlocal fed
         for t, data in p.chunks[fed:]:
             screen.feed(data)
             fed += 1
-            if not seen and screen.lines()[-1].strip() and marker in screen.text():
+            if not screen.lines()[-1].strip():
+                continue
+            text = screen.text()
+            if not chrome_seen and (chrome or marker) in text:
+                chrome_seen.append(t)
+            if not seen and marker in text:
                 seen.append(t)
+                if not chrome_seen:
+                    chrome_seen.append(t)
         return bool(seen)
 
     _, last = p.read_until_quiet(QUIET_START, START_TIMEOUT, ready)
@@ -155,7 +174,7 @@ def wait_first_frame(p: PtyProcess, marker: str) -> FirstFrame:
             f"no first frame showing {marker!r} within {START_TIMEOUT:.0f} s "
             f"(exit code {p.proc.poll()}); the screen was:\n{screen.text()}\n"
             f"raw tail: {p.output_since(0)[-400:]!r}")
-    return FirstFrame(last - p.t_start, seen[0] - p.t_start,
+    return FirstFrame(last - p.t_start, seen[0] - p.t_start, chrome_seen[0] - p.t_start,
                       len(p.output_since(0)), screen)
 
 
@@ -165,15 +184,20 @@ def app_marker(scenario: str) -> str:
     return load(scenario).graph.gates[0].name
 
 
+#: Text of the app's first frame, before the scenario fills the panels: the circuit
+#: panel's border title (drawn with the chrome: borders, status line, footer).
+APP_CHROME = "Circuit"
+
+
 def measure_startup(runs: int, scenario: str) -> dict[str, list[FirstFrame]]:
     """Interleaved A/B start-ups of the app and the minimal app (one warm-up pair)."""
-    subjects = {"app": (app_argv(scenario), app_marker(scenario)),
-                "minimal": (MINIMAL_ARGV, MINIMAL_TITLE)}
+    subjects = {"app": (app_argv(scenario), app_marker(scenario), APP_CHROME),
+                "minimal": (MINIMAL_ARGV, MINIMAL_TITLE, MINIMAL_TITLE)}
     results: dict[str, list[FirstFrame]] = {name: [] for name in subjects}
     for run in range(runs + 1):
-        for name, (argv, marker) in subjects.items():
+        for name, (argv, marker, chrome) in subjects.items():
             with PtyProcess(argv, COLS, ROWS, env=pty_env()) as p:
-                frame = wait_first_frame(p, marker)
+                frame = wait_first_frame(p, marker, chrome)
             if run:  # run 0 warms the page cache and the .pyc files
                 results[name].append(frame)
     return results
@@ -368,6 +392,8 @@ def ms(x: float) -> str:
 
 def run_startup(args: argparse.Namespace) -> None:
     res = measure_startup(args.runs, STARTUP_SCENARIO)
+    # The target is judged on the complete, settled frame (the scenario's numbers on
+    # screen): a frame of empty panels is not what the learner waits for.
     app_s = statistics.median(f.seconds for f in res["app"])
     min_s = statistics.median(f.seconds for f in res["minimal"])
     ratio = app_s / min_s
@@ -376,12 +402,19 @@ def run_startup(args: argparse.Namespace) -> None:
         f"<= {STARTUP_TARGET}x", ratio <= STARTUP_TARGET)
     app_c = statistics.median(f.content for f in res["app"])
     min_c = statistics.median(f.content for f in res["minimal"])
-    row("  (markers first visible)",
+    row("  numbers first visible (before settling)",
         f"{app_c * 1e3:.0f} ms vs minimal {min_c * 1e3:.0f} ms = {app_c / min_c:.2f}x",
+        "", None)
+    app_f = statistics.median(f.chrome for f in res["app"])
+    min_f = statistics.median(f.chrome for f in res["minimal"])
+    row("  first paint (chrome: borders, footer)",
+        f"{app_f * 1e3:.0f} ms vs minimal {min_f * 1e3:.0f} ms = {app_f / min_f:.2f}x",
         "", None)
     if args.verbose:
         for name, frames in res.items():
-            print(f"    {name}: " + ", ".join(f"{f.seconds * 1e3:.0f}" for f in frames) + " ms")
+            print(f"    {name}: first frame (settled) "
+                  + ", ".join(f"{f.seconds * 1e3:.0f}" for f in frames) + " ms; first paint "
+                  + ", ".join(f"{f.chrome * 1e3:.0f}" for f in frames) + " ms")
             print("    " + frames[-1].screen.text().replace("\n", "\n    "))
     row("  first frame size, app / minimal",
         f"{statistics.median(f.nbytes for f in res['app']):,.0f} B / "

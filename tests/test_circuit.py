@@ -721,12 +721,24 @@ async def test_partial_repaints_leave_exactly_the_fresh_drawing_on_screen():
             width = view.scrollable_content_region.width
             height = view.scrollable_content_region.height
             lines = view.render_lines(Region(0, 0, width, height))
+            styles = view._style_table()
             for y in range(height):
                 shown = "".join(s.text for s in lines[y])[:width]
-                expected = "".join(fresh.row(sy + y, sx, sx + width)[0])
+                cells, codes = fresh.row(sy + y, sx, sx + width)
+                expected = "".join(cells)
                 if sy + y >= fresh.canvas.height:
                     expected = " " * width
+                    codes = bytearray(width)
                 assert shown == expected, (k, y)
+                # and how each cell looks: a stale style is as wrong as a stale glyph
+                looks = [(c, seg.style) for seg in lines[y] for c in seg.text][:width]
+                for x, ((c, got), code) in enumerate(zip(looks, codes, strict=True)):
+                    want = styles[code]
+                    assert (got.bgcolor, bool(got.reverse)) == (
+                        want.bgcolor, bool(want.reverse)), (k, y, x)
+                    if c != " ":
+                        assert (got.color, bool(got.bold)) == (
+                            want.color, bool(want.bold)), (k, y, x, c)
 
 
 async def test_resizing_keeps_the_current_gate_in_view():
@@ -755,3 +767,205 @@ async def test_resizing_keeps_the_current_gate_in_view():
         region = view.scrollable_content_region
         assert sx <= x and x + w <= sx + region.width
         assert sy <= y and y + h <= sy + region.height
+
+
+# ------------------------------------------------------- big graphs, bytes on the wire
+
+
+def _chain_text(n: int) -> str:
+    """``v0 = x * y``, then ``v_i = v_{i-1} * x`` or ``+ y``: every gate reads a leaf."""
+    lines = ["v0 = x * y"] + [f"v{i} = v{i - 1} {'*' if i % 2 else '+'} {'x' if i % 2 else 'y'}"
+                              for i in range(1, n)]
+    return ('title = "chain"\n[inputs]\nx = 0.5\ny = -0.25\n[graph]\ncode = """\n'
+            + "\n".join(lines) + '\n"""\n')
+
+
+def test_long_rows_are_drawn_the_same_in_every_piece():
+    """A long chain is far wider than one chunk of cells: reading any span of a row
+    gives that part of the whole row, and every box's corners are where the geometry
+    says, in every chunk."""
+    from tui_backprop.tui.circuit_layout import CHUNK
+
+    graph = load_text(_chain_text(60)).graph
+    timeline = record(graph)
+    canvas = draw(graph, timeline, 0).canvas
+    geo = canvas.geometry
+    assert canvas.width > 3 * CHUNK
+    for y in range(canvas.height):
+        whole = "".join(canvas.row(y)[0])
+        assert len(whole) == canvas.width
+        for a, b in [(0, 7), (CHUNK - 3, CHUNK + 4), (2 * CHUNK - 1, 3 * CHUNK + 1),
+                     (canvas.width - 5, canvas.width + 6)]:
+            cells, codes = canvas.span(y, a, b)
+            assert len(cells) == len(codes) == b - a
+            assert "".join(cells) == (whole + " " * 6)[a:b]
+    for v in geo.structure.vnodes:
+        if v.kind != "dummy":
+            x, y, w, h = geo.box(v.id)
+            corners = (canvas.cell(y, x), canvas.cell(y, x + w - 1),
+                       canvas.cell(y + h - 1, x), canvas.cell(y + h - 1, x + w - 1))
+            assert corners == ("┌", "┐", "└", "┘"), v.name
+
+
+def test_vertical_tracks_in_one_channel_never_overlap():
+    """Two wires sharing a vertical track of a channel span disjoint rows, also for a
+    wide fan-in (64 leaves summed pairwise: thousands of nets share few tracks)."""
+    leaves = [f"a{i}" for i in range(64)]
+    code, level, k = [], leaves, 0
+    while len(level) > 1:
+        nxt = []
+        for a, b in zip(level[::2], level[1::2], strict=True):
+            code.append(f"s{k} = {a} + {b}")
+            nxt.append(f"s{k}")
+            k += 1
+        level = nxt
+    text = ('title = "fan"\n[inputs]\n' + "\n".join(f"{a} = 1" for a in leaves)
+            + '\n[graph]\ncode = """\n' + "\n".join(code) + '\n"""\n')
+    st = build_structure(load_text(text).graph)
+    for lay, nets in enumerate(st.nets):
+        used: dict[int, list[tuple[int, int]]] = {}
+        for net in nets:
+            rows = [net.row] + [r for r, _ in net.targets]
+            assert (net.lo, net.hi) == (min(rows), max(rows))
+            if net.track is None:
+                assert net.lo == net.hi  # a straight wire
+                continue
+            assert 0 <= net.track < st.n_tracks[lay]
+            for lo, hi in used.get(net.track, []):
+                assert net.hi < lo or net.lo > hi
+            used.setdefault(net.track, []).append((net.lo, net.hi))
+
+
+async def test_stepping_scrolls_only_when_the_gate_leaves_the_view():
+    """At 80x24 the panel shows a few rows of the 2-2-2 network: every step's gate is
+    in view after the step, and the view never moves while the gate was already in
+    view (a scroll repaints the whole panel)."""
+    from textual.app import App
+    from textual.geometry import Region
+
+    from tui_backprop.tui.circuit import CircuitView
+
+    sc = load("network-2-2-2")
+    timeline = record(sc.graph, learning_rate=sc.learning_rate)
+
+    class Tiny(App):
+        def compose(self):
+            yield CircuitView()
+
+    app = Tiny()
+    async with app.run_test(size=(80, 10)) as pilot:
+        view = app.query_one(CircuitView)
+        view.show(timeline, 0, None)
+        await pilot.pause()
+        geo = view.geometry
+        scrolls = 0
+        steps = [k for k in range(len(timeline.steps))
+                 if len(focus_of(timeline, k, geo.structure)[0]) == 1]
+        for k in steps + steps[::-1]:
+            vid = focus_of(timeline, k, geo.structure)[0][0]
+            box = Region(*geo.box(vid))
+            size = view.scrollable_content_region.size
+            before = view.scroll_offset
+            in_view = Region(before.x, before.y, size.width, size.height).contains_region(box)
+            view.show(timeline, k, None)
+            await pilot.pause()
+            after = view.scroll_offset
+            assert Region(after.x, after.y, size.width, size.height).contains_region(box), k
+            if in_view:
+                assert after == before, k
+            scrolls += after != before
+        assert 0 < scrolls < len(steps)  # it does follow, and not on every step
+
+
+async def test_blank_cells_join_a_neighbour_segment_without_changing_the_look():
+    """Fewer segments (each is an escape sequence on the wire), same picture: every
+    cell keeps its character and background, a non-blank its colour and weight, and
+    a reverse-video blank (the current gate's label) stays reverse."""
+    from textual.app import App
+    from textual.geometry import Region
+
+    from tui_backprop.tui.circuit import CircuitView
+
+    sc = load("cs231n-sigmoid")
+    timeline = record(sc.graph)
+
+    class Tiny(App):
+        def compose(self):
+            yield CircuitView()
+
+    app = Tiny()
+    async with app.run_test(size=(100, 20)) as pilot:
+        view = app.query_one(CircuitView)
+        view.show(timeline, timeline.forward_step_of("f_3"), None)
+        await pilot.pause()
+        styles = view._style_table()
+        sx, sy = view.scroll_offset
+        width = view.scrollable_content_region.width
+        merged = 0
+        for y, strip in enumerate(view.render_lines(Region(0, 0, width, 15))):
+            cells, codes = view.frame.row(sy + y, sx, sx + width)
+            shown = [(c, seg.style) for seg in strip for c in seg.text]
+            assert "".join(c for c, _ in shown) == "".join(cells)
+            plain = 1 + sum(codes[i] != codes[i - 1] for i in range(1, len(codes)))
+            merged += len(list(strip)) < plain
+            for (c, got), code in zip(shown, codes, strict=True):
+                want = styles[code]
+                assert got.bgcolor == want.bgcolor and bool(got.reverse) == bool(want.reverse)
+                if c != " ":
+                    assert (got.color, bool(got.bold)) == (want.color, bool(want.bold))
+        assert merged  # some row did get fewer segments
+
+
+async def test_resizing_away_and_back_gives_the_same_view():
+    """A wider terminal clamps the scroll; back at the old size the view is where the
+    last step left it, not merely somewhere the gate is visible."""
+    from textual.app import App
+
+    from tui_backprop.tui.circuit import CircuitView
+
+    sc = load("cs231n-staged")
+    timeline = record(sc.graph)
+
+    class Tiny(App):
+        def compose(self):
+            yield CircuitView()
+
+    app = Tiny()
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(CircuitView)
+        for k in range(len(timeline.steps)):  # step until the view has moved right
+            view.show(timeline, k, None)
+            await pilot.pause()
+            if view.scroll_offset.x > 0:
+                break
+        stepped = view.scroll_offset
+        assert stepped.x > 0
+        await pilot.resize_terminal(view.virtual_size.width + 10, 12)
+        await pilot.pause()
+        await pilot.pause()
+        assert view.scroll_offset.x == 0  # everything fits across
+        await pilot.resize_terminal(60, 12)
+        await pilot.pause()
+        await pilot.pause()
+        assert view.scroll_offset == stepped
+
+
+@pytest.mark.parametrize("k", [2, 3, 8, 20])  # few wires (pairwise count), many (tree)
+def test_crossings_of_a_reversed_bundle_are_k_choose_2(k):
+    """k wires from sources 0..k-1 to targets k-1..0: every pair crosses once; the same
+    bundle in order crosses nothing, and wires of one source never cross each other."""
+    from tui_backprop.tui.circuit_layout import VNode, _crossings_between
+
+    def layer(reverse: bool, fan: int = 1) -> int:
+        nodes = [VNode(i, "gate", "", "", None, "") for i in range(2 * k)]
+        for i in range(k):
+            nodes[i].pos = i
+            nodes[k + i].pos = i
+            target = k + (k - 1 - i if reverse else i)
+            nodes[i].outs = [(target, p) for p in range(fan)]
+        return _crossings_between(nodes, list(range(k)))
+
+    assert layer(reverse=True) == k * (k - 1) // 2
+    assert layer(reverse=False) == 0
+    # two ports per target: still one crossing per pair of sources, counted per wire
+    assert layer(reverse=True, fan=2) == 4 * (k * (k - 1) // 2)

@@ -19,7 +19,7 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -42,8 +42,37 @@ from .circuit_layout import (
     place,
 )
 
+
+def _blank_looks_plain(style: Style, base: Style) -> bool:
+    """Whether a blank cell under ``style`` looks like one under ``base``: same
+    background, and nothing drawn on a blank (reverse video, underline, strike)."""
+    return (style.bgcolor == base.bgcolor and not style.reverse and not style.underline
+            and not style.underline2 and not style.strike and not style.overline)
+
+
+def _merge_blanks(cells: list[str], runs: bytes, neutral: bytes) -> bytearray:
+    """Style runs where each stretch of plain blanks takes the style of the cell to its
+    left (else to its right) when that looks the same: fewer segments, fewer escapes."""
+    out = bytearray(runs)
+    n = len(out)
+    i = 0
+    while i < n:
+        if cells[i] != " " or not neutral[out[i]]:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and cells[j] == " " and neutral[out[j]]:
+            j += 1
+        if i > 0 and neutral[out[i - 1]]:
+            out[i:j] = bytes((out[i - 1],)) * (j - i)
+        elif j < n and neutral[out[j]]:
+            out[i:j] = bytes((out[j],)) * (j - i)
+        i = j
+    return out
+
+
 #: how many of the next steps' gates a scroll tries to bring into view as well
-LOOKAHEAD = 8
+LOOKAHEAD = 32
 
 
 def _graph_key(graph) -> tuple:
@@ -114,9 +143,12 @@ class CircuitView(ScrollView, can_focus=True):
         self._widths: list[int] | None = None
         self._hover: int | None = None
         self._styles: list[Style] | None = None
-        self._style_run = bytes(range(256))  # bytes.translate table
-        self._pending_follow: Region | None = None
+        self._style_run = bytes(range(256))  # bytes.translate tables (_style_table)
+        self._neutral = bytes(256)
+        self._pending_follow: tuple[Region, list[Region]] | None = None
         self._resized = False
+        self._scrollbars_virtual: Size | None = None  # see _size_updated
+        self._anchor: Offset | None = None  # the scroll offset of the last step
         #: the visible rows as last drawn (cells, codes), for repainting only changes
         self._rows: dict[int, tuple[list[str], bytearray]] = {}
         self._rows_key: tuple[int, int] | None = None
@@ -180,6 +212,12 @@ class CircuitView(ScrollView, can_focus=True):
             self._follow(current[0], self._ahead(cursor, 1 if forward else -1))
         elif reselected and chosen:
             self._follow(chosen[0])
+        if (moved and len(current) == 1) or (reselected and chosen):
+            # where a step (not a redraw for another panel's sake) left the view
+            if self._resized:
+                self.call_after_refresh(self._remember_offset)
+            else:
+                self._remember_offset()
         if (self._canvas is not canvas_before or self._resized
                 or self.scroll_offset != offset):
             self._rows = {}
@@ -188,9 +226,9 @@ class CircuitView(ScrollView, can_focus=True):
             self._refresh_changed_rows()
 
     def _refresh_changed_rows(self) -> None:
-        """Repaint only the visible rows whose cells or styles changed: a step usually
-        touches a handful (the gate, its wires, their labels), and every repainted row
-        is bytes on the terminal (a classroom over SSH)."""
+        """Repaint only the visible cells a step changed: a step usually touches a
+        handful (the gate, its wires, their labels), and every repainted cell is bytes
+        on the terminal (a classroom over SSH)."""
         width = self.scrollable_content_region.width
         height = self.scrollable_content_region.height
         sx, sy = self.scroll_offset
@@ -198,6 +236,8 @@ class CircuitView(ScrollView, can_focus=True):
             self._rows = {}
             self.refresh()
             return
+        self._style_table()
+        run, neutral = self._style_run, self._neutral
         frame = self._frame
         old, rows = self._rows, {}
         for row in range(sy, min(sy + height, frame.canvas.height)):
@@ -208,11 +248,23 @@ class CircuitView(ScrollView, can_focus=True):
             if before is None:
                 self.refresh(Region(0, row - sy, width, 1))
                 continue
-            # only the changed span of the row: each repainted cell is bytes on the wire
             (cells, codes), (was_cells, was_codes) = got, before
-            changed = [i for i in range(width) if cells[i] != was_cells[i]
-                       or codes[i] != was_codes[i]]
-            self.refresh(Region(changed[0], row - sy, changed[-1] - changed[0] + 1, 1))
+            # a changed character, or a changed style unless on a blank that looks
+            # like the background either way
+            now, was = codes.translate(run), was_codes.translate(run)
+            changed = [i for i in range(width) if cells[i] != was_cells[i] or (
+                now[i] != was[i] and not (cells[i] == " " and neutral[now[i]]
+                                          and neutral[was[i]]))]
+            if not changed:
+                continue
+            # one span from the first to the last change (Textual writes a partial
+            # line from the widget's left edge anyway: more spans would cost more)
+            start, end = changed[0], changed[-1] + 1
+            if cells[start] == "" and start > 0:  # half of a wide character
+                start -= 1
+            if end < width and cells[end] == "":
+                end += 1
+            self.refresh(Region(start, row - sy, end - start, 1))
         self._rows = rows
 
     def _prepare(self, timeline, force: bool = False) -> None:
@@ -247,83 +299,114 @@ class CircuitView(ScrollView, can_focus=True):
                 self._resized = True
 
     def _ahead(self, cursor: int, direction: int) -> list[Region]:
-        """The boxes of the next few steps' gates in the direction of travel."""
+        """What must be in view for each of the next steps in the direction of travel."""
         tl, st, g = self._timeline, self._structure, self._canvas.geometry
+        width = self.scrollable_content_region.width
         out = []
         k = cursor + direction
         while len(out) < LOOKAHEAD and 0 <= k < len(tl.steps):
             current, _ = focus_of(tl, k, st)
             if len(current) != 1:
                 break
-            out.append(self._box_region(g, current[0]))
+            out.append(self._must_region(g, current[0], width))
             k += direction
         return out
 
     @staticmethod
-    def _box_region(g: Geometry, vid: int) -> Region:
-        """A box with its labels and the rows just above and below."""
-        v = g.structure.vnodes[vid]
-        x, y, w, h = g.box(vid)
-        return Region(x, max(0, y - 1), g.col_end[v.layer] - x, h + 2)
-
-    def _follow(self, vid: int, ahead: list[Region] | None = None) -> None:
-        """Bring the gate, its input wires' channel and its labels into view; when that
-        needs a scroll, also as many of the ``ahead`` boxes as fit, so the next steps
-        need none (a scroll repaints the whole panel)."""
-        g = self._canvas.geometry
+    def _must_region(g: Geometry, vid: int, width: int) -> Region:
+        """The least that counts as "the gate is in view": its box and, when the panel
+        is wide enough, the value and gradient labels beside it."""
         v = g.structure.vnodes[vid]
         x, y, w, h = g.box(vid)
         right = g.col_end[v.layer]
+        return Region(x, y, (right - x) if right - x <= width else w, h)
+
+    @staticmethod
+    def _want_regions(g: Geometry, vid: int) -> list[Region]:
+        """What a scroll tries to show of the gate besides its box, most wanted first:
+        its input channel (the wires coming in), a row of air above and below and its
+        caption; then the labels of the column before it (the values it reads and the
+        gradients it writes), or, in the first column, the margin."""
+        v = g.structure.vnodes[vid]
+        _, y, _, h = g.box(vid)
+        right = g.col_end[v.layer]
+        top = max(0, y - 1)
+        height = y + h + 1 - top
+        if v.layer == 0:
+            return [Region(0, y, right, h), Region(0, top, right, height)]
+        prev = v.layer - 1
+        labels = g.col_end[prev] - 1 - max(
+            (g.label_w[u] for u in g.structure.layers[prev]), default=0)
+        return [Region(g.col_end[prev], y, right - g.col_end[prev], h),
+                Region(g.col_end[prev], top, right - g.col_end[prev], height),
+                Region(labels, top, right - labels, height)]
+
+    def _follow(self, vid: int, ahead: list[Region] | None = None) -> None:
+        """Keep the gate in view; when that needs a scroll, show as much of its
+        surroundings and as many of the ``ahead`` regions (the next steps) as fit, so
+        the next steps need none: a scroll repaints the whole panel, bytes on the wire
+        on every step of a classroom demo over SSH."""
+        g = self._canvas.geometry
         view = self.scrollable_content_region
-        # widest first: the labels of the previous column too (the values it reads
-        # and the gradients it writes), then its input channel, then itself
-        lefts = [0]  # the first column: show the margin too
-        if v.layer > 0:
-            prev = v.layer - 1
-            labels = g.col_end[prev] - 1 - max(
-                (g.label_w[u] for u in g.structure.layers[prev]), default=0)
-            lefts = [labels, g.col_end[prev], x]
-        top, height = max(0, y - 1), h + 2
-        region = Region(x, top, right - x, height)
-        if view.width > 0:
-            for left in lefts:
-                if right - left <= view.width:
-                    region = Region(left, top, right - left, height)
-                    break
-            else:
-                region = Region(x, top, w, height)
+        must = self._must_region(g, vid, view.width)
+        want = self._want_regions(g, vid)
         if view.width <= 0 or view.height <= 0:
-            self._pending_follow = region
+            self._pending_follow = (must, want)
             return
         self._pending_follow = None
         if self._resized:  # the scroll limits follow the new size after a refresh
-            self.call_after_refresh(self._scroll_into_view, region, ahead or [])
+            self.call_after_refresh(self._scroll_into_view, must, want, ahead or [])
         else:
-            self._scroll_into_view(region, ahead or [])
+            self._scroll_into_view(must, want, ahead or [])
 
-    def _scroll_into_view(self, region: Region, ahead: list[Region] | None = None) -> None:
-        """Nothing if ``region`` is in view. Otherwise take in as many ``ahead`` regions
-        as fit; vertically centre that, horizontally put it against the edge it came
-        from (a page at a time) and start the window at a column when possible."""
+    def _scroll_into_view(self, must: Region, want: list[Region] | None = None,
+                          ahead: list[Region] | None = None) -> None:
+        """Nothing if ``must`` is in view (a scroll repaints the whole panel, so the
+        view does not move while the gate is on screen). Otherwise take in as many of
+        the ``ahead`` regions as fit (the most next steps that can share one window),
+        the ``want`` regions that cost none of them, then those that still fit; scroll
+        only along the axes where that is not in view: vertically centre it,
+        horizontally leave the room on the side the steps go and start the window at
+        a column when possible."""
         window = self.scrollable_content_region.at_offset(self.scroll_offset)
-        if window.contains_region(region):
+        if window.contains_region(must):
             return
-        area = region
-        for other in ahead or []:
+
+        def fits(r: Region) -> bool:
+            return r.width <= window.width and r.height <= window.height
+
+        ahead = ahead or []
+
+        def reach(area: Region) -> tuple[int, Region]:
+            """How many of the next steps fit with ``area``, and all of it."""
+            for n, other in enumerate(ahead):
+                if not fits(grown := area.union(other)):
+                    return n, area
+                area = grown
+            return len(ahead), area
+
+        # as many of the next steps as fit (each one is a scroll saved), and as much of
+        # the gate's surroundings as costs none of them, then as still fits
+        most, _ = reach(must)
+        area = must
+        for other in want or []:
             grown = area.union(other)
-            if grown.width > window.width or grown.height > window.height:
-                break
-            area = grown
+            if fits(grown) and reach(grown)[0] == most:
+                area = grown
+        area = reach(area)[1]
+        for other in want or []:
+            if fits(grown := area.union(other)):
+                area = grown
         if not (window.y <= area.y and area.bottom <= window.bottom):
             self.scroll_to_region(area, animate=False, immediate=True, center=True,
                                   x_axis=False)
         x, width = window.x, window.width
         if area.x >= x and area.right <= x + width:
             return
-        if area.x >= region.x:  # the steps ahead go right: start at the gate's region
-            x = region.x
-        else:  # they go left: end at the gate's region
-            x = max(0, region.right - width)
+        if ahead and ahead[0].x < must.x:  # the steps go left: the room on the left
+            x = max(0, area.right - width)
+        else:  # and on the right when they go right
+            x = area.x
         # start the window at a column (one blank cell before it) when everything
         # still fits: first the column under the left edge, else the next one
         starts = self._canvas.geometry.layer_x
@@ -334,22 +417,49 @@ class CircuitView(ScrollView, can_focus=True):
                 break
         self.scroll_to(x=x, animate=False, immediate=True)
 
+    def _remember_offset(self) -> None:
+        self._anchor = self.scroll_offset
+
     def on_resize(self, event: events.Resize) -> None:
         """A first size, or a new one: bring the current gate (back) into view."""
         if self._pending_follow is not None:
-            region, self._pending_follow = self._pending_follow, None
-            self.call_after_refresh(self._scroll_into_view, region, [])
+            (must, want), self._pending_follow = self._pending_follow, None
+            self.call_after_refresh(self._scroll_into_view, must, want, [])
         elif self._frame is not None and len(self._frame.current) == 1:
-            self.call_after_refresh(self._follow, self._frame.current[0])
+            self.call_after_refresh(self._refollow, self._frame.current[0])
+
+    def _refollow(self, vid: int) -> None:
+        """After a resize: back where the view was at the last step when the new size
+        allows it (a narrower terminal clamps the scroll; resizing away and back gives
+        the same picture), then make sure the gate is in view."""
+        if self._anchor is not None:
+            x, y = self._anchor
+            if x <= self.max_scroll_x and y <= self.max_scroll_y:
+                self.scroll_to(x, y, animate=False, immediate=True)
+        self._follow(vid)
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        # Textual's ScrollView compares the compositor's virtual size (for a widget
+        # without children: its content region) with the one set here, which always
+        # differ, so every screen layout (another panel growing by a line) repainted
+        # the scrollbar: about 250 bytes on a step that moved nothing here. Only a
+        # new size of the drawing (or of the widget) is news to the scrollbars.
+        if self.virtual_size == self._scrollbars_virtual:
+            virtual_size = self.virtual_size
+        self._scrollbars_virtual = self.virtual_size
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def notify_style_update(self) -> None:
         self._styles = None
         super().notify_style_update()
 
     def _style_table(self) -> list[Style]:
-        """Rich style per style code, and ``_style_run``: codes whose styles are equal
-        share a number, so a row is cut into as few segments (escape codes) as the
-        theme allows."""
+        """Rich style per style code; ``_style_run``, a ``bytes.translate`` table (codes
+        whose styles are equal share a number, so a row is cut into as few segments,
+        i.e. escape codes, as the theme allows); and ``_neutral``: 1 for the styles
+        under which a blank cell looks like the plain background (such a blank may
+        join the segment beside it)."""
         if self._styles is None:
             base = self.rich_style
             self._styles = [base] + [
@@ -358,6 +468,8 @@ class CircuitView(ScrollView, can_focus=True):
             first: dict[Style, int] = {}
             runs = [first.setdefault(st, i) for i, st in enumerate(self._styles)]
             self._style_run = bytes(runs + list(range(len(runs), 256)))
+            neutral = [_blank_looks_plain(st, base) for st in self._styles]
+            self._neutral = bytes(neutral + [0] * (256 - len(neutral)))
         return self._styles
 
     def render_line(self, y: int) -> Strip:
@@ -376,7 +488,7 @@ class CircuitView(ScrollView, can_focus=True):
         if got is None:
             got = self._rows[row] = frame.row(row, sx, sx + width)
         cells, codes = got
-        runs = codes.translate(self._style_run)
+        runs = _merge_blanks(cells, codes.translate(self._style_run), self._neutral)
         segments = []
         n = len(runs)
         i = 0

@@ -41,10 +41,14 @@ STYLE_NAMES = ("blank", "wire", "gate", "leaf", "param", "value", "grad", "curre
 #: at most this many columns; otherwise it sits just before its first consumer, so a
 #: deep graph does not drag hundreds of wires across the page.
 LEAF_SLACK = 1
-SWEEPS = 8  # barycenter ordering sweeps (down + up)
-#: beyond this many drawn nodes (dummies included) the sweeps and passes are halved:
-#: nobody reads such a graph whole, and its first frame should not wait
-LARGE = 3000
+SWEEPS = 8  # barycenter ordering sweeps (down + up), at most
+#: a budget (drawn nodes, dummies included, times sweeps or passes) that keeps the
+#: layout near-linear: beyond 3,000 drawn nodes there are fewer sweeps and alignment
+#: passes (at least 2 and 1). Nobody reads such a graph whole, and its first frame
+#: should not wait.
+SWEEP_WORK = 24_000
+ALIGN_WORK = 18_000
+CHUNK = 256  # columns of a canvas row built at a time
 PORTS = 1 << 16  # input ports are sub-positions of a node when counting crossings
 ALIGN_PASSES = 6  # row-alignment passes
 
@@ -80,16 +84,34 @@ UNICODE = Glyphs()
 ASCII = Glyphs(light="-|+++++++++", heavy="=!#########", double="=##########")
 
 
+_WIDTHS: dict[str, int] = {}
+_NARROW: set[str] = set()  # characters known to take one cell
+
+
 def cell_width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    w = _WIDTHS.get(ch)
+    if w is None:
+        w = _WIDTHS[ch] = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return w
 
 
 def text_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(cell_width(c) for c in text)
 
 
 def to_cells(text: str) -> list[str]:
     """One entry per terminal cell: a wide character is followed by an empty cell."""
+    # a drawing is mostly long runs of a few narrow glyphs: check each glyph once
+    if text.isascii():
+        return list(text)
+    chars = set(text)
+    if chars <= _NARROW:
+        return list(text)
+    _NARROW.update(c for c in chars if cell_width(c) == 1)
+    if chars <= _NARROW:
+        return list(text)
     out: list[str] = []
     for c in text:
         out.append(c)
@@ -138,16 +160,14 @@ class Net:
 
     source: int
     row: int  # the source's output row
-    targets: list[tuple[int, int]]  # (row, vnode id) of each target port
+    targets: list[tuple[int, int]]  # (row, vnode id) of each target port, by row
     track: int | None = None  # column index inside the channel, None if straight
+    lo: int = field(init=False)  # the rows the net spans
+    hi: int = field(init=False)
 
-    @property
-    def lo(self) -> int:
-        return min(self.row, *(r for r, _ in self.targets))
-
-    @property
-    def hi(self) -> int:
-        return max(self.row, *(r for r, _ in self.targets))
+    def __post_init__(self) -> None:
+        self.lo = min(self.row, self.targets[0][0])
+        self.hi = max(self.row, self.targets[-1][0])
 
 
 @dataclass
@@ -299,6 +319,9 @@ def _crossings_between(vnodes, upper: list[int]) -> int:
         for t, port in vnodes[u].outs:
             pairs.append((pu, vnodes[t].pos * PORTS + port))
     pairs.sort()
+    if len(pairs) <= 12:  # a few wires (a long chain's layers): pairwise is quicker
+        return sum(1 for i, (a, b) in enumerate(pairs) for c, d in pairs[i + 1:]
+                   if c != a and d < b)
     # count inversions of the second coordinate with a Fenwick tree
     seconds = sorted({b for _, b in pairs})
     rank = {b: i + 1 for i, b in enumerate(seconds)}
@@ -382,7 +405,11 @@ def _best_order(vnodes: list[VNode], layers: list[list[int]]) -> int:
 
 
 def _order(vnodes: list[VNode], layers: list[list[int]]) -> int:
-    """Barycenter sweeps down and up; keeps the order with the fewest crossings."""
+    """Barycenter sweeps down and up; keeps the order with the fewest crossings.
+
+    Near-linear per sweep: only the layer pairs next to a layer whose order changed
+    are recounted, and the sweeps stop once a sweep each way changed nothing (a
+    fixed point: more sweeps would not change anything either)."""
 
     def set_pos(layer):
         for i, v in enumerate(layer):
@@ -390,25 +417,41 @@ def _order(vnodes: list[VNode], layers: list[list[int]]) -> int:
 
     for layer in layers:
         set_pos(layer)
-    best = _total_crossings(vnodes, layers)
+    n = len(layers)
+    pairs = [_crossings_between(vnodes, layers[lay]) for lay in range(n - 1)]
+    best = sum(pairs)
     best_layers = [list(layer) for layer in layers]
-    for sweep in range(SWEEPS if len(vnodes) <= LARGE else SWEEPS // 2):
-        if best == 0:
+    still = 0  # sweeps in a row that changed no layer
+    for sweep in range(max(2, min(SWEEPS, SWEEP_WORK // len(vnodes)))):
+        if best == 0 or still >= 2:
             break
         down = sweep % 2 == 0
-        rng = range(1, len(layers)) if down else range(len(layers) - 2, -1, -1)
+        rng = range(1, n) if down else range(n - 2, -1, -1)
+        changed = []
         for lay in rng:
+            layer = layers[lay]
+            if len(layer) < 2:
+                continue
             keys = {}
-            for v in layers[lay]:
+            for v in layer:
                 node = vnodes[v]
                 if down:
                     nb = [vnodes[s].pos for s in node.ins]
                 else:
                     nb = [vnodes[t].pos + _port_frac(vnodes, t, p) for t, p in node.outs]
                 keys[v] = (sum(nb) / len(nb)) if nb else float(node.pos)
-            layers[lay].sort(key=lambda v: (keys[v], vnodes[v].pos))
-            set_pos(layers[lay])
-        c = _total_crossings(vnodes, layers)
+            new = sorted(layer, key=lambda v: (keys[v], vnodes[v].pos))
+            if new != layer:
+                layers[lay] = new
+                set_pos(new)
+                changed.append(lay)
+        if not changed:
+            still += 1
+            continue
+        still = 0
+        for lay in {p for c in changed for p in (c - 1, c) if 0 <= p < n - 1}:
+            pairs[lay] = _crossings_between(vnodes, layers[lay])
+        c = sum(pairs)
         if c < best:
             best = c
             best_layers = [list(layer) for layer in layers]
@@ -517,49 +560,62 @@ def _pava(desired: list[float], weights: list[float], seps: list[int]) -> list[f
 
 
 def _assign_rows(vnodes: list[VNode], layers: list[list[int]]) -> int:
-    tops: dict[int, float] = {}
+    tops = [0.0] * len(vnodes)
     for layer in layers:
         y = 0
         for v in layer:
             tops[v] = y
             y += _separation(vnodes[v], vnodes[v])
 
-    def out_row(v):
-        return tops[v] + vnodes[v].h // 2
-
-    def port_row(v, p):
-        node = vnodes[v]
-        if node.kind == "dummy" or len(node.ins) <= 1:
-            return out_row(v)
-        return tops[v] + 1 + 2 * p
+    # what each node's rows depend on, worked out once: the top that lines a node up
+    # with its input ``s`` is ``tops[s] + a - b``, with its consumer ``t``
+    # ``tops[t] + a + b - c`` (the terms kept in the order of the original formulas,
+    # so the floating-point results do not depend on this caching)
+    ins: list[list[tuple[int, int, int]]] = []
+    outs: list[list[tuple[int, int, int, int]]] = []
+    for node in vnodes:
+        half = node.h // 2
+        single = node.kind == "dummy" or len(node.ins) <= 1
+        ins.append([(s, vnodes[s].h // 2, half if single else 1 + 2 * p)
+                    for p, s in enumerate(node.ins)])
+        terms = []
+        for t, p in node.outs:
+            tn = vnodes[t]
+            if tn.kind == "dummy" or len(tn.ins) <= 1:
+                terms.append((t, tn.h // 2, 0, half))
+            else:
+                terms.append((t, 1, 2 * p, half))
+        outs.append(terms)
+    weights = [[4.0 if vnodes[v].kind == "dummy" else 1.0 for v in layer] for layer in layers]
+    seps = [[_separation(vnodes[a], vnodes[b]) for a, b in zip(layer, layer[1:],
+                                                                strict=False)]
+            for layer in layers]
 
     def align(lay, use_in, use_out):
         layer = layers[lay]
-        desired, weights = [], []
+        desired = []
         for v in layer:
-            node = vnodes[v]
-            half = node.h // 2
             wants = []
             if use_in:
-                for p, s in enumerate(node.ins):
-                    off = half if node.kind == "dummy" or len(node.ins) <= 1 else 1 + 2 * p
-                    wants.append(out_row(s) - off)
+                wants += [tops[s] + a - b for s, a, b in ins[v]]
             if use_out:
-                for t, p in node.outs:
-                    wants.append(port_row(t, p) - half)
+                wants += [tops[t] + a + b - c for t, a, b, c in outs[v]]
             desired.append(sum(wants) / len(wants) if wants else tops[v])
-            weights.append(4.0 if node.kind == "dummy" else 1.0)
-        seps = [_separation(vnodes[a], vnodes[b]) for a, b in zip(layer, layer[1:],
-                                                                   strict=False)]
-        for v, t in zip(layer, _pava(desired, weights, seps), strict=True):
+        if len(layer) == 1:
+            tops[layer[0]] = desired[0]
+            return
+        for v, t in zip(layer, _pava(desired, weights[lay], seps[lay]), strict=True):
             tops[v] = t
 
     n = len(layers)
-    for _ in range(ALIGN_PASSES if len(vnodes) <= LARGE else ALIGN_PASSES // 2):
+    for _ in range(max(1, min(ALIGN_PASSES, ALIGN_WORK // len(vnodes)))):
+        before = list(tops)
         for lay in range(1, n):
             align(lay, True, False)
         for lay in range(n - 2, -1, -1):
             align(lay, False, True)
+        if tops == before:  # a fixed point: more passes change nothing
+            break
     for lay in range(n):
         align(lay, True, True)
     for lay in range(1, n):
@@ -613,15 +669,23 @@ def _route(vnodes: list[VNode], layers: list[list[int]]):
 
         bent.sort(key=lambda n: n.lo)
         bent.sort(key=cmp_to_key(cmp))
-        tracks: list[list[Net]] = []
+        # first fit into the newest track, as before, but the overlap test is a bisect
+        # in that track's (disjoint, sorted) intervals: a wide fan-out has thousands
+        los: list[int] = []
+        his: list[int] = []
+        count = 0
         for n in bent:
-            if tracks and all(n.lo > m.hi or n.hi < m.lo for m in tracks[-1]):
-                tracks[-1].append(n)
+            i = bisect.bisect_left(los, n.lo)
+            if not count or (i and his[i - 1] >= n.lo) or (i < len(los)
+                                                           and los[i] <= n.hi):
+                count += 1
+                los, his = [n.lo], [n.hi]
             else:
-                tracks.append([n])
-            n.track = len(tracks) - 1
+                los.insert(i, n.lo)
+                his.insert(i, n.hi)
+            n.track = count - 1
         all_nets.append(nets)
-        n_tracks.append(len(tracks))
+        n_tracks.append(count)
     return all_nets, n_tracks
 
 
@@ -716,24 +780,28 @@ def place(structure: Structure, label_w: list[int], glyphs: Glyphs = UNICODE,
 class Canvas:
     """The static drawing (boxes and wires, no numbers), one row at a time.
 
-    Drawing operations are collected per row once; a row's cells are built the first
-    time it is asked for, so a 2,000-gate graph only pays for the rows on screen.
+    Drawing operations are collected per row once; cells are built the first time
+    they are asked for, ``CHUNK`` columns at a time, so a 2,000-gate graph only pays
+    for what is on screen.
     """
 
     def __init__(self, geometry: Geometry) -> None:
         self.geometry = geometry
         self.width = geometry.width
         self.height = geometry.height
-        self._ops: list[list[tuple[int, int, list[str], int]]] = [
+        #: per row: (phase, order, x, text, code); later phases draw over earlier ones
+        self._ops: list[list[tuple[int, int, int, str, int]]] = [
             [] for _ in range(self.height)]
-        self._rows: dict[int, tuple[list[str], bytearray]] = {}
+        #: per row: the ops sorted by x, their x, and an upper bound of their widths
+        self._index: dict[int, tuple[list, list[int], int]] = {}
+        self._chunks: dict[tuple[int, int], tuple[list[str], bytearray]] = {}
         self._draw()
 
     # -- recording
-    def _op(self, phase: int, x: int, y: int, text: str | list[str], code: int) -> None:
-        cells = to_cells(text) if isinstance(text, str) else text
-        if cells:
-            self._ops[y].append((phase, x, cells, code))
+    def _op(self, phase: int, x: int, y: int, text: str, code: int) -> None:
+        if text:
+            ops = self._ops[y]
+            ops.append((phase, len(ops), x, text, code))
 
     def _draw(self) -> None:
         g = self.geometry
@@ -786,19 +854,59 @@ class Canvas:
                     self._op(2, tx + 1, r, h_ * (c1 - tx - 1), WIRE)
 
     # -- reading
-    def row(self, y: int) -> tuple[list[str], bytearray]:
-        """``(cells, codes)`` of row ``y``; cached."""
-        got = self._rows.get(y)
+    def _chunk(self, y: int, c: int) -> tuple[list[str], bytearray]:
+        """Cells and codes of columns ``[c·CHUNK, (c+1)·CHUNK)`` of row ``y``, built on
+        first use: a long chain is a few rows of hundreds of thousands of columns."""
+        got = self._chunks.get((y, c))
         if got is None:
-            cells = [" "] * self.width
-            codes = bytearray(self.width)
+            x0 = c * CHUNK
+            x1 = min(x0 + CHUNK, self.width)
+            cells = [" "] * (x1 - x0)
+            codes = bytearray(x1 - x0)
             if 0 <= y < self.height:
-                for _, x, text, code in sorted(self._ops[y], key=lambda op: op[0]):
-                    cells[x:x + len(text)] = text
-                    codes[x:x + len(text)] = bytes((code,)) * len(text)
-            got = (cells, codes)
-            self._rows[y] = got
+                index = self._index.get(y)
+                if index is None:
+                    ops = sorted(self._ops[y], key=lambda op: op[2])
+                    index = self._index[y] = (ops, [op[2] for op in ops], 2 * max(
+                        (len(op[3]) for op in ops), default=0))
+                ops, xs, longest = index
+                lo = bisect.bisect_left(xs, x0 - longest)
+                hi = bisect.bisect_left(xs, x1)
+                for _, _, x, text, code in sorted(ops[lo:hi]):  # by phase, then order
+                    run = to_cells(text)
+                    a, b = max(x, x0), min(x + len(run), x1)
+                    if a < b:
+                        cells[a - x0:b - x0] = run[a - x:b - x]
+                        codes[a - x0:b - x0] = bytes((code,)) * (b - a)
+            got = self._chunks[(y, c)] = (cells, codes)
         return got
+
+    def span(self, y: int, x0: int, x1: int) -> tuple[list[str], bytearray]:
+        """``(cells, codes)`` of row ``y`` between columns ``x0 >= 0`` and ``x1`` (blank
+        beyond the drawing); fresh lists the caller may change."""
+        cells: list[str] = []
+        codes = bytearray()
+        x = x0
+        while x < min(x1, self.width):
+            c = x // CHUNK
+            part_cells, part_codes = self._chunk(y, c)
+            a, b = x - c * CHUNK, min(x1 - c * CHUNK, CHUNK)
+            cells += part_cells[a:b]
+            codes += part_codes[a:b]
+            x = c * CHUNK + b
+        if len(cells) < x1 - x0:
+            pad = x1 - x0 - len(cells)
+            cells += [" "] * pad
+            codes += bytearray(pad)
+        return cells, codes
+
+    def row(self, y: int) -> tuple[list[str], bytearray]:
+        """``(cells, codes)`` of the whole row ``y``."""
+        return self.span(y, 0, self.width)
+
+    def cell(self, y: int, x: int) -> str:
+        """The character drawn at ``(x, y)`` (``""`` right of a wide character)."""
+        return self._chunk(y, x // CHUNK)[0][x % CHUNK]
 
 
 # ------------------------------------------------------------------------ the numbers
@@ -942,13 +1050,7 @@ class Frame:
 
     def row(self, y: int, x0: int, x1: int) -> tuple[list[str], bytearray]:
         """Cells and style codes of row ``y`` between columns ``x0`` and ``x1``."""
-        cells, codes = self.canvas.row(y)
-        cells = cells[x0:x1]
-        codes = codes[x0:x1]
-        if len(cells) < x1 - x0:
-            pad = x1 - x0 - len(cells)
-            cells += [" "] * pad
-            codes += bytearray(pad)
+        cells, codes = self.canvas.span(y, x0, x1)
         over = self.overlay.get(y)
         if over:
             for x, (c, code) in over.items():
@@ -1074,7 +1176,7 @@ def make_frame(canvas: Canvas, labels: Labels | None, current: list[int],
             row = overlay.setdefault(y, {})
             if way == "v" and row.get(x, ("",))[0] == straight["h"]:
                 continue  # two highlighted wires cross: the horizontal one stays whole
-            c = straight[way] if way else canvas.row(y)[0][x].translate(trans)
+            c = straight[way] if way else canvas.cell(y, x).translate(trans)
             row[x] = (c, code)
 
     for gate in hot_gates:
