@@ -34,12 +34,13 @@ matters), and the baseline is measured in the same run, interleaved with the app
    a `right` Key event is posted to the driver exactly as `Pilot.press` does, and the
    time is taken from just before the post to the end of the last compositor update the
    key caused (`App._display`, which in headless mode skips writing, is wrapped to also
-   encode the update into terminal escape sequences, so the figure includes producing
-   the bytes). Waiting for idle is not part of the figure. Presses are 30 ms apart (a
-   fast key repeat), so Textual's 60 fps refresh timer is free at each press. A press
-   that caused no update (the end of the timeline) is not counted; `home` then starts
-   the walk again (not timed). "n/m full repaint" counts presses whose update rewrote
-   the whole screen (a LayoutUpdate) instead of only the changed spans.
+   encode the update into terminal escape sequences for 256 colours, as in the pty
+   runs, so the figure includes producing the bytes). Waiting for idle is not part of
+   the figure. Presses are 30 ms apart (a fast key repeat), so Textual's 60 fps
+   refresh timer is free at each press. A press that caused no update (the end of the
+   timeline) is not counted; `home` then starts the walk again (not timed). "n/m full
+   repaint" counts presses whose update rewrote the whole screen (a LayoutUpdate)
+   instead of only the changed spans.
 3. Bytes per step (real pty, 80x24, as in 1). After the first frame, `right` is pressed
    up to --pty-presses times (not past the scenario's last step) and everything the app
    writes until it is quiet for QUIET_STEP seconds is counted. The wall time from the

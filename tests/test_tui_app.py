@@ -485,7 +485,14 @@ def test_changed_span_covers_every_cell_that_differs():
     assert changed_span(strip("ab"), strip("ab", Style(bold=True))) == (0, 2)
 
 
-def test_incremental_repaints_leave_no_stale_cells_in_a_real_terminal():
+# ends on the backward step of xpy, after dx's longer "+=" line was on screen; with
+# "i" first, the values table is on screen instead of the inspector
+STEPS_FORTH_AND_BACK = ["f", "right", "right", "b", "left", "left", "left", "left", "right"]
+
+
+@pytest.mark.parametrize("keys", [STEPS_FORTH_AND_BACK, ["i", *STEPS_FORTH_AND_BACK]],
+                         ids=["inspector", "values"])
+def test_incremental_repaints_leave_no_stale_cells_in_a_real_terminal(keys):
     """In a real pty, step forward and back (each step repaints only what changed),
     then force a full repaint (resize away and back): the screen must not change.
     A stale character left by a partial repaint would show up as a difference."""
@@ -508,13 +515,13 @@ def test_incremental_repaints_leave_no_stale_cells_in_a_real_terminal():
     with PtyProcess(argv, 80, 24, env=env) as p:
         screen = Screen(80, 24)
         p.read_until_quiet(0.5, 30, ready=lambda: b"quit" in p.output_since(0))
-        # ends on the backward step of xpy, after dx's longer "+=" line was on screen
-        for key in ["f", "right", "right", "b", "left", "left", "left", "left", "right"]:
+        for key in keys:
             p.press(key)
             p.read_until_quiet(0.25, 10)
         screen.feed(p.output_since(0))
         stepped = screen.text()
         assert "step 14/17" in stepped, stepped.splitlines()[-3:]
+        assert ("Values · i: inspector" in stepped) == (keys[0] == "i")  # the panel shown
         resize(p, 100, 24)
         p.read_until_quiet(0.4, 10)
         mark = len(p.chunks)
@@ -523,3 +530,111 @@ def test_incremental_repaints_leave_no_stale_cells_in_a_real_terminal():
         fresh = Screen(80, 24)
         fresh.feed(p.output_since(mark))
         assert fresh.text() == stepped
+
+
+# ---------------------------------------------------------------- the Values panel
+
+
+def shown(app: BackpropApp) -> list[str]:
+    """The Values panel's rows as the screen shows them (the header first), read from
+    what the compositor draws: a row a step forgot to repaint shows here stale."""
+    values = app.debugger.values
+    region = values.scrollable_content_region
+    strips = app.screen._compositor.render_strips()
+    return ["".join(seg.text for seg in strip.crop(region.x, region.right)).rstrip()
+            for strip in strips[region.y:region.bottom]]
+
+
+def shown_row(app: BackpropApp, node: str) -> list[str]:
+    """``[mark, name, kind, value, grad, +=]`` of ``node``'s row on screen ("" for an
+    empty mark or count)."""
+    for line in shown(app)[1:]:
+        parts = line.split()
+        mark = parts.pop(0) if parts and parts[0] == "▶" else ""
+        if parts and parts[0] == node:
+            return [mark, *parts] + [""] * (5 - len(parts))
+    raise AssertionError(f"{node} is not on screen: {shown(app)}")
+
+
+async def test_values_panel_numbers_after_stepping_and_stepping_back():
+    """f = (x + y) * z at x=-2, y=5, z=-4 by hand: q = f_1 = 3, f = -12; backward:
+    dq = z = -4, dz = q = 3, then dx = dy = dq = -4 (the add gate distributes)."""
+    app = create_app("add-mul")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert shown(app)[0].split() == ["node", "kind", "value", "grad", "+="]
+        # step 1, forward f_1 = x + y
+        assert shown_row(app, "x") == ["", "x", "input", "-2", "—", "0/1"]
+        assert shown_row(app, "f_1") == ["▶", "f_1", "+", "3", "—", "0/1"]
+        assert shown_row(app, "f") == ["", "f", "*", "—", "—", ""]
+        await pilot.press("n")                      # forward f = f_1 * z
+        assert shown_row(app, "f") == ["▶", "f", "*", "-12", "—", ""]
+        assert shown_row(app, "f_1")[0] == ""       # the marker moved
+        await pilot.press("n")                      # seed: df/df = 1, no gate current
+        assert shown_row(app, "f") == ["", "f", "*", "-12", "1", ""]
+        await pilot.press("n")                      # backward through the mul gate
+        assert shown_row(app, "f") == ["▶", "f", "*", "-12", "1", ""]
+        assert shown_row(app, "f_1") == ["", "f_1", "+", "3", "-4", "1/1"]
+        assert shown_row(app, "z") == ["", "z", "input", "-4", "3", "1/1"]
+        assert shown_row(app, "x") == ["", "x", "input", "-2", "—", "0/1"]
+        await pilot.press("n")                      # backward through the add gate
+        assert shown_row(app, "f_1")[0] == "▶"
+        assert shown_row(app, "x") == ["", "x", "input", "-2", "-4", "1/1"]
+        assert shown_row(app, "y") == ["", "y", "input", "5", "-4", "1/1"]
+        await pilot.press("p")                      # back: dx and dy not arrived yet
+        assert shown_row(app, "x") == ["", "x", "input", "-2", "—", "0/1"]
+        assert shown_row(app, "y") == ["", "y", "input", "5", "—", "0/1"]
+        assert shown_row(app, "f") == ["▶", "f", "*", "-12", "1", ""]
+        await pilot.press("p", "p", "p")            # back to step 1: no gradient, no f
+        assert shown_row(app, "f_1") == ["▶", "f_1", "+", "3", "—", "0/1"]
+        assert shown_row(app, "f") == ["", "f", "*", "—", "—", ""]
+        assert shown_row(app, "z") == ["", "z", "input", "-4", "—", "0/1"]
+
+
+async def test_values_panel_repaints_every_changed_row_forward_and_back():
+    """Stepping repaints only the rows that changed: what the screen shows must equal
+    the table built from scratch at every step, forward and back."""
+    app = create_app("cs231n-staged")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        values = app.debugger.values
+        n = len(app.session.timeline)
+        for key in ["right"] * (n - 1) + ["left"] * (n - 1):
+            await pilot.press(key)
+            table, screen = values.plain_lines, shown(app)
+            assert screen[:len(table)] == table, f"step {app.cursor + 1}"
+            assert not any(screen[len(table):])     # blank below the last node
+
+
+async def test_values_panel_click_and_keys_select_a_node():
+    app = create_app("add-mul")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        values = app.debugger.values
+        # rows start under the border and the header: z is the third row
+        await pilot.click(values, offset=(6, 2 + 2))
+        assert app.selected == "z"
+        assert "selected  z" in app.debugger.inspector.plain
+        assert values.has_focus and values.cursor_row == 2
+        await pilot.press("n")                      # stepping keeps the selection
+        assert app.selected == "z" and values.cursor_row == 2
+        await pilot.press("up", "up", "enter")      # the keyboard selects too
+        assert app.selected == "x"
+        assert "selected  x" in app.debugger.inspector.plain
+
+
+async def test_values_panel_keeps_the_current_node_in_view():
+    """At 80×24 the table shows a few of the 2-2-2 network's nodes: stepping through
+    the forward pass and back, the current node's row stays on screen."""
+    app = create_app("network-2-2-2")
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("i")                      # the values table instead
+        tl = app.session.timeline
+        rows = len(shown(app)) - 1
+        assert rows < len(tl.graph.nodes) // 2      # the table does scroll
+        for key in ["right"] * 12 + ["end"] + ["left"] * 6 + ["home"]:
+            await pilot.press(key)
+            step = tl[app.cursor]
+            if step.phase in ("forward", "backward"):
+                assert shown_row(app, step.node)[0] == "▶", (app.cursor, shown(app))

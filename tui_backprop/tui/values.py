@@ -1,40 +1,114 @@
 """The Values panel: a table of every node with its kind, value, gradient and the number
 of gradient contributions received / expected. Tensors show their shape and a compact
-preview; selecting a row shows the full array in the inspector.
+preview; selecting a row (enter or a click) shows the full array in the inspector.
 
-Stepping updates only the cells that changed (never rebuilds the table).
+A Line-API widget rather than a ``DataTable``: a DataTable re-renders every visible
+cell whenever any cell changes (its render caches are keyed by one update counter), but
+a step changes two or three rows. Rows are built only when visible, and a step repaints
+only the visible rows (and within them only the cells) whose content changed.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from typing import ClassVar, NamedTuple
 
-from tui_backprop.engine import BackwardStep, ForwardStep, SeedStep, Timeline, UpdateStep
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.events import Click, Leave, MouseMove, Resize
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui_backprop.engine import Timeline
 from tui_backprop.numfmt import fmt_shape, fmt_value
+from tui_backprop.tui.inspector import NONFINITE
+from tui_backprop.tui.lines import changed_span
 from tui_backprop.tui.look import Look
 
+#: ``(header label, column key, width)``; the node column fits the names (up to 16).
 COLUMNS = (("", "mark", 1), ("node", "node", 12), ("kind", "kind", 6), ("value", "value", 14),
            ("grad", "grad", 14), ("+=", "count", 5))
+#: Blank cells left and right of every cell (as a DataTable draws them).
+PAD = 1
 
 
-def touched(step) -> set[str]:
-    """The nodes whose value or gradient a step changes."""
-    if isinstance(step, ForwardStep):
-        return {step.node}
-    if isinstance(step, SeedStep):
-        return {step.node}
-    if isinstance(step, BackwardStep):
-        return {ig.node for ig in step.inputs}
-    if isinstance(step, UpdateStep):
-        return {p.name for p in step.params}
-    return set()
+class _Row(NamedTuple):
+    """What one row shows as of a step: equal rows render to the same line."""
+
+    current: bool
+    value: str | None
+    grad: str | None
+    count: str
+    look: Look
 
 
-class ValuesTable(DataTable):
-    """One row per node; a view of ``(timeline, cursor)``."""
+class ValuesTable(ScrollView, can_focus=True):
+    """One row per node; a view of ``(timeline, cursor)``.
+
+    | Key | Description |
+    | :- | :- |
+    | up / down | Move the row cursor. |
+    | pageup / pagedown | Move the row cursor a page. |
+    | ctrl+home / ctrl+end | Move the row cursor to the first / last node. |
+    | enter | Select the node under the row cursor (the inspector shows it). |
+
+    The header row stays in place when the rows scroll. The row cursor follows the
+    selected node, else the current step's node; the view scrolls only when that row
+    leaves it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "select", show=False),
+        Binding("up", "cursor_up", "cursor up", show=False),
+        Binding("down", "cursor_down", "cursor down", show=False),
+        Binding("pageup", "page_up", "page up", show=False),
+        Binding("pagedown", "page_down", "page down", show=False),
+        Binding("ctrl+home", "cursor_first", "first node", show=False),
+        Binding("ctrl+end", "cursor_last", "last node", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"values--header", "values--cursor",
+                                             "values--hover"}
+
+    # the DataTable's look, so that the panel looks like the other tables in the app
+    DEFAULT_CSS = """
+    ValuesTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: auto;
+        overflow-y: auto;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .values--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .values--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        & > .values--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .values--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .values--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .values--hover {
+            background: $block-hover-background;
+        }
+    }
+    """
 
     class NodeSelected(Message):
         """Posted when the user picks a row (enter or click)."""
@@ -44,104 +118,331 @@ class ValuesTable(DataTable):
             self.name = name
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
-        self._cells: dict[tuple[str, str], object] = {}
+        super().__init__(id=id, classes=classes)
         self._timeline: Timeline | None = None
-        self._cursor = -1
-        self._focus_node: str | None = None
-        self._look: Look | None = None
+        self._names: list[str] = []
+        self._kinds: list[str] = []
+        self._shapes: list[tuple[int, ...]] = []
+        self._widths: list[int] = [w for _, _, w in COLUMNS]
         self._expected: dict[str, int] = {}
+        #: ``(timeline, cursor, current node, look)`` of the last ``show``
+        self._state: tuple[Timeline, int, str | None, Look] | None = None
+        #: rows built for the current state (only the ones asked for)
+        self._rows: dict[int, _Row] = {}
+        #: the line last rendered for each row, with what it was rendered from
+        self._strips: dict[int, tuple[tuple, Strip]] = {}
+        self._cursor_row = 0
+        self._hover_row = -1
+        self._styles: dict[str, Style] = {}
 
-    def set_timeline(self, timeline: Timeline) -> None:
-        """Rebuild the rows for a new graph (only when the node list changes)."""
-        names = [n.name for n in timeline.graph.nodes]
-        same = self._timeline is not None and [
-            n.name for n in self._timeline.graph.nodes] == names
+    # ----------------------------------------------------------------- model
+
+    def _set_timeline(self, timeline: Timeline) -> None:
+        """Take a new timeline; the rows are laid out again only if the nodes changed."""
+        nodes = timeline.graph.nodes
+        names = [n.name for n in nodes]
         self._timeline = timeline
-        self._cursor = -1
-        self._expected = {n: timeline.expected_contributions(n) for n in names}
-        if same:
+        self._expected = {}
+        if names == self._names:
             return
-        self.clear(columns=True)
-        self._cells.clear()
-        width = min(16, max([4, *(len(n) for n in names)]))
-        for label, key, w in COLUMNS:
-            self.add_column(label, key=key, width=width if key == "node" else w)
-        for node in timeline.graph.nodes:
-            kind = node.kind if node.is_leaf else node.label
-            self.add_row("", node.name, kind, "", "", "", key=node.name)
+        self._names = names
+        self._kinds = [n.kind if n.is_leaf else n.label for n in nodes]
+        self._shapes = [n.shape for n in nodes]
+        node_width = min(16, max([4, *(len(n) for n in names)]))
+        self._widths = [node_width if key == "node" else w for _, key, w in COLUMNS]
+        self._strips.clear()
+        self._cursor_row = 0
+        self._hover_row = -1
+        self.virtual_size = Size(sum(w + 2 * PAD for w in self._widths), len(names) + 1)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
 
-    def _row(self, name: str, k: int, look: Look, current: str | None) -> dict[str, object]:
-        tl = self._timeline
-        assert tl is not None
-        v = tl.value_at(name, k)
-        g = tl.grad_at(name, k)
-        shape = tl.graph.node(name).shape
+    def _expected_of(self, name: str) -> int:
+        assert self._timeline is not None
+        n = self._expected.get(name)
+        if n is None:
+            n = self._expected[name] = self._timeline.expected_contributions(name)
+        return n
 
-        def cell(x, style) -> Text:
+    def _row(self, i: int) -> _Row | None:
+        """Row ``i`` as of the current state (None before the first ``show``)."""
+        row = self._rows.get(i)
+        if row is not None or self._state is None:
+            return row
+        tl, k, current, look = self._state
+        name = self._names[i]
+        shape = self._shapes[i]
+
+        def fmt(x) -> str | None:
             if x is None:
-                return Text("—", look.muted)
-            text = look.num(x) if not shape else (
-                f"{fmt_shape(shape)} {fmt_value(x, look.precision, max_items=3)}")
-            return Text(text, style, overflow="ellipsis", no_wrap=True)
+                return None
+            if not shape:
+                return look.num(x)
+            return f"{fmt_shape(shape)} {fmt_value(x, look.precision, max_items=3)}"
 
-        expected = self._expected.get(name, 0)
-        received = len(tl.contributions_at(name, k)) if expected else 0
-        return {
-            "mark": Text("▶", look.accent) if name == current else "",
-            "value": cell(v, look.value),
-            "grad": cell(g, look.grad),
-            "count": f"{received}/{expected}" if expected else "",
-        }
+        expected = self._expected_of(name)
+        count = f"{len(tl.contributions_at(name, k))}/{expected}" if expected else ""
+        row = _Row(name == current, fmt(tl.value_at(name, k)), fmt(tl.grad_at(name, k)),
+                   count, look)
+        self._rows[i] = row
+        return row
+
+    def _cells(self, i: int) -> list[Text]:
+        """Row ``i``'s cells, one ``Text`` per column (uncropped)."""
+        row = self._row(i)
+        name, kind = self._names[i], self._kinds[i]
+        if row is None:
+            return [Text(), Text(name), Text(kind), Text(), Text(), Text()]
+        look = row.look
+
+        def number(s: str | None, style: Style) -> Text:
+            if s is None:
+                return Text.styled("—", look.muted)
+            text = Text.styled(s, style)
+            text.highlight_regex(NONFINITE, look.error)
+            return text
+
+        return [Text.styled("▶", look.accent) if row.current else Text(), Text(name), Text(kind),
+                number(row.value, look.value), number(row.grad, look.grad), Text(row.count)]
+
+    # ----------------------------------------------------------------- public
 
     def show(self, timeline: Timeline, cursor: int, selected: str | None, look: Look) -> None:
-        """Update the cells that changed since the last call."""
+        """Show the nodes as of step ``cursor``; repaints only the visible rows whose
+        content changed (and the row cursor's old and new rows)."""
         if timeline is not self._timeline:
-            self.set_timeline(timeline)
+            self._set_timeline(timeline)
         step = timeline[cursor] if len(timeline) else None
         current = getattr(step, "node", None)
         if step is not None and step.phase == "seed":
             current = None
-        old = self._cursor
-        if (look is self._look and old >= 0 and abs(cursor - old) == 1
-                and timeline.iteration_of(cursor) is timeline.iteration_of(old)):
-            names = touched(timeline[max(cursor, old)]) | {
-                n for n in (self._focus_node, current) if n is not None}
-        else:
-            names = [n.name for n in timeline.graph.nodes]
-            if look is not self._look:
-                self._cells.clear()  # new colours: Text equality ignores the style
-        self._look = look
-        self._cursor = cursor
-        changed: list[str] = []
-        for name in names:
-            dirty = False
-            for key, val in self._row(name, cursor, look, current).items():
-                if self._cells.get((name, key)) != val:
-                    self._cells[(name, key)] = val
-                    # DataTable.update_cell repaints the whole table for every cell; write
-                    # the cells and repaint only the rows that changed (Textual 8 internals:
-                    # _data holds the cells, _update_count keys the render caches).
-                    self._data[RowKey(name)][ColumnKey(key)] = val
-                    dirty = True
-            if dirty:
-                changed.append(name)
-        if changed:
-            self._update_count += 1
-            if len(changed) > 20:
-                self.refresh()
-            else:
-                index = timeline.graph.index
-                for name in changed:
-                    self.refresh_row(index[name])
+        self._state = (timeline, cursor, current, look)
+        self._rows = {}
         focus = selected or current
-        self._focus_node = current
+        moved = False
         if focus is not None and focus in timeline.graph.index:
-            row = timeline.graph.index[focus]
-            if row != self.cursor_row:
-                self.move_cursor(row=row, animate=False, scroll=True)
+            moved = timeline.graph.index[focus] != self._cursor_row
+            self._cursor_row = timeline.graph.index[focus]
+        if not self.is_attached or self.size.width == 0:
+            return  # hidden: drawn when shown (on_resize)
+        # scroll only for a new cursor row: a user who scrolled away to read other rows
+        # stays there while the cursor row stays the same
+        if moved and self._scroll_to_row(self._cursor_row, look_ahead=True):
+            return  # scrolling repaints the whole panel anyway
+        self._refresh_changed()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    @property
+    def cursor_row(self) -> int:
+        """The index of the row under the row cursor."""
+        return self._cursor_row
+
+    def move_cursor(self, *, row: int) -> None:
+        """Put the row cursor on row ``row`` (scrolling it into view)."""
+        if not self._names:
+            return
+        self._hover_row = -1
+        self._cursor_row = max(0, min(row, len(self._names) - 1))
+        if self.size.width and not self._scroll_to_row(self._cursor_row):
+            self._refresh_changed()
+
+    def get_row(self, name: str) -> list[Text]:
+        """The cells of node ``name``'s row (mark, node, kind, value, grad, +=)."""
+        return self._cells(self._names.index(name))
+
+    def get_cell(self, name: str, column: str) -> Text:
+        """One cell: ``column`` is a key of :data:`COLUMNS` (``"value"``, ``"grad"`` ...)."""
+        keys = [key for _, key, _ in COLUMNS]
+        return self.get_row(name)[keys.index(column)]
+
+    @property
+    def plain_lines(self) -> list[str]:
+        """The header and every row as plain text, cells cropped to their columns (tests
+        read these; builds every row)."""
+        header = [Text(label) for label, _, _ in COLUMNS]
+        return [self._plain(cells) for cells in
+                [header, *(self._cells(i) for i in range(len(self._names)))]]
+
+    def _plain(self, cells: list[Text]) -> str:
+        return "".join(" " * PAD + self._fit(c, w).plain + " " * PAD
+                       for c, w in zip(cells, self._widths, strict=True)).rstrip()
+
+    # ----------------------------------------------------------------- drawing
+
+    @staticmethod
+    def _fit(text: Text, width: int) -> Text:
+        # (cells carry their colours as spans: ``Text.render`` ignores ``Text.style``)
+        text = text.copy()
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return text
+
+    def _style(self, component: str) -> Style:
+        style = self._styles.get(component)
+        if style is None:
+            style = self._styles[component] = self.get_component_rich_style(component)
+        return style
+
+    def _render_cells(self, cells: list[Text], pre: Style, post: Style | None) -> Strip:
+        console = self.app.console
+        pad = Segment(" " * PAD)
+        segments: list[Segment] = []
+        for text, width in zip(cells, self._widths, strict=True):
+            segments.append(pad)
+            segments.extend(self._fit(text, width).render(console, end=""))
+            segments.append(pad)
+        strip = Strip(segments).apply_style(pre)
+        if post is not None:  # the cursor's colour wins over the numbers' colours
+            strip = Strip(list(Segment.apply_style(strip, post_style=post)))
+        return strip.simplify()
+
+    def _key(self, i: int) -> tuple:
+        hover = i == self._hover_row
+        return (self._row(i), i == self._cursor_row, hover)
+
+    def _highlight(self, is_cursor: bool, is_hover: bool) -> Style:
+        """The row cursor's and the mouse hover's style (as a DataTable combines them)."""
+        style = Style()
+        if is_hover:
+            style += self._style("values--hover")
+        if is_cursor:
+            style += self._style("values--cursor")
+        return style
+
+    def _strip(self, i: int) -> Strip:
+        """Row ``i``'s whole line (uncropped), built again only when its content, the
+        cursor or the hover changed."""
+        key = self._key(i)
+        cached = self._strips.get(i)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        highlight = self._highlight(key[1], key[2])
+        post = Style.from_color(highlight.color) if highlight.color is not None else None
+        strip = self._render_cells(self._cells(i), self.rich_style + highlight, post)
+        self._strips[i] = (key, strip)
+        return strip
+
+    def _header(self) -> Strip:
+        cells = [Text(label) for label, _, _ in COLUMNS]
+        return self._render_cells(cells, self.rich_style + self._style("values--header"), None)
+
+    def _data_height(self) -> int:
+        """How many rows fit under the header."""
+        return max(0, self.scrollable_content_region.height - 1)
+
+    def _visible(self) -> range:
+        top = self.scroll_offset.y
+        return range(top, min(top + self._data_height(), len(self._names)))
+
+    def _refresh_changed(self) -> None:
+        """Repaint the cells of the visible rows whose line changed."""
+        top, scroll_x = self.scroll_offset.y, self.scroll_offset.x
+        for i in self._visible():
+            old = self._strips.get(i)
+            if old is not None and old[0] == self._key(i):
+                continue
+            new = self._strip(i)
+            y = i - top + 1
+            if old is None or old[0][1:] != self._key(i)[1:]:
+                # new to the view, or the cursor or hover came or went: the whole row
+                self.refresh(Region(0, y, self.size.width, 1))
+                continue
+            first, end = changed_span(old[1], new)
+            if end > first:
+                self.refresh(Region(first - scroll_x, y, end - first, 1))
+
+    def _scroll_to_row(self, i: int, look_ahead: bool = False) -> bool:
+        """Scroll row ``i`` into view if it is out of it; True if the view scrolled.
+
+        With ``look_ahead`` (following the steps) the row lands a third of the way in
+        from the edge it left by, so that the next steps in that direction need no
+        scrolling (each scroll repaints the panel)."""
+        rows = self._data_height()
+        top = self.scroll_offset.y
+        if rows <= 0 or top <= i < top + rows:
+            return False
+        margin = rows // 3 if look_ahead else 0
+        if i < top:
+            target = i - (rows - 1 - margin)
+        else:
+            target = i - margin
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+        return self.scroll_offset.y != top
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:  # the header's background runs the panel's whole width
+            header = base + self._style("values--header")
+            return self._header().crop_extend(scroll_x, scroll_x + width, header)
+        i = scroll_y + y - 1
+        if i >= len(self._names):
+            return Strip.blank(width, base)
+        # the cursor's (and hover's) background runs the panel's whole width too
+        fill = base + self._highlight(i == self._cursor_row, i == self._hover_row)
+        return self._strip(i).crop_extend(scroll_x, scroll_x + width, fill)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # focus, theme or hover styles changed: every line is drawn again
+        self._styles.clear()
+        self._strips.clear()
+        self.refresh()
+
+    def on_resize(self, event: Resize) -> None:
+        self._scroll_to_row(self._cursor_row)
+        self.refresh()
+
+    # ----------------------------------------------------------------- mouse and keys
+
+    def _row_at(self, event: Click | MouseMove) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return None  # outside the rows, or the header
+        i = self.scroll_offset.y + offset.y - 1
+        return i if i < len(self._names) else None
+
+    def on_click(self, event: Click) -> None:
+        """A click selects the node (like a click on the circuit or the code)."""
+        i = self._row_at(event)
+        if i is None:
+            return
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.NodeSelected(event.row_key.value))
+        self.move_cursor(row=i)
+        self.post_message(self.NodeSelected(self._names[i]))
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        i = self._row_at(event)
+        self._set_hover(-1 if i is None else i)
+
+    def on_leave(self, event: Leave) -> None:
+        self._set_hover(-1)
+
+    def _set_hover(self, i: int) -> None:
+        if i != self._hover_row:
+            self._hover_row = i
+            self._refresh_changed()
+
+    def _move(self, delta: int) -> None:
+        self.move_cursor(row=self._cursor_row + delta)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_page_up(self) -> None:
+        self._move(-max(1, self._data_height() - 1))
+
+    def action_page_down(self) -> None:
+        self._move(max(1, self._data_height() - 1))
+
+    def action_cursor_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_cursor_last(self) -> None:
+        self.move_cursor(row=len(self._names) - 1)
+
+    def action_select_cursor(self) -> None:
+        if 0 <= self._cursor_row < len(self._names):
+            self.post_message(self.NodeSelected(self._names[self._cursor_row]))
