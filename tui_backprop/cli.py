@@ -161,10 +161,6 @@ def _load(name: str):
         for diag in exc.errors:
             _err(str(diag))
         return None
-    except RecursionError:
-        # tomllib recurses on deeply nested arrays/tables; the engine does not catch it yet
-        _err(f"{resolve(name)}: error: the file nests arrays or tables too deeply")
-        return None
 
 
 def _precision(value: int | None) -> int:

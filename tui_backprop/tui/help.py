@@ -3,11 +3,12 @@ introduction."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 KEYS = """\
 | key | what it does |
@@ -35,6 +36,23 @@ Forward values are **green**, gradients **red**, as in the CS231n notes.
 """
 
 
+def reflow(text: str) -> str:
+    """Join a description's hard-wrapped lines into paragraphs (list items keep their own
+    lines), so the dialog wraps them at its own width."""
+    out: list[str] = []
+    for para in text.split("\n\n"):
+        lines: list[str] = []
+        for raw in para.split("\n"):
+            line = raw.strip()
+            starts_item = line[:2] in ("- ", "* ") or line[:1].isdigit() and ". " in line[:4]
+            if lines and line and not starts_item:
+                lines[-1] += " " + line
+            elif line:
+                lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys and the scenario's introduction; any of esc, q, ? closes it."""
 
@@ -54,11 +72,11 @@ class HelpScreen(ModalScreen[None]):
         self._description = description.strip()
 
     def compose(self) -> ComposeResult:
-        intro = ""
-        if self._title:
-            intro = f"## {self._title}\n\n{self._description}\n\n"
         with VerticalScroll() as v:
             v.border_title = "Help · esc to close"
             yield Markdown("# tui-backprop\n\nStep gate by gate through the forward pass, "
-                           "the backward pass and the update.\n\n## Keys\n\n" + KEYS
-                           + "\n\n" + intro)
+                           "the backward pass and the update.\n\n## Keys\n\n" + KEYS)
+            if self._title:
+                # scenario text is untrusted plain text: never render it as markup
+                yield Static(Text(self._title, style="bold"), classes="scenario-title")
+                yield Static(Text(reflow(self._description)), classes="scenario-description")

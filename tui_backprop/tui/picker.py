@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -29,7 +30,8 @@ class PickerScreen(ModalScreen[str | None]):
         width: 90%; max-width: 110; height: 90%;
         border: round $primary; background: $surface; padding: 0 1;
     }
-    PickerScreen OptionList { height: 1fr; min-height: 4; }
+    PickerScreen OptionList { height: 1fr; min-height: 4; text-wrap: nowrap;
+                              text-overflow: ellipsis; }
     PickerScreen #preview { height: 5; width: 100%; color: $text-muted; }
     PickerScreen Input { margin: 0; }
     """
@@ -39,7 +41,9 @@ class PickerScreen(ModalScreen[str | None]):
         self._folders = folders if folders is not None else [Path.cwd()]
 
     def compose(self) -> ComposeResult:
-        options: list[Option] = [Option(f"{name:<24} {title}", id=name)
+        # one line per scenario: a long title ends in … rather than wrapping under the names
+        options: list[Option] = [Option(Text(f"{name:<24} {title}", no_wrap=True,
+                                             overflow="ellipsis"), id=name)
                                  for name, title in bundled()]
         local = local_scenarios(self._folders)
         if local:
