@@ -638,3 +638,22 @@ async def test_values_panel_keeps_the_current_node_in_view():
             step = tl[app.cursor]
             if step.phase in ("forward", "backward"):
                 assert shown_row(app, step.node)[0] == "▶", (app.cursor, shown(app))
+
+
+async def test_help_shows_the_description_as_literal_reflowed_text():
+    # descriptions are untrusted plain text: Markdown emphasis and Rich markup must
+    # appear literally, and hard-wrapped lines join into one paragraph
+    from textual.widgets import Static
+
+    from tui_backprop.engine import load_text
+
+    text = ('title = "t"\ndescription = """\nw0*x0 + w1*x1 [bold]not markup[/bold]\n'
+            'and more\n\n- a list item\n"""\n[inputs]\nx = 1\n[graph]\ncode = "f = x * 2"\n')
+    app = create_app(load_text(text))
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = str(app.screen.query_one(".scenario-description", Static).render())
+        assert shown == "w0*x0 + w1*x1 [bold]not markup[/bold] and more\n\n- a list item"
