@@ -14,8 +14,10 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hs
+from textual.app import App
 
 from tui_backprop.engine import load, load_text, record
+from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.circuit_layout import (
     ASCII,
     CURRENT,
@@ -43,6 +45,13 @@ q = x + y
 f = q * z
 '''
 """
+
+class CircuitApp(App):
+    """A bare app holding one CircuitView, for pilot tests of the widget alone."""
+
+    def compose(self):
+        yield CircuitView()
+
 
 
 def big_scenario_text(n_gates: int = 2000, seed: int = 7) -> str:
@@ -545,18 +554,13 @@ s = sum(x * 2)
 
 
 async def test_hovering_a_box_shows_its_numbers_in_full():
-    from textual.app import App
 
     from tui_backprop.tui.circuit import CircuitView
 
     graph = load("cs231n-sigmoid").graph
     timeline = record(graph)
 
-    class Tiny(App):
-        def compose(self):
-            yield CircuitView()
-
-    app = Tiny()
+    app = CircuitApp()
     async with app.run_test(size=(120, 30)) as pilot:
         view = app.query_one(CircuitView)
         view.show(timeline, timeline.phase_end(0, "backward"), None)
@@ -574,18 +578,13 @@ async def test_hovering_a_box_shows_its_numbers_in_full():
 async def test_stepping_reuses_the_layout():
     """A step changes only overlays; a re-recorded timeline of the same graph keeps the
     structure (and the canvas, when no label got wider)."""
-    from textual.app import App
 
     from tui_backprop.tui.circuit import CircuitView
 
     sc = load("network-2-2-2")
     timeline = record(sc.graph, learning_rate=sc.learning_rate)
 
-    class Tiny(App):
-        def compose(self):
-            yield CircuitView()
-
-    app = Tiny()
+    app = CircuitApp()
     async with app.run_test(size=(80, 24)) as pilot:
         view = app.query_one(CircuitView)
         view.show(timeline, 0, None)
@@ -605,18 +604,13 @@ async def test_stepping_reuses_the_layout():
 
 
 async def test_selecting_does_not_yank_the_view_but_a_new_selection_is_shown():
-    from textual.app import App
 
     from tui_backprop.tui.circuit import CircuitView
 
     graph = load("cs231n-sigmoid").graph
     timeline = record(graph)
 
-    class Tiny(App):
-        def compose(self):
-            yield CircuitView()
-
-    app = Tiny()
+    app = CircuitApp()
     async with app.run_test(size=(60, 12)) as pilot:
         view = app.query_one(CircuitView)
         last = timeline.forward_step_of("f")
@@ -696,7 +690,6 @@ async def test_partial_repaints_leave_exactly_the_fresh_drawing_on_screen():
     """After stepping (with row caching and changed-span repaints), every line the
     compositor holds (Textual's line cache keeps a line until it is marked dirty) equals
     what a fresh drawing of that step shows."""
-    from textual.app import App
     from textual.geometry import Region
 
     from tui_backprop.tui.circuit import CircuitView
@@ -704,11 +697,7 @@ async def test_partial_repaints_leave_exactly_the_fresh_drawing_on_screen():
     sc = load("network-2-2-2")
     timeline = record(sc.graph, learning_rate=sc.learning_rate)
 
-    class Tiny(App):
-        def compose(self):
-            yield CircuitView()
-
-    app = Tiny()
+    app = CircuitApp()
     async with app.run_test(size=(70, 16)) as pilot:
         view = app.query_one(CircuitView)
         for k in list(range(len(timeline.steps))) + [5, 4, 30, 29, 0]:
@@ -742,18 +731,13 @@ async def test_partial_repaints_leave_exactly_the_fresh_drawing_on_screen():
 
 
 async def test_resizing_keeps_the_current_gate_in_view():
-    from textual.app import App
 
     from tui_backprop.tui.circuit import CircuitView
 
     graph = load("cs231n-sigmoid").graph
     timeline = record(graph)
 
-    class Tiny(App):
-        def compose(self):
-            yield CircuitView()
-
-    app = Tiny()
+    app = CircuitApp()
     async with app.run_test(size=(120, 30)) as pilot:
         view = app.query_one(CircuitView)
         view.show(timeline, timeline.forward_step_of("f"), None)
@@ -840,7 +824,6 @@ async def test_stepping_scrolls_only_when_the_gate_leaves_the_view():
     """At 80x24 the panel shows a few rows of the 2-2-2 network: every step's gate is
     in view after the step, and the view never moves while the gate was already in
     view (a scroll repaints the whole panel)."""
-    from textual.app import App
     from textual.geometry import Region
 
     from tui_backprop.tui.circuit import CircuitView
@@ -848,11 +831,7 @@ async def test_stepping_scrolls_only_when_the_gate_leaves_the_view():
     sc = load("network-2-2-2")
     timeline = record(sc.graph, learning_rate=sc.learning_rate)
 
-    class Tiny(App):
-        def compose(self):
-            yield CircuitView()
-
-    app = Tiny()
+    app = CircuitApp()
     async with app.run_test(size=(80, 10)) as pilot:
         view = app.query_one(CircuitView)
         view.show(timeline, 0, None)
@@ -881,7 +860,6 @@ async def test_blank_cells_join_a_neighbour_segment_without_changing_the_look():
     """Fewer segments (each is an escape sequence on the wire), same picture: every
     cell keeps its character and background, a non-blank its colour and weight, and
     a reverse-video blank (the current gate's label) stays reverse."""
-    from textual.app import App
     from textual.geometry import Region
 
     from tui_backprop.tui.circuit import CircuitView
@@ -889,11 +867,7 @@ async def test_blank_cells_join_a_neighbour_segment_without_changing_the_look():
     sc = load("cs231n-sigmoid")
     timeline = record(sc.graph)
 
-    class Tiny(App):
-        def compose(self):
-            yield CircuitView()
-
-    app = Tiny()
+    app = CircuitApp()
     async with app.run_test(size=(100, 20)) as pilot:
         view = app.query_one(CircuitView)
         view.show(timeline, timeline.forward_step_of("f_3"), None)
@@ -919,18 +893,13 @@ async def test_blank_cells_join_a_neighbour_segment_without_changing_the_look():
 async def test_resizing_away_and_back_gives_the_same_view():
     """A wider terminal clamps the scroll; back at the old size the view is where the
     last step left it, not merely somewhere the gate is visible."""
-    from textual.app import App
 
     from tui_backprop.tui.circuit import CircuitView
 
     sc = load("cs231n-staged")
     timeline = record(sc.graph)
 
-    class Tiny(App):
-        def compose(self):
-            yield CircuitView()
-
-    app = Tiny()
+    app = CircuitApp()
     async with app.run_test(size=(60, 12)) as pilot:
         view = app.query_one(CircuitView)
         for k in range(len(timeline.steps)):  # step until the view has moved right
