@@ -67,10 +67,10 @@ class Scenario:
 
     def with_leaf(self, name: str, value) -> Scenario:
         """A copy with leaf ``name`` set to ``value`` (shape-checked)."""
-        value = _to_array(value, name, _Errors(self.path, ""), None)
-        if value is None:
-            raise ScenarioError([Diagnostic(None, None, None,
-                                            f"{name}: expected a number or nested list")])
+        errs = _Errors(None, "")
+        value = _to_array(value, name, errs, None)
+        if value is None:  # ragged, too large, not numbers: say which
+            raise ScenarioError(errs.items)
         return replace(self, graph=self.graph.with_leaf(name, value))
 
 
