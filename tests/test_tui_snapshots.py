@@ -18,7 +18,12 @@ CASES = {
     "network-forward": ("network-2-2-2", ["f"]),
     "network-backward": ("network-2-2-2", ["b"]),
     "network-update": ("network-2-2-2", ["end"]),
+    "softmax-forward": ("softmax-classifier", ["n", "n"]),
+    "softmax-backward": ("softmax-classifier", ["b", "p"]),
     "softmax-update": ("softmax-classifier", ["b", "n"]),
+    "bce-forward": ("bce-neuron", ["f"]),
+    "bce-backward": ("bce-neuron", ["b", "p", "p"]),
+    "bce-update": ("bce-neuron", ["b", "n"]),
 }
 
 
