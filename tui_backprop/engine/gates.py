@@ -262,6 +262,11 @@ def _nc(value):
     return value, {}
 
 
+def _keep(out):
+    """A forward result that caches its own output (exp, sqrt, σ, tanh, softmax)."""
+    return out, {"out": out}
+
+
 # --- binary arithmetic ---------------------------------------------------------------
 _gate("add", "+", 2,
       lambda i, c: _nc(i[0] + i[1]),
@@ -355,7 +360,7 @@ _gate("rpow_const", "{c}**x", 1,
 
 # --- unary functions ----------------------------------------------------------------
 _gate("exp", "exp", 1,
-      lambda i, c: (lambda o: (o, {"out": o}))(np.exp(i[0])),
+      lambda i, c: _keep(np.exp(i[0])),
       lambda i, o, k, c: [o],
       "exp({0})", ["exp({0})"],
       "The exp gate exponentiates its input and caches the result.",
@@ -368,7 +373,7 @@ _gate("log", "log", 1,
       "The log gate takes the natural logarithm of its input.",
       "The local gradient of ln x is 1/x.")
 _gate("sqrt", "sqrt", 1,
-      lambda i, c: (lambda o: (o, {"out": o}))(np.sqrt(i[0])),
+      lambda i, c: _keep(np.sqrt(i[0])),
       lambda i, o, k, c: [0.5 / o],
       "√{0}", ["1/(2√{0})"],
       "The square-root gate takes the square root of its input and caches it.",
@@ -381,14 +386,14 @@ _gate("abs", "abs", 1,
       "The abs gate takes the absolute value of its input.",
       "The local gradient of |x| is the sign of x (0 at x = 0).")
 _gate("sigmoid", "σ", 1,
-      lambda i, c: (lambda o: (o, {"out": o}))(_sigmoid(i[0])),
+      lambda i, c: _keep(_sigmoid(i[0])),
       lambda i, o, k, c: [o * (1.0 - o)],
       "σ({0})", ["σ({0})·(1-σ({0}))"],
       "The sigmoid gate squashes its input into (0, 1) and caches its output.",
       "The sigmoid's local gradient is σ(x)(1-σ(x)), computed from the cached output.",
       cache=("out",))
 _gate("tanh", "tanh", 1,
-      lambda i, c: (lambda o: (o, {"out": o}))(np.tanh(i[0])),
+      lambda i, c: _keep(np.tanh(i[0])),
       lambda i, o, k, c: [1.0 - o * o],
       "tanh({0})", ["1-tanh²({0})"],
       "The tanh gate squashes its input into (-1, 1) and caches its output.",
@@ -468,7 +473,7 @@ _gate("dot", "·", 2,
       "gradient (dW = dD @ Xᵀ for matrices).",
       shape=_matmul_shape, vjp=_matmul_vjp, kind="jacobian")
 _gate("softmax", "softmax", 1,
-      lambda i, c: (lambda o: (o, {"out": o}))(_softmax(i[0])),
+      lambda i, c: _keep(_softmax(i[0])),
       lambda i, o, k, c: [None],
       "softmax({0})", ["dz = s ⊙ (upstream - Σ upstream⊙s)"],
       "The softmax gate turns scores into probabilities along the last axis and caches "

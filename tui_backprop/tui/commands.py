@@ -16,7 +16,29 @@ if TYPE_CHECKING:
     from tui_backprop.tui.app import BackpropApp
 
 
-class GotoNodeProvider(Provider):
+class _ListProvider(Provider):
+    """A fixed list of ``(text, help, target)`` commands, each running :meth:`run`."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        raise NotImplementedError
+
+    def run(self, target: str) -> None:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for text, help_text, target in self._commands():
+            yield DiscoveryHit(text, partial(self.run, target), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, target in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(self.run, target),
+                          help=help_text)
+
+
+class GotoNodeProvider(_ListProvider):
     """``go to f (*): f_1·z``: moves the cursor to that gate and selects it."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
@@ -34,22 +56,11 @@ class GotoNodeProvider(Provider):
             out.append((f"go to {node.name} ({node.label})", help_text, node.name))
         return out
 
-    async def discover(self) -> Hits:
-        app: BackpropApp = self.app  # type: ignore[assignment]
-        for text, help_text, name in self._commands():
-            yield DiscoveryHit(text, partial(app.goto_node, name), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        app: BackpropApp = self.app  # type: ignore[assignment]
-        matcher = self.matcher(query)
-        for text, help_text, name in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(app.goto_node, name),
-                          help=help_text)
+    def run(self, target: str) -> None:
+        self.app.goto_node(target)  # type: ignore[attr-defined]
 
 
-class OpenScenarioProvider(Provider):
+class OpenScenarioProvider(_ListProvider):
     """``open cs231n-sigmoid``: bundled scenarios and local .toml files."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
@@ -58,16 +69,5 @@ class OpenScenarioProvider(Provider):
                 for path in local_scenarios([Path.cwd()])]
         return out
 
-    async def discover(self) -> Hits:
-        app: BackpropApp = self.app  # type: ignore[assignment]
-        for text, help_text, target in self._commands():
-            yield DiscoveryHit(text, partial(app.open_scenario, target), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        app: BackpropApp = self.app  # type: ignore[assignment]
-        matcher = self.matcher(query)
-        for text, help_text, target in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(app.open_scenario, target),
-                          help=help_text)
+    def run(self, target: str) -> None:
+        self.app.open_scenario(target)  # type: ignore[attr-defined]

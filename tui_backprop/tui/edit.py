@@ -12,22 +12,19 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui_backprop.tui.dialog import DialogScreen
 
-class EditScreen(ModalScreen[bool]):
+
+class EditScreen(DialogScreen[bool]):
     """Edit one leaf; dismisses True when the value was applied."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     DEFAULT_CSS = """
-    EditScreen { align: center middle; }
-    EditScreen > Vertical {
-        width: 90%; max-width: 90; height: auto;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
+    EditScreen > Vertical { width: 90%; max-width: 90; height: auto; }
     EditScreen #error { color: $text-error; height: auto; }
     EditScreen Label { width: 100%; }
     EditScreen #hint { color: $text-muted; }
@@ -61,17 +58,13 @@ class EditScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class LeafChooser(ModalScreen[str | None]):
+class LeafChooser(DialogScreen[str | None]):
     """``e`` with no leaf selected: choose which input or param to edit."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     DEFAULT_CSS = """
-    LeafChooser { align: center middle; }
-    LeafChooser > Vertical {
-        width: 90%; max-width: 70; height: auto; max-height: 80%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
+    LeafChooser > Vertical { width: 90%; max-width: 70; height: auto; max-height: 80%; }
     LeafChooser OptionList { height: auto; max-height: 16; }
     """
 

@@ -8,11 +8,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from tui_backprop.engine import GradCheckRow, Graph, gradcheck
 from tui_backprop.numfmt import fmt_scalar
+from tui_backprop.tui.dialog import DialogScreen
 
 #: A relative error above this fails (the CS231n notes: < 1e-7 is great, > 1e-4 is bad).
 TOLERANCE = 1e-6
@@ -28,17 +28,13 @@ def summary(rows: list[GradCheckRow], tolerance: float = TOLERANCE) -> str:
             + ", ".join(r.name for r in failed[:6]) + (" …" if len(failed) > 6 else ""))
 
 
-class GradCheckScreen(ModalScreen[None]):
+class GradCheckScreen(DialogScreen[None]):
     """Runs ``engine.gradcheck`` in a worker thread and shows the table."""
 
     BINDINGS = [Binding("escape,q,g", "dismiss", "Close")]
 
     DEFAULT_CSS = """
-    GradCheckScreen { align: center middle; }
-    GradCheckScreen > Vertical {
-        width: 95%; max-width: 100; height: 90%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
+    GradCheckScreen > Vertical { width: 95%; max-width: 100; height: 90%; }
     GradCheckScreen DataTable { height: 1fr; }
     GradCheckScreen #summary { height: auto; }
     """

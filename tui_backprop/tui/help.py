@@ -7,8 +7,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
+
+from tui_backprop.tui.dialog import DialogScreen
 
 KEYS = """\
 | key | what it does |
@@ -53,17 +54,13 @@ def reflow(text: str) -> str:
     return "\n\n".join(out)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """Keys and the scenario's introduction; any of esc, q, ? closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 90; height: 90%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
+    HelpScreen > VerticalScroll { width: 90%; max-width: 90; height: 90%; }
     """
 
     def __init__(self, title: str = "", description: str = "") -> None:

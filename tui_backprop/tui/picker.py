@@ -11,25 +11,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_backprop.engine import ScenarioError, bundled, load
+from tui_backprop.tui.dialog import DialogScreen
 from tui_backprop.tui.state import local_scenarios
 
 
-class PickerScreen(ModalScreen[str | None]):
+class PickerScreen(DialogScreen[str | None]):
     """Choose a scenario; the preview shows its description or its errors."""
 
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
     DEFAULT_CSS = """
-    PickerScreen { align: center middle; }
-    PickerScreen > Vertical {
-        width: 90%; max-width: 110; height: 90%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
+    PickerScreen > Vertical { width: 90%; max-width: 110; height: 90%; }
     PickerScreen OptionList { height: 1fr; min-height: 4; text-wrap: nowrap;
                               text-overflow: ellipsis; }
     PickerScreen #preview { height: 5; width: 100%; color: $text-muted; }

@@ -6,10 +6,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar
 
 from tui_backprop.numfmt import fmt_scalar
+from tui_backprop.tui.dialog import DialogScreen
 
 #: The most iterations one ``t`` may ask for.
 MAX_TRAIN = 1_000_000
@@ -23,17 +23,13 @@ def parse_count(text: str) -> int | str:
     return int(text)
 
 
-class TrainScreen(ModalScreen[int | None]):
+class TrainScreen(DialogScreen[int | None]):
     """Asks N; dismisses with it (the app then trains and calls :meth:`progress`)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     DEFAULT_CSS = """
-    TrainScreen { align: center middle; }
-    TrainScreen > Vertical {
-        width: 90%; max-width: 70; height: auto;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
+    TrainScreen > Vertical { width: 90%; max-width: 70; height: auto; }
     TrainScreen Label { width: 100%; }
     TrainScreen #error { color: $text-error; }
     """
@@ -63,15 +59,11 @@ class TrainScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class TrainingScreen(ModalScreen[None]):
+class TrainingScreen(DialogScreen[None]):
     """Progress of a running training (the app dismisses it when done)."""
 
     DEFAULT_CSS = """
-    TrainingScreen { align: center middle; }
-    TrainingScreen > Vertical {
-        width: 60; height: auto; border: round $primary; background: $surface;
-        padding: 0 1;
-    }
+    TrainingScreen > Vertical { width: 60; height: auto; }
     """
 
     def __init__(self, total: int) -> None:
