@@ -1,0 +1,43 @@
+"""Untrusted text made safe for one line of a terminal.
+
+A scenario file chooses its own titles, names, keys and paths. Printed as they are, a
+newline splits one diagnostic into two, and ESC/BEL/CR sequences can set the terminal's
+title, clear the screen or inject colours. :func:`printable` escapes every control
+character the way Python's ``repr`` does (``\\n``, ``\\x1b``, ``\\u2028``) and leaves
+everything else, Chinese included, as it is.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["printable"]
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(ch: str) -> str:
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _unsafe(ch: str) -> bool:
+    # Cc: C0/C1 controls (ESC, BEL, CR, NEL...); Zl/Zp: line and paragraph separators;
+    # Cf includes bidi overrides that reorder what the terminal shows; Cs: lone surrogates.
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp", "Cs") or ch in _BIDI
+
+
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character escaped: always exactly one safe line."""
+    if text.isprintable():  # fast path: the common case has nothing to escape
+        return text
+    return "".join(_escape_char(ch) if _unsafe(ch) else ch for ch in text)
