@@ -12,10 +12,14 @@ An entry (:class:`GateSpec`) holds everything about one gate:
   (optional: the default is ``upstream * local`` with broadcasting undone);
 * ``expr`` / ``local_expr``: formula templates with ``{0}``, ``{1}`` for input names and
   ``{c}`` for a constant operand, e.g. ``"{0}·{1}"`` and ``["{1}", "{0}"]``;
-* ``explain_forward`` / ``explain_backward``: one plain sentence in lecture vocabulary;
+* its explanation sentences are not here but in the message catalogue
+  (:mod:`tui_backprop.text`), keyed ``gate.<op>.forward`` / ``gate.<op>.backward``, in
+  every language;
 * ``shape(shapes, c)``: the output shape, raising :class:`ShapeError` on a mismatch.
 
-Adding a gate is adding one ``_gate(...)`` call below. Nothing here imports Textual or Rich.
+Adding a gate is adding one ``_gate(...)`` call below, plus its two sentences in each
+language of the catalogue (a test names any that are missing). Nothing here imports
+Textual or Rich.
 """
 
 from __future__ import annotations
@@ -42,8 +46,6 @@ class GateSpec:
     local: Callable
     expr: str
     local_expr: tuple[str | None, ...]
-    explain_forward: str
-    explain_backward: str
     shape: Callable
     vjp: Callable | None = None
     cache_keys: tuple[str, ...] = ()
@@ -247,13 +249,13 @@ def _matmul_local(ins, out, cache, c):
 GATES: dict[str, GateSpec] = {}
 
 
-def _gate(op: str, label: str, arity: int, forward, local, expr, local_expr, fwd, bwd, *,
+def _gate(op: str, label: str, arity: int, forward, local, expr, local_expr, *,
           shape=None, vjp=None, cache=(), kind="elementwise", discrete=()) -> None:
     if op in GATES:
         raise RuntimeError(f"gate {op!r} defined twice")
     if shape is None:
         shape = _broadcast if arity > 1 else _same
-    GATES[op] = GateSpec(op, label, arity, forward, local, expr, tuple(local_expr), fwd, bwd,
+    GATES[op] = GateSpec(op, label, arity, forward, local, expr, tuple(local_expr),
                          shape, vjp, tuple(cache), kind, tuple(discrete))
 
 
@@ -271,143 +273,95 @@ def _keep(out):
 _gate("add", "+", 2,
       lambda i, c: _nc(i[0] + i[1]),
       lambda i, o, k, c: [np.ones_like(o), np.ones_like(o)],
-      "{0} + {1}", ["1", "1"],
-      "The add gate sums its inputs.",
-      "The add gate distributes the upstream gradient equally to all its inputs "
-      "(its local gradients are 1).")
+      "{0} + {1}", ["1", "1"])
 _gate("sub", "-", 2,
       lambda i, c: _nc(i[0] - i[1]),
       lambda i, o, k, c: [np.ones_like(o), -np.ones_like(o)],
-      "{0} - {1}", ["1", "-1"],
-      "The subtract gate takes the difference of its inputs.",
-      "The subtract gate passes the upstream gradient to its first input and its "
-      "negation to its second.")
+      "{0} - {1}", ["1", "-1"])
 _gate("mul", "*", 2,
       lambda i, c: _nc(i[0] * i[1]),
       lambda i, o, k, c: [np.broadcast_to(i[1], o.shape).copy(),
                           np.broadcast_to(i[0], o.shape).copy()],
-      "{0}·{1}", ["{1}", "{0}"],
-      "The multiply gate multiplies its inputs and keeps both for the backward pass.",
-      "The multiply gate swaps its inputs: each input's local gradient is the other "
-      "input's value, scaled by the upstream gradient.")
+      "{0}·{1}", ["{1}", "{0}"])
 _gate("div", "/", 2,
       lambda i, c: _nc(i[0] / i[1]),
       lambda i, o, k, c: [np.broadcast_to(1.0 / i[1], o.shape).copy(),
                           np.broadcast_to(-i[0] / (i[1] * i[1]), o.shape).copy()],
-      "{0} / {1}", ["1/{1}", "-{0}/{1}²"],
-      "The divide gate divides its first input by its second.",
-      "The divide gate scales the upstream gradient by 1/b for the numerator and by "
-      "-a/b² for the denominator.")
+      "{0} / {1}", ["1/{1}", "-{0}/{1}²"])
 _gate("pow", "**", 2,
       lambda i, c: _nc(i[0] ** i[1]),
       lambda i, o, k, c: [np.broadcast_to(_dpow_base(i[0], i[1]), o.shape).copy(),
                           np.broadcast_to(_dpow_exponent(i[0], i[1], o), o.shape).copy()],
-      "{0}^{1}", ["{1}·{0}^({1}-1)", "{0}^{1}·ln {0}"],
-      "The power gate raises its first input to the power of its second.",
-      "The power gate's local gradients are b·a^(b-1) for the base and a^b·ln a for the "
-      "exponent, each times the upstream gradient.")
+      "{0}^{1}", ["{1}·{0}^({1}-1)", "{0}^{1}·ln {0}"])
 
 # --- binary operator with one constant operand: a unary gate labelled by the constant --
 _gate("add_const", "+{c}", 1,
       lambda i, c: _nc(i[0] + c),
       lambda i, o, k, c: [np.ones_like(o)],
-      "{0} + {c}", ["1"],
-      "This gate adds the constant {c}.",
-      "Adding a constant does not change the gradient: the local gradient is 1, so the "
-      "upstream gradient passes through unchanged.")
+      "{0} + {c}", ["1"])
 _gate("sub_const", "-{c}", 1,
       lambda i, c: _nc(i[0] - c),
       lambda i, o, k, c: [np.ones_like(o)],
-      "{0} - {c}", ["1"],
-      "This gate subtracts the constant {c}.",
-      "Subtracting a constant does not change the gradient: the local gradient is 1.")
+      "{0} - {c}", ["1"])
 _gate("rsub_const", "{c}-x", 1,
       lambda i, c: _nc(c - i[0]),
       lambda i, o, k, c: [-np.ones_like(o)],
-      "{c} - {0}", ["-1"],
-      "This gate subtracts its input from the constant {c}.",
-      "The local gradient of c - x is -1, so the upstream gradient passes back negated.")
+      "{c} - {0}", ["-1"])
 _gate("mul_const", "*{c}", 1,
       lambda i, c: _nc(i[0] * c),
       lambda i, o, k, c: [np.full_like(o, c)],
-      "{0}·{c}", ["{c}"],
-      "This gate multiplies its input by the constant {c}.",
-      "Multiplying by a constant scales the gradient by that constant.")
+      "{0}·{c}", ["{c}"])
 _gate("div_const", "/{c}", 1,
       lambda i, c: _nc(i[0] / c),
       lambda i, o, k, c: [np.full_like(o, np.divide(1.0, c))],  # x / 0: inf, not a crash
-      "{0} / {c}", ["1/{c}"],
-      "This gate divides its input by the constant {c}.",
-      "Dividing by a constant scales the gradient by 1/{c}.")
+      "{0} / {c}", ["1/{c}"])
 _gate("rdiv_const", "{c}/x", 1,
       lambda i, c: _nc(c / i[0]),
       lambda i, o, k, c: [-c / (i[0] * i[0])],
-      "{c} / {0}", ["-{c}/{0}²"],
-      "This gate computes {c}/x.",
-      "The local gradient of c/x is -c/x², times the upstream gradient.")
+      "{c} / {0}", ["-{c}/{0}²"])
 _gate("pow_const", "**{c}", 1,
       lambda i, c: _nc(i[0] ** c),
       lambda i, o, k, c: [_dpow_base(i[0], c)],
-      "{0}^{c}", ["{c}·{0}^({c}-1)"],
-      "This gate raises its input to the power {c}.",
-      "The power rule: the local gradient of x^c is c·x^(c-1).")
+      "{0}^{c}", ["{c}·{0}^({c}-1)"])
 _gate("rpow_const", "{c}**x", 1,
       lambda i, c: _nc(c ** i[0]),
       lambda i, o, k, c: [_dpow_exponent(c, i[0], o)],
-      "{c}^{0}", ["{c}^{0}·ln {c}"],
-      "This gate raises the constant {c} to the power of its input.",
-      "The local gradient of c^x is c^x·ln c.")
+      "{c}^{0}", ["{c}^{0}·ln {c}"])
 
 # --- unary functions ----------------------------------------------------------------
 _gate("exp", "exp", 1,
       lambda i, c: _keep(np.exp(i[0])),
       lambda i, o, k, c: [o],
-      "exp({0})", ["exp({0})"],
-      "The exp gate exponentiates its input and caches the result.",
-      "The local gradient of exp is exp itself: the cached output times the upstream "
-      "gradient.", cache=("out",))
+      "exp({0})", ["exp({0})"], cache=("out",))
 _gate("log", "log", 1,
       lambda i, c: _nc(np.log(i[0])),
       lambda i, o, k, c: [1.0 / i[0]],
-      "ln({0})", ["1/{0}"],
-      "The log gate takes the natural logarithm of its input.",
-      "The local gradient of ln x is 1/x.")
+      "ln({0})", ["1/{0}"])
 _gate("sqrt", "sqrt", 1,
       lambda i, c: _keep(np.sqrt(i[0])),
       lambda i, o, k, c: [0.5 / o],
       "√{0}", ["1/(2√{0})"],
-      "The square-root gate takes the square root of its input and caches it.",
-      "The local gradient of √x is 1/(2√x), computed from the cached output.",
       cache=("out",))
 _gate("abs", "abs", 1,
       lambda i, c: _nc(np.abs(i[0])),
       lambda i, o, k, c: [np.sign(i[0])],
-      "|{0}|", ["sign({0})"],
-      "The abs gate takes the absolute value of its input.",
-      "The local gradient of |x| is the sign of x (0 at x = 0).")
+      "|{0}|", ["sign({0})"])
 _gate("sigmoid", "σ", 1,
       lambda i, c: _keep(_sigmoid(i[0])),
       lambda i, o, k, c: [o * (1.0 - o)],
       "σ({0})", ["σ({0})·(1-σ({0}))"],
-      "The sigmoid gate squashes its input into (0, 1) and caches its output.",
-      "The sigmoid's local gradient is σ(x)(1-σ(x)), computed from the cached output.",
       cache=("out",))
 _gate("tanh", "tanh", 1,
       lambda i, c: _keep(np.tanh(i[0])),
       lambda i, o, k, c: [1.0 - o * o],
       "tanh({0})", ["1-tanh²({0})"],
-      "The tanh gate squashes its input into (-1, 1) and caches its output.",
-      "The local gradient of tanh is 1-tanh², computed from the cached output.",
       cache=("out",))
 _gate("relu", "relu", 1,
       # NaN passes through (as in np.maximum) so the non-finite finder still sees it
       lambda i, c: (lambda m: (np.where(m | np.isnan(i[0]), i[0], 0.0),
                                {"mask": m.astype(np.float64)}))(i[0] > 0),
       lambda i, o, k, c: [k["mask"].copy()],
-      "max(0, {0})", ["1 if {0} > 0 else 0"],
-      "The ReLU gate passes positive inputs and zeroes the rest; it caches which passed.",
-      "The ReLU routes the upstream gradient through where its input was positive and "
-      "blocks it elsewhere.", cache=("mask",))
+      "max(0, {0})", ["1 if {0} > 0 else 0"], cache=("mask",))
 _gate("max", "max", 2,
       lambda i, c: _nc(np.maximum(i[0], i[1])),
       lambda i, o, k, c: [np.broadcast_to(np.where(i[0] > i[1], 1.0,
@@ -416,10 +370,7 @@ _gate("max", "max", 2,
                           np.broadcast_to(np.where(i[1] > i[0], 1.0,
                                                    np.where(i[0] == i[1], 0.5, 0.0)),
                                           o.shape).copy()],
-      "max({0}, {1})", ["1 if {0} > {1} else 0", "1 if {1} > {0} else 0"],
-      "The max gate outputs the larger of its inputs.",
-      "The max gate routes the upstream gradient to the input that was larger; the other "
-      "gets zero (a tie splits it equally).")
+      "max({0}, {1})", ["1 if {0} > {1} else 0", "1 if {1} > {0} else 0"])
 _gate("min", "min", 2,
       lambda i, c: _nc(np.minimum(i[0], i[1])),
       lambda i, o, k, c: [np.broadcast_to(np.where(i[0] < i[1], 1.0,
@@ -428,16 +379,11 @@ _gate("min", "min", 2,
                           np.broadcast_to(np.where(i[1] < i[0], 1.0,
                                                    np.where(i[0] == i[1], 0.5, 0.0)),
                                           o.shape).copy()],
-      "min({0}, {1})", ["1 if {0} < {1} else 0", "1 if {1} < {0} else 0"],
-      "The min gate outputs the smaller of its inputs.",
-      "The min gate routes the upstream gradient to the input that was smaller; the other "
-      "gets zero (a tie splits it equally).")
+      "min({0}, {1})", ["1 if {0} < {1} else 0", "1 if {1} < {0} else 0"])
 _gate("transpose", ".T", 1,
       lambda i, c: _nc(i[0].T.copy()),
       lambda i, o, k, c: [None],
       "{0}ᵀ", ["transposes the gradient back"],
-      "The transpose gate swaps the rows and columns of its input.",
-      "The gradient of a transpose is the transposed upstream gradient.",
       shape=_transpose_shape, vjp=lambda g, i, o, k, loc, c: [g.T.copy()], kind="jacobian")
 
 # --- reductions and vector gates ----------------------------------------------------
@@ -445,58 +391,38 @@ _gate("sum", "sum", 1,
       lambda i, c: _nc(np.sum(i[0])),
       lambda i, o, k, c: [np.ones_like(i[0])],
       "Σ {0}", ["1"],
-      "The sum gate adds up every element of its input.",
-      "The sum gate distributes the upstream gradient to every element (local gradient 1).",
       shape=_reduce, kind="scalar")
 _gate("mean", "mean", 1,
       lambda i, c: _nc(np.mean(i[0])),
       lambda i, o, k, c: [np.full_like(i[0], 1.0 / i[0].size)],
       "mean({0})", ["1/n"],
-      "The mean gate averages every element of its input.",
-      "The mean gate gives every element 1/n of the upstream gradient.",
       shape=_reduce, kind="scalar")
 _gate("matmul", "@", 2,
       lambda i, c: _nc(np.matmul(i[0], i[1])),
       _matmul_local,
       "{0} @ {1}", ["d{0} = upstream @ {1}ᵀ", "d{1} = {0}ᵀ @ upstream"],
-      "The matrix-multiply gate computes {0} @ {1}; it keeps both operands for the "
-      "backward pass.",
-      "For a matrix product D = W @ X the gradients are dW = dD @ Xᵀ and dX = Wᵀ @ dD: "
-      "the shapes tell you which operand to transpose.",
       shape=_matmul_shape, vjp=_matmul_vjp, kind="jacobian")
 _gate("dot", "·", 2,
       lambda i, c: _nc(np.matmul(i[0], i[1])),
       _matmul_local,
       "{0} · {1}", ["d{0} = upstream @ {1}ᵀ", "d{1} = {0}ᵀ @ upstream"],
-      "The dot gate takes the dot product of its inputs.",
-      "For a dot product each input's gradient is the other input times the upstream "
-      "gradient (dW = dD @ Xᵀ for matrices).",
       shape=_matmul_shape, vjp=_matmul_vjp, kind="jacobian")
 _gate("softmax", "softmax", 1,
       lambda i, c: _keep(_softmax(i[0])),
       lambda i, o, k, c: [None],
       "softmax({0})", ["dz = s ⊙ (upstream - Σ upstream⊙s)"],
-      "The softmax gate turns scores into probabilities along the last axis and caches "
-      "them.",
-      "Softmax's Jacobian is diag(s) - s sᵀ; its vector-Jacobian product is "
-      "s ⊙ (upstream - Σ upstream⊙s).",
       shape=_lastaxis_shape, cache=("out",), kind="jacobian",
       vjp=lambda g, i, o, k, loc, c: [o * (g - np.sum(g * o, axis=-1, keepdims=True))])
 _gate("log_softmax", "log_softmax", 1,
       lambda i, c: (lambda o: (o, {"softmax": np.exp(o)}))(_log_softmax(i[0])),
       lambda i, o, k, c: [None],
       "log_softmax({0})", ["dz = upstream - softmax ⊙ Σ upstream"],
-      "The log-softmax gate computes log-probabilities along the last axis and caches "
-      "the softmax.",
-      "The vector-Jacobian product of log-softmax is upstream - softmax ⊙ Σ upstream.",
       shape=_lastaxis_shape, cache=("softmax",), kind="jacobian",
       vjp=lambda g, i, o, k, loc, c: [g - k["softmax"] * np.sum(g, axis=-1, keepdims=True)])
 _gate("stack", "stack", -1,
       lambda i, c: _nc(np.array([float(v) for v in i])),
       lambda i, o, k, c: [None] * len(i),
       "[{0}, …]", ["picks element i of upstream"],
-      "The stack gate collects scalars into a vector.",
-      "The stack gate hands each scalar its own element of the upstream gradient.",
       shape=_stack_shape, kind="jacobian",
       vjp=lambda g, i, o, k, loc, c: [np.asarray(g[j]) for j in range(len(i))])
 
@@ -556,32 +482,22 @@ _gate("mse", "mse", 2,
       lambda i, c: _nc(np.mean((i[0] - i[1]) ** 2)),
       _mse_local,
       "mean(({0} - {1})²)", ["2({0} - {1})/n", "-2({0} - {1})/n"],
-      "The mean-squared-error gate averages the squared differences.",
-      "The MSE's local gradient is 2(pred - target)/n for each element.",
       shape=_scalar_of_broadcast, kind="scalar")
 _gate("half_sse", "½Σ²", 2,
       lambda i, c: _nc(0.5 * np.sum((i[0] - i[1]) ** 2)),
       _half_sse_local,
       "½Σ({0} - {1})²", ["{0} - {1}", "{1} - {0}"],
-      "The half sum-of-squared-errors gate computes ½Σ(pred - target)².",
-      "The ½ cancels the 2 of the square: the local gradient is simply pred - target.",
       shape=_scalar_of_broadcast, kind="scalar")
 _gate("bce", "bce", 2,
       _bce_forward,
       _bce_local,
       "mean(-({1}·ln {0} + (1-{1})·ln(1-{0})))",
       ["(-{1}/{0} + (1-{1})/(1-{0}))/n", "(ln(1-{0}) - ln {0})/n"],
-      "The binary cross-entropy gate scores probabilities against 0/1 targets.",
-      "The BCE's local gradient for the probability is (-t/p + (1-t)/(1-p))/n.",
       shape=_scalar_of_broadcast, kind="scalar")
 _gate("cross_entropy", "CE", 2,
       _ce_forward,
       _ce_local,
       "-mean Σ {1}·log_softmax({0})", ["(softmax({0}) - {1})/N", "-log_softmax({0})/N"],
-      "The softmax cross-entropy gate applies softmax to the logits and takes the "
-      "negative log-probability of the target class (averaged over the batch).",
-      "Softmax and cross-entropy together have the famous simple gradient: "
-      "softmax - one-hot target (divided by the batch size).",
       shape=_ce_shape, cache=("softmax",), kind="scalar", discrete=())
 
 #: Functions the scenario language may call, mapped to gate ops and their arity.
@@ -610,12 +526,12 @@ def gate_label(op: str, c: float | None) -> str:
 
 
 def explain(op: str, phase: str, c: float | None = None, names: Sequence[str] = ()) -> str:
-    """One plain sentence on what the gate does in ``phase`` (forward or backward);
-    ``names`` fills in the input names where the sentence mentions them."""
-    spec = GATES[op]
-    text = spec.explain_forward if phase == "forward" else spec.explain_backward
-    names = list(names) + ["a", "b"][len(names):]
-    return _fill(text, names, c)
+    """The gate's English sentence for ``phase`` (forward or backward), from the message
+    catalogue. A compatibility path for callers not yet on the presentation model
+    (:func:`tui_backprop.model.view.explanation` gives the language-free message)."""
+    from ..text.catalogue import gate_message, messages  # text is pure; imported lazily
+
+    return messages("en").render(gate_message(op, phase, c, names))
 
 
 # ------------------------------------------------ scalar twins for the fast path

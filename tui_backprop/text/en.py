@@ -1,0 +1,243 @@
+"""English messages. Keys are documented in :mod:`tui_backprop.text.catalogue`; every key
+here has its Chinese twin in :mod:`tui_backprop.text.zh` with the same parameters.
+
+Gate messages take ``a`` and ``b`` (the input names) and ``c`` (the constant operand).
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # ------------------------------------------------------------------ plumbing
+    "sep.sentence": " ",
+    "sep.list": ", ",
+
+    # ------------------------------------------------------------------ phases
+    "phase.forward.title": "Forward pass",
+    "phase.seed.title": "Seed",
+    "phase.backward.title": "Backward pass",
+    "phase.update.title": "Parameter update",
+    "phase.forward.tag": "forward",
+    "phase.seed.tag": "seed",
+    "phase.backward.tag": "backward",
+    "phase.update.tag": "update",
+
+    # ------------------------------------------------------------------ node kinds
+    "kind.input": "input",
+    "kind.param": "param",
+    "kind.const": "const",
+    "kind.gate": "gate",
+    "shape.scalar": "scalar",
+
+    # ------------------------------------------------------------------ step parts
+    "step.gate": "gate",
+    "step.number": "Step {k}",
+    "step.back_through": "back through {equation}",
+    "step.output": "output",
+    "step.cache": "cache",
+    "step.cached_for_backward": "Cached for the backward pass: {items}",
+    "step.upstream": "upstream",
+    "step.jacobian": "{formula} (a Jacobian: see the contribution)",
+    "step.how.vjp": "vector-Jacobian product",
+    "step.how.elementwise": "upstream {op} local_grad",
+    "step.how.summed": "{how} summed to shape {shape}",
+    "step.seed.tensor": "{partial} = ones of shape {shape} (the output is not a scalar: "
+                        "every element is seeded with 1, as for its sum)",
+    "step.update.rule": "p = p - {lr} {dot} {partial}",
+    "step.update.every_param": "{rule} for every param.",
+    "step.accumulate": "grad {name} += {added}:  {before} {arrow} {after}",
+    "step.accumulate.contribution": "contribution",
+    "step.accumulate.count": "(+= {k} of {n} into {name})",
+    "step.nonfinite.value": "first non-finite value (inf or nan) of the forward pass "
+                            "appears here",
+    "step.nonfinite.gradient": "first non-finite gradient (inf or nan) of the backward "
+                               "pass appears here",
+    "step.warning": "Warning",
+
+    # ------------------------------------------------------------------ explanations
+    "explain.forward.local_now": "Its local gradients are computed now, for the backward "
+                                 "pass.",
+    "explain.seed.scalar": "The backward pass starts at the output: the gradient of {node} "
+                           "with respect to itself is 1. From here each gate, in reverse "
+                           "order, multiplies the upstream gradient by its local gradients.",
+    "explain.seed.tensor": "The backward pass starts at the output: the gradient of {node} "
+                           "with respect to itself is a tensor of ones (one for each "
+                           "element). From here each gate, in reverse order, multiplies the "
+                           "upstream gradient by its local gradients.",
+    "explain.backward.fan_out": "{name} is used by {uses} gates, so d{name} is the sum of "
+                                "their contributions (+=).",
+    "explain.update": "The update moves each parameter against its gradient: "
+                      "p ← p - learning_rate · dp (learning_rate = {lr}), a small step "
+                      "downhill on the loss.",
+
+    # ------------------------------------------------------------------ traces
+    "trace.scenario": "Scenario",
+    "trace.code": "Code",
+    "trace.code.network": "Code (generated from the [network] table)",
+    "trace.output_is": "Output: {name}.",
+    "trace.learning_rate_is": "Learning rate {lr}.",
+    "trace.summary.output": "Output: {name}",
+    "trace.summary.learning_rate": "learning rate: {lr}",
+    "trace.summary.iterations": "iterations: {n}",
+    "trace.result": "Result",
+    "trace.gradients": "Gradients",
+    "trace.loss_history": "Loss history",
+    "trace.final_params": "Final params",
+    "trace.iterations_note": "Iteration 1 is shown step by step; iterations 2 to {n} ran "
+                             "on the fast path (not recorded).",
+    "trace.loss_rows.markdown": "{shown} of {total} iterations shown (the JSON trace has "
+                                "every one).",
+    "trace.loss_rows.text": "{shown} of {total} iterations shown (--format json has every "
+                            "one).",
+    "trace.note.ascii_english": "note: ASCII output is in English (Chinese needs "
+                                "characters outside ASCII)",
+    "col.leaf": "leaf",
+    "col.kind": "kind",
+    "col.shape": "shape",
+    "col.value": "value",
+    "col.input": "input",
+    "col.local_grad": "local_grad",
+    "col.contribution": "contribution",
+    "col.contribution_chain": "contribution (upstream {times} local_grad)",
+    "col.grad_before": "grad_before",
+    "col.grad_after": "grad_after",
+    "col.param": "param",
+    "col.before": "before",
+    "col.grad": "grad",
+    "col.after": "after",
+    "col.iteration": "iteration",
+    "col.grad_of_leaf": "{partial}leaf",
+
+    # ------------------------------------------------------------------ gates
+    # binary arithmetic
+    "gate.add.forward": "The add gate sums its inputs.",
+    "gate.add.backward": "The add gate distributes the upstream gradient equally to all its "
+                         "inputs (its local gradients are 1).",
+    "gate.sub.forward": "The subtract gate takes the difference of its inputs.",
+    "gate.sub.backward": "The subtract gate passes the upstream gradient to its first input "
+                         "and its negation to its second.",
+    "gate.mul.forward": "The multiply gate multiplies its inputs and keeps both for the "
+                        "backward pass.",
+    "gate.mul.backward": "The multiply gate swaps its inputs: each input's local gradient "
+                         "is the other input's value, scaled by the upstream gradient.",
+    "gate.div.forward": "The divide gate divides its first input by its second.",
+    "gate.div.backward": "The divide gate scales the upstream gradient by 1/{b} for the "
+                         "numerator and by -{a}/{b}² for the denominator.",
+    "gate.pow.forward": "The power gate raises its first input to the power of its second.",
+    "gate.pow.backward": "The power gate's local gradients are {b}·{a}^({b}-1) for the base "
+                         "and {a}^{b}·ln {a} for the exponent, each times the upstream "
+                         "gradient.",
+    # one constant operand
+    "gate.add_const.forward": "This gate adds the constant {c}.",
+    "gate.add_const.backward": "Adding a constant does not change the gradient: the local "
+                               "gradient is 1, so the upstream gradient passes through "
+                               "unchanged.",
+    "gate.sub_const.forward": "This gate subtracts the constant {c}.",
+    "gate.sub_const.backward": "Subtracting a constant does not change the gradient: the "
+                               "local gradient is 1.",
+    "gate.rsub_const.forward": "This gate subtracts its input from the constant {c}.",
+    "gate.rsub_const.backward": "The local gradient of {c} - {a} is -1, so the upstream "
+                                "gradient passes back negated.",
+    "gate.mul_const.forward": "This gate multiplies its input by the constant {c}.",
+    "gate.mul_const.backward": "Multiplying by a constant scales the gradient by that "
+                               "constant.",
+    "gate.div_const.forward": "This gate divides its input by the constant {c}.",
+    "gate.div_const.backward": "Dividing by a constant scales the gradient by 1/{c}.",
+    "gate.rdiv_const.forward": "This gate computes {c}/{a}.",
+    "gate.rdiv_const.backward": "The local gradient of {c}/{a} is -{c}/{a}², times the "
+                                "upstream gradient.",
+    "gate.pow_const.forward": "This gate raises its input to the power {c}.",
+    "gate.pow_const.backward": "The power rule: the local gradient of {a}^{c} is "
+                               "{c}·{a}^({c}-1).",
+    "gate.rpow_const.forward": "This gate raises the constant {c} to the power of its "
+                               "input.",
+    "gate.rpow_const.backward": "The local gradient of {c}^{a} is {c}^{a}·ln {c}.",
+    # unary functions
+    "gate.exp.forward": "The exp gate exponentiates its input and caches the result.",
+    "gate.exp.backward": "The local gradient of exp is exp itself: the cached output times "
+                         "the upstream gradient.",
+    "gate.log.forward": "The log gate takes the natural logarithm of its input.",
+    "gate.log.backward": "The local gradient of ln {a} is 1/{a}.",
+    "gate.sqrt.forward": "The square-root gate takes the square root of its input and "
+                         "caches it.",
+    "gate.sqrt.backward": "The local gradient of √{a} is 1/(2√{a}), computed from the "
+                          "cached output.",
+    "gate.abs.forward": "The abs gate takes the absolute value of its input.",
+    "gate.abs.backward": "The local gradient of |{a}| is the sign of {a} (0 at {a} = 0).",
+    "gate.sigmoid.forward": "The sigmoid gate squashes its input into (0, 1) and caches its "
+                            "output.",
+    "gate.sigmoid.backward": "The sigmoid's local gradient is σ({a})(1-σ({a})), computed "
+                             "from the cached output.",
+    "gate.tanh.forward": "The tanh gate squashes its input into (-1, 1) and caches its "
+                         "output.",
+    "gate.tanh.backward": "The local gradient of tanh is 1-tanh², computed from the cached "
+                          "output.",
+    "gate.relu.forward": "The ReLU gate passes positive inputs and zeroes the rest; it "
+                         "caches which passed.",
+    "gate.relu.backward": "The ReLU routes the upstream gradient through where its input "
+                          "was positive and blocks it elsewhere.",
+    "gate.relu.local.0": "1 if {a} > 0 else 0",
+    "gate.max.forward": "The max gate outputs the larger of its inputs.",
+    "gate.max.backward": "The max gate routes the upstream gradient to the input that was "
+                         "larger; the other gets zero (a tie splits it equally).",
+    "gate.max.local.0": "1 if {a} > {b} else 0",
+    "gate.max.local.1": "1 if {b} > {a} else 0",
+    "gate.min.forward": "The min gate outputs the smaller of its inputs.",
+    "gate.min.backward": "The min gate routes the upstream gradient to the input that was "
+                         "smaller; the other gets zero (a tie splits it equally).",
+    "gate.min.local.0": "1 if {a} < {b} else 0",
+    "gate.min.local.1": "1 if {b} < {a} else 0",
+    "gate.transpose.forward": "The transpose gate swaps the rows and columns of its input.",
+    "gate.transpose.backward": "The gradient of a transpose is the transposed upstream "
+                               "gradient.",
+    "gate.transpose.local.0": "transposes the gradient back",
+    # reductions and vector gates
+    "gate.sum.forward": "The sum gate adds up every element of its input.",
+    "gate.sum.backward": "The sum gate distributes the upstream gradient to every element "
+                         "(local gradient 1).",
+    "gate.mean.forward": "The mean gate averages every element of its input.",
+    "gate.mean.backward": "The mean gate gives every element 1/n of the upstream gradient.",
+    "gate.matmul.forward": "The matrix-multiply gate computes {a} @ {b}; it keeps both "
+                           "operands for the backward pass.",
+    "gate.matmul.backward": "For a matrix product D = W @ X the gradients are dW = dD @ Xᵀ "
+                            "and dX = Wᵀ @ dD: the shapes tell you which operand to "
+                            "transpose.",
+    "gate.matmul.local.0": "d{a} = upstream @ {b}ᵀ",
+    "gate.matmul.local.1": "d{b} = {a}ᵀ @ upstream",
+    "gate.dot.forward": "The dot gate takes the dot product of its inputs.",
+    "gate.dot.backward": "For a dot product each input's gradient is the other input times "
+                         "the upstream gradient (dW = dD @ Xᵀ for matrices).",
+    "gate.dot.local.0": "d{a} = upstream @ {b}ᵀ",
+    "gate.dot.local.1": "d{b} = {a}ᵀ @ upstream",
+    "gate.softmax.forward": "The softmax gate turns scores into probabilities along the "
+                            "last axis and caches them.",
+    "gate.softmax.backward": "Softmax's Jacobian is diag(s) - s sᵀ; its vector-Jacobian "
+                             "product is s ⊙ (upstream - Σ upstream⊙s).",
+    "gate.softmax.local.0": "dz = s ⊙ (upstream - Σ upstream⊙s)",
+    "gate.log_softmax.forward": "The log-softmax gate computes log-probabilities along the "
+                                "last axis and caches the softmax.",
+    "gate.log_softmax.backward": "The vector-Jacobian product of log-softmax is upstream - "
+                                 "softmax ⊙ Σ upstream.",
+    "gate.log_softmax.local.0": "dz = upstream - softmax ⊙ Σ upstream",
+    "gate.stack.forward": "The stack gate collects scalars into a vector.",
+    "gate.stack.backward": "The stack gate hands each scalar its own element of the "
+                           "upstream gradient.",
+    "gate.stack.local.0": "picks element i of upstream",
+    # losses
+    "gate.mse.forward": "The mean-squared-error gate averages the squared differences.",
+    "gate.mse.backward": "The MSE's local gradient is 2({a} - {b})/n for each element.",
+    "gate.half_sse.forward": "The half sum-of-squared-errors gate computes "
+                             "½Σ({a} - {b})².",
+    "gate.half_sse.backward": "The ½ cancels the 2 of the square: the local gradient is "
+                              "simply {a} - {b}.",
+    "gate.bce.forward": "The binary cross-entropy gate scores probabilities against 0/1 "
+                        "targets.",
+    "gate.bce.backward": "The BCE's local gradient for the probability is "
+                         "(-{b}/{a} + (1-{b})/(1-{a}))/n.",
+    "gate.cross_entropy.forward": "The softmax cross-entropy gate applies softmax to the "
+                                  "logits and takes the negative log-probability of the "
+                                  "target class (averaged over the batch).",
+    "gate.cross_entropy.backward": "Softmax and cross-entropy together have the famous "
+                                   "simple gradient: softmax - one-hot target (divided by "
+                                   "the batch size).",
+    "gate.local.see_formula": "(see formula)",
+}

@@ -1,0 +1,124 @@
+"""Glyph sets: every non-ASCII character a view draws, with its ASCII form, in one place.
+
+A renderer asks :func:`glyphs` for the set of its mode and draws with its fields
+(``g.partial``, ``g.times``, ``g.arrow`` ...). Text it did not write itself (gate
+formulas such as ``σ(x)·(1-σ(x))``, catalogue sentences, formatted numbers with ``…``)
+goes through :meth:`Glyphs.text`, which in ASCII mode rewrites the known glyphs
+(:data:`ASCII_FORMS`) and escapes anything else that is not ASCII (a Chinese title, a
+non-ASCII name) as ``\\uXXXX``, so ASCII output holds not one non-ASCII character.
+
+Whether to draw ASCII is decided from the locale variables the process was started with
+(:func:`locale_is_utf8`), not from Python's own encoding: Python switches a ``LANG=C``
+process to UTF-8 by itself (PEP 538/540). Pure: no Textual, no Rich.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = ["ASCII", "ASCII_FORMS", "UNICODE", "Glyphs", "glyphs", "locale_is_utf8",
+           "to_ascii"]
+
+#: Each non-ASCII glyph the views use, and what ASCII output writes instead. Longer
+#: keys come first where one is a prefix of another (``½Σ`` before ``½``).
+ASCII_FORMS: Mapping[str, str] = {
+    "½Σ": "0.5*sum",
+    "∂": "d",
+    "×": "x",  # in shapes (2x3); products are drawn with Glyphs.times
+    "·": "*",
+    "⊙": "*",
+    "²": "^2",
+    "ᵀ": ".T",
+    "σ": "sigmoid",
+    "Σ": "sum ",
+    "½": "1/2",
+    "√": "sqrt",
+    "→": "->",
+    "←": "<-",
+    "…": "...",
+    "—": "-",
+    "–": "-",
+    "─": "-",
+    "━": "=",
+    "═": "=",
+    "│": "|",
+    "⚠": "!",
+    "●": "*",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "⁻": "^-",
+    "¹": "1",
+}
+
+# √x and √(...) become sqrt(x) and sqrt(...): a bare "sqrtx" would not read as a call.
+_SQRT_NAME = re.compile(r"√([A-Za-z_][A-Za-z0-9_]*(?:\[[0-9,]*\])?)")
+_GLYPH = re.compile("|".join(re.escape(k) for k in ASCII_FORMS))
+
+
+def to_ascii(text: str) -> str:
+    """``text`` with every glyph in its ASCII form; any other non-ASCII character (a
+    Chinese title, a non-ASCII identifier) escaped as ``\\uXXXX``. Idempotent."""
+    if text.isascii():
+        return text
+    text = _SQRT_NAME.sub(r"sqrt(\1)", text)
+    text = _GLYPH.sub(lambda m: ASCII_FORMS[m.group(0)], text)
+    text = text.replace("sum  ", "sum ").replace("sum (", "sum(")
+    return text.encode("ascii", "backslashreplace").decode("ascii")
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """The characters one output mode draws with."""
+
+    ascii: bool
+    partial: str  # ∂f/∂x
+    times: str  # a product of two numbers: 1 × -4
+    dot: str  # p - lr · ∂f/∂p
+    arrow: str  # grad_before → grad_after
+    assign: str  # p ← p - lr · dp
+    ellipsis: str
+    missing: str  # a value not computed yet
+    rule: str  # a section rule
+    heavy_rule: str  # the title rule
+    header_rule: str  # under a table's header
+    warning: str
+    hadamard: str  # upstream ⊙ local_grad
+
+    def text(self, s: str) -> str:
+        """``s`` as this mode may print it (unchanged unless ASCII)."""
+        return to_ascii(s) if self.ascii else s
+
+    def d(self, out: str, wrt: str) -> str:
+        """The partial derivative ``∂out/∂wrt``."""
+        return self.text(f"{self.partial}{out}/{self.partial}{wrt}")
+
+
+UNICODE = Glyphs(ascii=False, partial="∂", times="×", dot="·", arrow="→", assign="←",
+                 ellipsis="…", missing="—", rule="─", heavy_rule="═", header_rule="─",
+                 warning="⚠", hadamard="⊙")
+ASCII = Glyphs(ascii=True, partial="d", times="*", dot="*", arrow="->", assign="<-",
+               ellipsis="...", missing="-", rule="-", heavy_rule="=", header_rule="-",
+               warning="!", hadamard="*")
+
+
+def glyphs(ascii: bool) -> Glyphs:
+    """The glyph set of a mode."""
+    return ASCII if ascii else UNICODE
+
+
+def locale_is_utf8(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the locale the process was started with can show UTF-8: the first set of
+    ``LC_ALL``, ``LC_CTYPE``, ``LANG`` names a UTF-8 codeset (``en_US.UTF-8``,
+    ``zh_CN.utf8``, ``C.UTF-8``). Unset (the POSIX locale), ``C``, ``POSIX`` or another
+    codeset (``zh_CN.GB2312``) is not."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = env.get(var)
+        if value:
+            codeset = value.partition(".")[2].partition("@")[0]
+            return codeset.lower().replace("-", "").replace("_", "") == "utf8"
+    return False
