@@ -141,6 +141,12 @@ def _parser(command: str) -> _Parser:
                        default=None, metavar="N",
                        help="iterations to run (default: the scenario's [train] iterations)")
         _precision_arg(p)
+        p.add_argument("--lang", choices=("en", "zh"), default=None,
+                       help="language of the text and markdown traces (default: from the "
+                            "locale, LC_ALL / LC_MESSAGES / LANG; JSON is language-free)")
+        p.add_argument("--ascii", action="store_true",
+                       help="only ASCII characters, in English (default when the locale "
+                            "is not UTF-8)")
     elif command == "gradcheck":
         p.add_argument("file", metavar="FILE", help=FILE_HELP)
         p.add_argument("--tolerance", type=_tolerance, default=1e-6, metavar="T",
@@ -219,15 +225,25 @@ def cmd_trace(args: argparse.Namespace) -> int:
              "(this scenario has no learning_rate, so nothing is trained)")
         return EXIT_USAGE
     from .report import build_trace, make_console, print_text, render_json, render_markdown
+    from .text.catalogue import resolve_language
+    from .text.glyphs import locale_is_utf8
 
     trace = build_trace(scenario, args.iterations)
+    ascii = args.ascii or not locale_is_utf8() or not _utf8(sys.stdout)
+    lang = resolve_language(args.lang)
+    if ascii and args.lang == "zh" and args.format != "json":
+        from .text.catalogue import t
+
+        _err(f"{PROG}: " + t("trace.note.ascii_english", lang="en"))
     if args.format == "json":
         # JSON stays exact on a narrow terminal: \u escapes instead of replaced characters
-        sys.stdout.write(render_json(trace, ascii_only=not _utf8(sys.stdout)))
+        sys.stdout.write(render_json(trace, ascii_only=ascii))
     elif args.format == "markdown":
-        sys.stdout.write(render_markdown(trace, _precision(args.precision)))
+        sys.stdout.write(render_markdown(trace, _precision(args.precision), lang=lang,
+                                         ascii=ascii))
     else:
-        print_text(trace, make_console(sys.stdout), _precision(args.precision))
+        print_text(trace, make_console(sys.stdout), _precision(args.precision), lang=lang,
+                   ascii=ascii)
     return EXIT_OK
 
 

@@ -2,9 +2,13 @@
 ``tui-backprop trace`` and ``tui-backprop gradcheck``: JSON (the stable
 ``tui-backprop-trace/1`` contract), markdown (a handout) and text (Rich, for a terminal).
 
-Everything numeric comes from the engine's timeline; this module only arranges it.
-Scenario text (titles, descriptions, names) is untrusted, so it is never passed to Rich
-as markup: it always goes in as plain :class:`rich.text.Text`.
+Each step is drawn from its :class:`~tui_backprop.model.view.StepView` (the same model the
+TUI's panels show), its words from the message catalogue in the chosen language
+(``lang``), its glyphs from :mod:`tui_backprop.text.glyphs` (``ascii``) and its colours
+from the style roles of :mod:`tui_backprop.render.roles`. The JSON is language-free.
+Nothing numeric is computed here. Scenario text (titles, descriptions, names) is
+untrusted, so it is never passed to Rich as markup: it always goes in as plain
+:class:`rich.text.Text`.
 """
 
 from __future__ import annotations
@@ -22,29 +26,28 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .engine import (
-    GATES,
-    BackwardStep,
-    ForwardStep,
-    GradCheckRow,
-    Scenario,
-    SeedStep,
-    Step,
-    Timeline,
-    UpdateStep,
-    explain,
-    record,
-    train,
+from .engine import GradCheckRow, Scenario, Timeline, record, train
+from .model.view import (
+    AccumulateView,
+    ChainView,
+    Formula,
+    InputView,
+    LocalView,
+    Num,
+    StepView,
+    node_view,
+    step_view,
 )
 from .numfmt import DEFAULT_PRECISION, fmt_scalar, fmt_shape, fmt_value, to_json
+from .render.roles import ANSI, phase_role
+from .text.catalogue import Messages, Msg, messages
+from .text.glyphs import Glyphs, glyphs
+from .text.wrap import wrap
 
 #: The ``format`` field of the JSON trace; bump it when the contract changes.
 TRACE_FORMAT = "tui-backprop-trace/1"
 #: Loss history rows shown by the text and markdown traces (the JSON has all of them).
 MAX_LOSS_ROWS = 20
-
-PHASE_TITLES = {"forward": "Forward pass", "seed": "Seed", "backward": "Backward pass",
-                "update": "Parameter update"}
 
 
 # ------------------------------------------------------------------------- the trace
@@ -109,55 +112,50 @@ def build_trace(scenario: Scenario, iterations: int | None = None) -> Trace:
 
 
 # ------------------------------------------------------------------------------ JSON
+# The JSON is language-free: numbers in full and formulas as the gate table writes them.
 
 
-def _const(trace: Trace, node: str) -> float | None:
-    return trace.scenario.graph.node(node).const
+def _input_json(inp: InputView, i: int, phase: str) -> dict[str, Any]:
+    local = inp.local.value
+    if phase == "forward":
+        entry: dict[str, Any] = {"name": inp.name, "value": to_json(inp.value.value),
+                                 "local": to_json(None if local is None else local.value)}
+    else:
+        acc = inp.accumulate
+        entry = {"name": inp.name, "local": to_json(None if local is None else local.value),
+                 "contribution": to_json(acc.contribution.value),
+                 "before": to_json(acc.grad_before.value), "after": to_json(acc.grad_after.value)}
+    if local is None:
+        entry["formula"] = inp.local.formula.text
+    return entry
 
 
-def _local_words(trace: Trace, step: ForwardStep | BackwardStep, i: int) -> str:
-    names = [inp.name for inp in step.inputs]
-    return GATES[step.op].local_formula(i, names, _const(trace, step.node))
-
-
-def _step_json(trace: Trace, step: Step) -> dict[str, Any]:
-    if isinstance(step, ForwardStep):
-        inputs = []
-        for i, inp in enumerate(step.inputs):
-            entry: dict[str, Any] = {"name": inp.name, "value": to_json(inp.value),
-                                     "local": to_json(inp.local_grad)}
-            if inp.local_grad is None:
-                entry["formula"] = _local_words(trace, step, i)
-            inputs.append(entry)
-        return {"index": step.index, "phase": "forward", "node": step.node, "op": step.op,
-                "label": step.label, "inputs": inputs, "output": to_json(step.output),
-                "cache": {k: to_json(v) for k, v in step.cache.items()}}
-    if isinstance(step, SeedStep):
-        return {"index": step.index, "phase": "seed", "node": step.node,
-                "grad": to_json(step.grad)}
-    if isinstance(step, BackwardStep):
-        inputs = []
-        for i, inp in enumerate(step.inputs):
-            entry = {"name": inp.name, "local": to_json(inp.local_grad),
-                     "contribution": to_json(inp.contribution),
-                     "before": to_json(inp.grad_before), "after": to_json(inp.grad_after)}
-            if inp.local_grad is None:
-                entry["formula"] = _local_words(trace, step, i)
-            inputs.append(entry)
-        return {"index": step.index, "phase": "backward", "node": step.node, "op": step.op,
-                "label": step.label, "upstream": to_json(step.upstream), "inputs": inputs}
-    if isinstance(step, UpdateStep):
-        return {"index": step.index, "phase": "update",
-                "params": [{"name": p.name, "before": to_json(p.before),
-                            "grad": to_json(p.grad), "after": to_json(p.after)}
-                           for p in step.params]}
-    raise TypeError(f"unknown step type {type(step).__name__}")
+def _step_json(view: StepView) -> dict[str, Any]:
+    if view.phase == "forward":
+        gate = view.gate
+        return {"index": view.index, "phase": "forward", "node": gate.node, "op": gate.op,
+                "label": gate.label,
+                "inputs": [_input_json(inp, i, "forward") for i, inp in enumerate(view.inputs)],
+                "output": to_json(view.output.value),
+                "cache": {c.key: to_json(c.value.value) for c in view.cache}}
+    if view.phase == "seed":
+        return {"index": view.index, "phase": "seed", "node": view.node,
+                "grad": to_json(view.seed.value)}
+    if view.phase == "backward":
+        gate = view.gate
+        return {"index": view.index, "phase": "backward", "node": gate.node, "op": gate.op,
+                "label": gate.label, "upstream": to_json(view.upstream.value),
+                "inputs": [_input_json(inp, i, "backward") for i, inp in enumerate(view.inputs)]}
+    return {"index": view.index, "phase": "update",
+            "params": [{"name": u.name, "before": to_json(u.before.value),
+                        "grad": to_json(u.grad.value), "after": to_json(u.after.value)}
+                       for u in view.updates]}
 
 
 def trace_json(trace: Trace) -> dict[str, Any]:
     """The ``tui-backprop-trace/1`` document as plain Python data (JSON-safe)."""
     graph = trace.scenario.graph
-    first = trace.timeline.iterations[0]
+    nodes = {n.name: node_view(trace.timeline, trace.backward_end, n.name) for n in graph.nodes}
     return {
         "format": TRACE_FORMAT,
         "title": trace.scenario.title,
@@ -165,14 +163,19 @@ def trace_json(trace: Trace) -> dict[str, Any]:
         # a gate input is named as in the steps: the node, or one element ("W1[0,1]")
         "nodes": [{"name": n.name, "kind": n.kind, "op": n.op if not n.is_leaf else None,
                    "label": n.label, "inputs": [r.name for r in n.inputs],
-                   "value": to_json(trace.value(n.name)), "grad": to_json(trace.grad(n.name))}
+                   "value": to_json(_raw(nodes[n.name].value)),
+                   "grad": to_json(trace.grad(n.name))}
                   for n in graph.nodes],
-        "steps": [_step_json(trace, s) for s in trace.timeline.steps[first.start:first.end]],
+        "steps": [_step_json(v) for v in _first_views(trace)],
         "gradients": {n.name: to_json(trace.grad(n.name)) for n in graph.leaves
                       if n.kind in ("input", "param")},
         "loss_history": [to_json(x) for x in trace.losses],
         "params_final": {k: to_json(v) for k, v in trace.params_final.items()},
     }
+
+
+def _raw(num: Num | None):
+    return None if num is None else num.value
 
 
 def render_json(trace: Trace, ascii_only: bool = False) -> str:
@@ -183,71 +186,124 @@ def render_json(trace: Trace, ascii_only: bool = False) -> str:
                       allow_nan=False) + "\n"
 
 
-# ---------------------------------------------------------------- shared row builders
+def _first_views(trace: Trace) -> list[StepView]:
+    """The step views of the first (recorded) iteration."""
+    first = trace.timeline.iterations[0]
+    return [step_view(trace.timeline, k) for k in range(first.start, first.end)]
+
+
+# ------------------------------------------------------------ words for text and markdown
 # Both the text and the markdown renderers show the same rows; only the framing differs.
 
 
-def _partial(out: str, wrt: str) -> str:
-    return f"∂{out}/∂{wrt}"
+@dataclass(frozen=True)
+class Words:
+    """How a trace writes: the language, the glyph set (ASCII or not) and the precision.
+    ASCII output is English (Chinese has no ASCII form)."""
+
+    msgs: Messages
+    g: Glyphs
+    precision: int = DEFAULT_PRECISION
+
+    @classmethod
+    def of(cls, lang: str = "en", ascii: bool = False,
+           precision: int = DEFAULT_PRECISION) -> Words:
+        return cls(messages("en" if ascii else lang), glyphs(ascii), precision)
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        return self.g.text(self.msgs(key, **params))
+
+    def s(self, text: str) -> str:
+        """Text from elsewhere (a formula, a name, a title) as this mode prints it."""
+        return self.g.text(text)
+
+    def num(self, num: Num | None) -> str:
+        return self.g.missing if num is None else self.g.text(num.text(self.precision))
+
+    def value(self, x) -> str:
+        """A number that is not part of a step (a leaf's start value, a loss)."""
+        return self.g.text(fmt_value(x, self.precision))
+
+    def shape(self, shape) -> str:
+        return self("shape.scalar") if not shape else self.g.text(fmt_shape(shape))
+
+    def d(self, out: str, wrt: str) -> str:
+        return self.g.d(out, wrt)
+
+    def formula(self, formula: Formula) -> str:
+        return self.g.text(formula.render(self.msgs))
+
+    def sentences(self, msgs: Sequence[Msg]) -> str:
+        return self.g.text(self.msgs.sentences(msgs))
 
 
-def _equation(trace: Trace, step: ForwardStep | BackwardStep) -> str:
-    names = [inp.name for inp in step.inputs]
-    return f"{step.node} = {GATES[step.op].formula(names, _const(trace, step.node))}"
+def _equation(w: Words, view: StepView) -> str:
+    return f"{w.s(view.gate.node)} = {w.formula(view.gate.formula)}"
 
 
-def _local_cell(trace: Trace, step: ForwardStep | BackwardStep, i: int, local,
-                p: int) -> str:
-    words = _local_words(trace, step, i)
-    if local is None:
-        return f"{words} (a Jacobian: see the contribution)"
-    value = fmt_value(local, p)
+def _local_cell(w: Words, local: LocalView) -> str:
+    words = w.formula(local.formula)
+    if local.value is None:
+        return w("step.jacobian", formula=words)
+    value = w.num(local.value)
     return value if words == value else f"{words} = {value}"
 
 
-def _forward_rows(trace: Trace, step: ForwardStep, p: int) -> list[tuple[str, ...]]:
-    return [(inp.name, fmt_value(inp.value, p),
-             f"{_partial(step.node, inp.name)} = {_local_cell(trace, step, i, inp.local_grad, p)}")
-            for i, inp in enumerate(step.inputs)]
+def _forward_rows(w: Words, view: StepView) -> list[tuple[str, ...]]:
+    return [(w.s(inp.name), w.num(inp.value),
+             f"{w.d(view.node, inp.name)} = {_local_cell(w, inp.local)}")
+            for inp in view.inputs]
 
 
-def _backward_rows(trace: Trace, step: BackwardStep, p: int) -> list[tuple[str, ...]]:
-    up = fmt_value(step.upstream, p)
-    rows: list[tuple[str, ...]] = []
-    for i, inp in enumerate(step.inputs):
-        local = _local_cell(trace, step, i, inp.local_grad, p)
-        if inp.local_grad is None:
-            how = "vector-Jacobian product"
-        elif np.ndim(step.upstream) == 0 and np.ndim(inp.local_grad) == 0:
-            how = f"{up} × {fmt_value(inp.local_grad, p)}"
-        else:  # arrays: name the product rather than print both arrays again
-            how = "upstream ⊙ local_grad"
-            product = np.broadcast_shapes(np.shape(step.upstream), np.shape(inp.local_grad))
-            if product != np.shape(inp.contribution):
-                # the input was broadcast forward, so its contribution is summed back
-                how += f" summed to shape {tuple(np.shape(inp.contribution))}"
-        rows.append((inp.name, local, f"{how} = {fmt_value(inp.contribution, p)}",
-                     fmt_value(inp.grad_before, p), fmt_value(inp.grad_after, p)))
-    return rows
+def _chain_cell(w: Words, chain: ChainView) -> str:
+    if chain.how == "vjp":
+        how = w("step.how.vjp")
+    elif chain.how == "scalar":
+        how = f"{w.num(chain.upstream)} {w.g.times} {w.num(chain.local)}"
+    else:  # arrays: name the product rather than print both arrays again
+        how = w("step.how.elementwise", op=w.g.hadamard)
+        if chain.summed_to is not None:
+            # the input was broadcast forward, so its contribution is summed back
+            how = w("step.how.summed", how=how, shape=str(chain.summed_to))
+    return f"{how} = {w.num(chain.contribution)}"
 
 
-def _update_rows(step: UpdateStep, p: int) -> list[tuple[str, ...]]:
-    return [(u.name, fmt_value(u.before, p), fmt_value(u.grad, p), fmt_value(u.after, p))
-            for u in step.params]
+def _backward_rows(w: Words, view: StepView) -> list[tuple[str, ...]]:
+    return [(w.s(inp.name), _local_cell(w, inp.local), _chain_cell(w, inp.chain),
+             w.num(inp.accumulate.grad_before), w.num(inp.accumulate.grad_after))
+            for inp in view.inputs]
 
 
-def _leaf_rows(trace: Trace, p: int) -> list[tuple[str, ...]]:
+def _update_rows(w: Words, view: StepView) -> list[tuple[str, ...]]:
+    return [(w.s(u.name), w.num(u.before), w.num(u.grad), w.num(u.after))
+            for u in view.updates]
+
+
+def _update_rule(w: Words, view: StepView) -> str:
+    return w("step.update.rule", lr=fmt_scalar(view.learning_rate.value, 6), dot=w.g.dot,
+             partial=w.d(view.output_name, "p"))
+
+
+def _seed_text(w: Words, view: StepView) -> str:
+    partial = w.d(view.node, view.node)
+    if view.seed.is_scalar:
+        return f"{partial} = {w.num(view.seed)}"
+    return w("step.seed.tensor", partial=partial, shape=w.shape(view.seed.shape))
+
+
+def _leaf_rows(w: Words, trace: Trace) -> list[tuple[str, ...]]:
     graph = trace.scenario.graph
-    return [(n.name, n.kind, fmt_shape(n.shape), fmt_value(graph.leaf_values[n.name], p))
+    return [(w.s(n.name), w(f"kind.{n.kind}"), w.shape(n.shape),
+             w.value(graph.leaf_values[n.name]))
             for n in graph.leaves]
 
 
-def _gradient_rows(trace: Trace, p: int) -> list[tuple[str, ...]]:
-    return [(n.name, n.kind, fmt_value(trace.grad(n.name), p))
+def _gradient_rows(w: Words, trace: Trace) -> list[tuple[str, ...]]:
+    return [(w.s(n.name), w(f"kind.{n.kind}"), w.value(trace.grad(n.name)))
             for n in trace.scenario.graph.leaves if n.kind in ("input", "param")]
 
 
-def _loss_rows(trace: Trace, p: int) -> list[tuple[str, str]]:
+def _loss_rows(w: Words, trace: Trace) -> list[tuple[str, str]]:
     """(iteration, loss) rows; a long history is thinned to MAX_LOSS_ROWS evenly spaced
     iterations, always keeping the first and the last."""
     n = len(trace.losses)
@@ -255,35 +311,13 @@ def _loss_rows(trace: Trace, p: int) -> list[tuple[str, str]]:
         keep: Iterable[int] = range(n)
     else:
         keep = sorted({round(i * (n - 1) / (MAX_LOSS_ROWS - 1)) for i in range(MAX_LOSS_ROWS)})
-    return [(str(i + 1), fmt_value(trace.losses[i], p)) for i in keep]
+    return [(str(i + 1), w.value(trace.losses[i])) for i in keep]
 
 
-def _nonfinite_note(trace: Trace, step: Step) -> str | None:
-    tl = trace.timeline
-    if step.index == tl.first_nonfinite_forward:
-        return "first non-finite value (inf or nan) of the forward pass appears here"
-    if step.index == tl.first_nonfinite_backward:
-        return "first non-finite gradient (inf or nan) of the backward pass appears here"
-    return None
-
-
-def _seed_text(trace: Trace, step: SeedStep, p: int) -> str:
-    if np.ndim(step.grad) == 0:
-        return f"{_partial(step.node, step.node)} = {fmt_value(step.grad, p)}"
-    return (f"{_partial(step.node, step.node)} = ones of shape {fmt_shape(np.shape(step.grad))}"
-            " (the output is not a scalar: every element is seeded with 1, as for its sum)")
-
-
-def _iterations_note(trace: Trace) -> str | None:
+def _iterations_note(w: Words, trace: Trace) -> str | None:
     if trace.iterations <= 1:
         return None
-    return (f"Iteration 1 is shown step by step; iterations 2 to {trace.iterations} ran on "
-            "the fast path (not recorded).")
-
-
-def _first_steps(trace: Trace) -> Sequence[Step]:
-    first = trace.timeline.iterations[0]
-    return trace.timeline.steps[first.start:first.end]
+    return w("trace.iterations_note", n=trace.iterations)
 
 
 # ------------------------------------------------------------------------- markdown
@@ -314,76 +348,101 @@ def _md_code(text: str) -> str:
     return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
 
 
-def render_markdown(trace: Trace, precision: int = DEFAULT_PRECISION) -> str:
-    """A handout: the scenario, then one section per phase with a table per step."""
-    p = precision
+def render_markdown(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: str = "en",
+                    ascii: bool = False) -> str:
+    """A handout: the scenario, then one section per phase with a table per step, in
+    ``lang``; ``ascii`` writes only ASCII characters (and English)."""
+    w = Words.of(lang, ascii, precision)
     sc, out = trace.scenario, trace.output
-    lines = [f"# {_md_text(sc.title)}", ""]
+    lines = [f"# {_md_text(w.s(sc.title))}", ""]
     if sc.description.strip():
-        lines += [_md_text(sc.description.strip()), ""]
-    lines += ["## Scenario", "",
-              "Code" + (" (generated from the [network] table)" if sc.kind == "network" else "")
-              + ":", "", "```python", sc.code.strip("\n"), "```", "",
-              f"Output: {_md_code(out)}." + (f" Learning rate {fmt_scalar(sc.learning_rate, 6)}."
-                                            if sc.trains else ""), ""]
-    lines += _md_table(("leaf", "kind", "shape", "value"), _leaf_rows(trace, p))
+        lines += [_md_text(w.s(sc.description.strip())), ""]
+    code_title = w("trace.code.network" if sc.kind == "network" else "trace.code")
+    lines += [f"## {w('trace.scenario')}", "", _md_text(code_title) + ":", "", "```python",
+              w.s(sc.code.strip("\n")), "```", ""]
+    summary = w("trace.output_is", name=_md_code(w.s(out)))
+    if sc.trains:
+        summary += w("sep.sentence") + w("trace.learning_rate_is",
+                                         lr=fmt_scalar(sc.learning_rate, 6))
+    lines += [summary, ""]
+    lines += _md_table((w("col.leaf"), w("col.kind"), w("col.shape"), w("col.value")),
+                       _leaf_rows(w, trace))
     phase = None
-    for step in _first_steps(trace):
-        if step.phase != phase:
-            phase = step.phase
-            lines += [f"## {PHASE_TITLES[phase]}", ""]
-        if isinstance(step, ForwardStep):
-            lines += [f"### Step {step.index}: {_md_code(_equation(trace, step))} "
-                      f"(gate {_md_code(step.label)})", "",
-                      explain(step.op, "forward", _const(trace, step.node),
-                              [i.name for i in step.inputs]), ""]
-            lines += _md_table(("input", "value", "local_grad"), _forward_rows(trace, step, p))
-            lines += [f"Output: {_md_code(f'{step.node} = {fmt_value(step.output, p)}')}", ""]
-            if step.cache:
-                lines += ["Cached for the backward pass: " + ", ".join(
-                    _md_code(f"{k} = {fmt_value(v, p)}") for k, v in step.cache.items()), ""]
-        elif isinstance(step, SeedStep):
-            lines += [f"Step {step.index}: {_md_code(_seed_text(trace, step, p))}", ""]
-        elif isinstance(step, BackwardStep):
-            lines += [f"### Step {step.index}: back through {_md_code(_equation(trace, step))} "
-                      f"(gate {_md_code(step.label)})", "",
-                      explain(step.op, "backward", _const(trace, step.node),
-                              [i.name for i in step.inputs]), "",
-                      "upstream " + _md_code(f"{_partial(out, step.node)} = "
-                                             f"{fmt_value(step.upstream, p)}"), ""]
-            lines += _md_table(("input", "local_grad", "contribution", "grad_before",
-                                "grad_after"), _backward_rows(trace, step, p))
-        elif isinstance(step, UpdateStep):
-            lines += [f"Step {step.index}: `p = p - {fmt_scalar(step.learning_rate, 6)} · "
-                      f"∂{out}/∂p` for every param.", ""]
-            lines += _md_table(("param", "before", "grad", "after"), _update_rows(step, p))
-        note = _nonfinite_note(trace, step)
-        if note:
-            lines += [f"> **Warning:** {note}.", ""]
-    lines += ["## Gradients", ""]
-    lines += _md_table(("leaf", "kind", f"∂{out}/∂leaf"), _gradient_rows(trace, p))
-    lines += ["## Loss history", ""]
-    if _iterations_note(trace):
-        lines += [_iterations_note(trace), ""]
+    for view in _first_views(trace):
+        if view.phase != phase:
+            phase = view.phase
+            lines += [f"## {w(f'phase.{phase}.title')}", ""]
+        if view.phase == "forward":
+            lines += [w("step.heading.forward", k=view.index,
+                        equation=_md_code(_equation(w, view)),
+                        label=_md_code(w.s(view.gate.label))).join(("### ", "")), "",
+                      w.sentences(view.explanation), ""]
+            lines += _md_table((w("col.input"), w("col.value"), w("col.local_grad")),
+                               _forward_rows(w, view))
+            lines += [w("step.output_line",
+                        value=_md_code(f"{w.s(view.node)} = {w.num(view.output)}")), ""]
+            if view.cache:
+                lines += [w("step.cached_for_backward", items=w("sep.list").join(
+                    _md_code(f"{w.s(c.key)} = {w.num(c.value)}") for c in view.cache)), ""]
+        elif view.phase == "seed":
+            lines += [w("step.heading.plain", k=view.index,
+                        text=_md_code(_seed_text(w, view))), "",
+                      w.sentences(view.explanation), ""]
+        elif view.phase == "backward":
+            lines += [w("step.heading.backward", k=view.index,
+                        equation=_md_code(_equation(w, view)),
+                        label=_md_code(w.s(view.gate.label))).join(("### ", "")), "",
+                      w.sentences(view.explanation), "",
+                      w("step.upstream") + " " + _md_code(
+                          f"{w.d(out, view.node)} = {w.num(view.upstream)}"), ""]
+            lines += _md_table((w("col.input"), w("col.local_grad"), w("col.contribution"),
+                                w("col.grad_before"), w("col.grad_after")),
+                               _backward_rows(w, view))
+        else:
+            lines += [w("step.heading.update", k=view.index,
+                        rule=_md_code(_update_rule(w, view))), "",
+                      w.sentences(view.explanation), ""]
+            lines += _md_table((w("col.param"), w("col.before"), w("col.grad"), w("col.after")),
+                               _update_rows(w, view))
+        if view.nonfinite is not None:
+            lines += ["> " + w("step.warning_line", note=w(view.nonfinite.key)), ""]
+    lines += [f"## {w('trace.gradients')}", ""]
+    lines += _md_table((w("col.leaf"), w("col.kind"), w("col.grad_of_leaf", partial=w.d(out, ""))),
+                       _gradient_rows(w, trace))
+    lines += [f"## {w('trace.loss_history')}", ""]
+    note = _iterations_note(w, trace)
+    if note:
+        lines += [note, ""]
     if len(trace.losses) > MAX_LOSS_ROWS:
-        lines += [f"{MAX_LOSS_ROWS} of {len(trace.losses)} iterations shown "
-                  "(the JSON trace has every one).", ""]
-    lines += _md_table(("iteration", out), _loss_rows(trace, p))
+        lines += [w("trace.loss_rows.markdown", shown=MAX_LOSS_ROWS, total=len(trace.losses)),
+                  ""]
+    lines += _md_table((w("col.iteration"), w.s(out)), _loss_rows(w, trace))
     if trace.params_final:
-        lines += ["## Final params", ""]
-        lines += _md_table(("param", "value"), [(k, fmt_value(v, p))
-                                                for k, v in trace.params_final.items()])
+        lines += [f"## {w('trace.final_params')}", ""]
+        lines += _md_table((w("col.param"), w("col.value")),
+                           [(w.s(k), w.value(v)) for k, v in trace.params_final.items()])
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 # ----------------------------------------------------------------------- text (Rich)
 
+#: ``box.SIMPLE_HEAD`` drawn with ASCII: a row of dashes under the header only.
+ASCII_SIMPLE_HEAD = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
 
-def _table(*columns: str, title: str | None = None) -> Table:
-    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title=title,
-              title_justify="left", header_style="bold")
-    for c in columns:
-        t.add_column(c, overflow="fold")
+
+def _style(*roles: str) -> str:
+    """A Rich style string for the given roles (:mod:`tui_backprop.render.roles`)."""
+    return " ".join(ANSI[r] for r in roles)
+
+
+def _table(w: Words, *columns: str, title: str | None = None,
+           roles: Sequence[str | None] = ()) -> Table:
+    t = Table(box=ASCII_SIMPLE_HEAD if w.g.ascii else box.SIMPLE_HEAD, show_edge=False,
+              pad_edge=False, title=title, title_justify="left", header_style=_style("heading"),
+              title_style=_style("heading"))
+    for i, c in enumerate(columns):
+        role = roles[i] if i < len(roles) else None
+        t.add_column(c, overflow="fold", style=_style(role) if role else None)
     return t
 
 
@@ -393,117 +452,156 @@ def _rows(table: Table, rows: Iterable[Sequence[str]]) -> Table:
     return table
 
 
-def _step_header(step: Step, what: str, label: str | None = None) -> Text:
+def _step_header(w: Words, view: StepView, what: str, label: str | None = None) -> Text:
     t = Text()
-    t.append(f"[{step.index}] ", style="dim")
-    t.append(step.phase, style={"forward": "bold cyan", "seed": "bold magenta",
-                                "backward": "bold yellow", "update": "bold green"}[step.phase])
+    t.append(f"[{view.index}] ", style=_style("muted"))
+    t.append(w(f"phase.{view.phase}.tag"), style=_style(phase_role(view.phase), "heading"))
     t.append("  ")
-    t.append(what, style="bold")
+    t.append(what, style=_style("name"))
     if label is not None:
-        t.append("   gate ", style="dim")
-        t.append(label, style="bold")
+        t.append(f"   {w('step.gate')} ", style=_style("muted"))
+        t.append(w.s(label), style=_style("name"))
     return t
+
+
+class _Paragraph:
+    """Prose wrapped to the width it is drawn at, breaking Chinese between characters
+    (Rich breaks only at spaces, which Chinese does not have)."""
+
+    def __init__(self, text: str, style: str | None = None) -> None:
+        self.text, self.style = text, style
+
+    def __rich_console__(self, console: Console, options):
+        for line in wrap(self.text, options.max_width):
+            yield Text(line, style=self.style or "")
 
 
 def _indent(*renderables) -> Padding:
     return Padding(Group(*renderables), (0, 0, 1, 4), expand=False)
 
 
-def text_renderables(trace: Trace, precision: int = DEFAULT_PRECISION) -> list:
-    """The text trace as a list of Rich renderables (print them with any Console)."""
-    p = precision
+def _rule(w: Words, title: str, heavy: bool = False) -> Rule:
+    return Rule(Text(title, style=_style("heading")),
+                characters=w.g.heavy_rule if heavy else w.g.rule, align="left")
+
+
+def text_renderables(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: str = "en",
+                     ascii: bool = False) -> list:
+    """The text trace as a list of Rich renderables (print them with any Console), in
+    ``lang``; ``ascii`` draws only ASCII characters (and writes English)."""
+    w = Words.of(lang, ascii, precision)
     sc, out = trace.scenario, trace.output
-    parts: list = []
-    parts.append(Rule(Text(sc.title, style="bold"), characters="═", align="left"))
+    parts: list = [_rule(w, w.s(sc.title), heavy=True)]
     if sc.description.strip():
-        parts.append(Text(sc.description.strip() + "\n"))
+        parts.append(_Paragraph(w.s(sc.description.strip()) + "\n"))
     code = Text()
     for i, line in enumerate(sc.code.strip("\n").split("\n"), 1):
-        code.append(f"{i:>3}  ", style="dim")
-        code.append(line + "\n")
+        code.append(f"{i:>3}  ", style=_style("muted"))
+        code.append(w.s(line) + "\n")
     code.rstrip()
-    parts.append(Text("Code" + (" (generated from [network])" if sc.kind == "network" else ""),
-                      style="bold"))
+    parts.append(Text(w("trace.code.network" if sc.kind == "network" else "trace.code"),
+                      style=_style("heading")))
     parts.append(Padding(code, (0, 0, 1, 2), expand=False))
-    parts.append(_rows(_table("leaf", "kind", "shape", "value"), _leaf_rows(trace, p)))
-    summary = Text(f"\nOutput: {out}")
+    parts.append(_rows(_table(w, w("col.leaf"), w("col.kind"), w("col.shape"), w("col.value"),
+                              roles=(None, None, None, "value")), _leaf_rows(w, trace)))
+    summary = Text("\n" + w("trace.summary.output", name=w.s(out)))
     if sc.trains:
-        summary.append(f"   learning rate: {fmt_scalar(sc.learning_rate, 6)}"
-                       f"   iterations: {trace.iterations}")
+        summary.append("   " + w("trace.summary.learning_rate",
+                                 lr=fmt_scalar(sc.learning_rate, 6)))
+        summary.append("   " + w("trace.summary.iterations", n=trace.iterations))
     parts.append(summary)
     parts.append(Text(""))
     phase = None
-    for step in _first_steps(trace):
-        if step.phase != phase:
-            phase = step.phase
-            parts.append(Rule(Text(PHASE_TITLES[phase], style="bold"), align="left"))
-        parts.extend(_step_renderables(trace, step, p))
-    parts.append(Rule(Text("Result", style="bold"), align="left"))
-    parts.append(_rows(_table("leaf", "kind", f"∂{out}/∂leaf", title="Gradients"),
-                       _gradient_rows(trace, p)))
+    for view in _first_views(trace):
+        if view.phase != phase:
+            phase = view.phase
+            parts.append(_rule(w, w(f"phase.{phase}.title")))
+        parts.extend(_step_renderables(w, view))
+    parts.append(_rule(w, w("trace.result")))
+    parts.append(_rows(_table(w, w("col.leaf"), w("col.kind"),
+                              w("col.grad_of_leaf", partial=w.d(out, "")),
+                              title=w("trace.gradients"), roles=(None, None, "gradient")),
+                       _gradient_rows(w, trace)))
     parts.append(Text(""))
-    if _iterations_note(trace):
-        parts.append(Text(_iterations_note(trace), style="dim"))
+    note = _iterations_note(w, trace)
+    if note:
+        parts.append(Text(note, style=_style("muted")))
     if len(trace.losses) > MAX_LOSS_ROWS:
-        parts.append(Text(f"{MAX_LOSS_ROWS} of {len(trace.losses)} iterations shown "
-                          "(--format json has every one).", style="dim"))
-    parts.append(_rows(_table("iteration", out, title="Loss history"), _loss_rows(trace, p)))
+        parts.append(Text(w("trace.loss_rows.text", shown=MAX_LOSS_ROWS,
+                            total=len(trace.losses)), style=_style("muted")))
+    parts.append(_rows(_table(w, w("col.iteration"), w.s(out), title=w("trace.loss_history"),
+                              roles=(None, "value")), _loss_rows(w, trace)))
     if trace.params_final:
         parts.append(Text(""))
-        parts.append(_rows(_table("param", "value", title="Final params"),
-                           [(k, fmt_value(v, p)) for k, v in trace.params_final.items()]))
+        parts.append(_rows(_table(w, w("col.param"), w("col.value"), title=w("trace.final_params"),
+                                  roles=(None, "value")),
+                           [(w.s(k), w.value(v)) for k, v in trace.params_final.items()]))
     return parts
 
 
-def _step_renderables(trace: Trace, step: Step, p: int) -> list:
-    out = trace.output
+def _labelled(label: str, value: str, *roles: str) -> Text:
+    """``label  value`` with the value in its roles' style."""
+    t = Text(label + "  ")
+    t.append(value, style=_style(*roles))
+    return t
+
+
+def _step_renderables(w: Words, view: StepView) -> list:
+    out = view.output_name
     body: list = []
-    if isinstance(step, ForwardStep):
-        head = _step_header(step, _equation(trace, step), step.label)
-        body.append(Text(explain(step.op, "forward", _const(trace, step.node),
-                                 [i.name for i in step.inputs]), style="dim italic"))
-        body.append(_rows(_table("input", "value", "local_grad"), _forward_rows(trace, step, p)))
-        result = Text("output  ")
-        result.append(f"{step.node} = {fmt_value(step.output, p)}", style="bold")
-        body.append(result)
-        for k, v in step.cache.items():
-            body.append(Text(f"cache   {k} = {fmt_value(v, p)}", style="dim"))
-    elif isinstance(step, SeedStep):
-        head = _step_header(step, _seed_text(trace, step, p))
-    elif isinstance(step, BackwardStep):
-        head = _step_header(step, _equation(trace, step), step.label)
-        body.append(Text(explain(step.op, "backward", _const(trace, step.node),
-                                 [i.name for i in step.inputs]), style="dim italic"))
-        up = Text("upstream  ")
-        up.append(f"{_partial(out, step.node)} = {fmt_value(step.upstream, p)}", style="bold")
-        body.append(up)
-        body.append(_rows(_table("input", "local_grad", "contribution (upstream × local_grad)"),
-                          [row[:3] for row in _backward_rows(trace, step, p)]))
-        for inp in step.inputs:
-            body.append(_accumulate_text(trace, step, inp, p))
-    elif isinstance(step, UpdateStep):
-        head = _step_header(step, f"p = p - {fmt_scalar(step.learning_rate, 6)} · ∂{out}/∂p")
-        body.append(_rows(_table("param", "before", "grad", "after"), _update_rows(step, p)))
-    else:  # pragma: no cover - the engine has exactly four step types
-        raise TypeError(f"unknown step type {type(step).__name__}")
-    note = _nonfinite_note(trace, step)
-    if note:
-        body.append(Text(f"⚠ {note}", style="bold red"))
-    return [head, _indent(*body)] if body else [head, Text("")]
+    if view.explanation:
+        explanation = _Paragraph(w.sentences(view.explanation), _style("explain"))
+    if view.phase == "forward":
+        head = _step_header(w, view, _equation(w, view), view.gate.label)
+        body.append(explanation)
+        body.append(_rows(_table(w, w("col.input"), w("col.value"), w("col.local_grad"),
+                                 roles=(None, "value")), _forward_rows(w, view)))
+        body.append(_labelled(w("step.output"), f"{w.s(view.node)} = {w.num(view.output)}",
+                              "value", "name"))
+        for c in view.cache:
+            body.append(Text(f"{w('step.cache')}  {w.s(c.key)} = {w.num(c.value)}",
+                             style=_style("muted")))
+    elif view.phase == "seed":
+        head = _step_header(w, view, _seed_text(w, view))
+        body.append(explanation)
+    elif view.phase == "backward":
+        head = _step_header(w, view, _equation(w, view), view.gate.label)
+        body.append(explanation)
+        body.append(_labelled(w("step.upstream"),
+                              f"{w.d(out, view.node)} = {w.num(view.upstream)}",
+                              "gradient", "name"))
+        body.append(_rows(_table(w, w("col.input"), w("col.local_grad"),
+                                 w("col.contribution_chain", times=w.g.times),
+                                 roles=(None, None, "gradient")),
+                          [row[:3] for row in _backward_rows(w, view)]))
+        for inp in view.inputs:
+            body.append(_accumulate_text(w, inp.accumulate))
+    else:
+        head = _step_header(w, view, _update_rule(w, view))
+        body.append(explanation)
+        body.append(_rows(_table(w, w("col.param"), w("col.before"), w("col.grad"),
+                                 w("col.after"), roles=(None, "value", "gradient", "value")),
+                          _update_rows(w, view)))
+    if view.nonfinite is not None:
+        body.append(Text(f"{w.g.warning} {w(view.nonfinite.key)}", style=_style("error")))
+    return [head, _indent(*body)]
 
 
-def _accumulate_text(trace: Trace, step: BackwardStep, inp, p: int) -> Text:
-    """``grad x += -4:  grad_before 0 → grad_after -4`` plus, when the variable fans out,
-    which of its ``+=`` this is."""
-    added = fmt_value(inp.contribution, p) if np.ndim(inp.contribution) == 0 \
-        else "contribution"  # an array is already in the table above
-    t = Text(f"grad {inp.name} += {added}:  {fmt_value(inp.grad_before, p)} → ")
-    t.append(fmt_value(inp.grad_after, p), style="bold")
-    total = trace.timeline.expected_contributions(inp.node)
-    if total > 1:
-        done = len(trace.timeline.contributions_at(inp.node, step.index))
-        t.append(f"   (+= {done} of {total} into {inp.node})", style="dim")
+def _accumulate_text(w: Words, acc: AccumulateView) -> Text:
+    """``grad x += -4:  0 → -4`` (grad_before → grad_after) plus, when the input receives
+    more than one ``+=``, which of them this is."""
+    # an array contribution is already in the table above: name it rather than repeat it
+    added = w.num(acc.contribution) if acc.contribution.is_scalar \
+        else w("step.accumulate.contribution")
+    params = {"name": w.s(acc.name), "added": added, "before": w.num(acc.grad_before),
+              "arrow": w.g.arrow, "after": w.num(acc.grad_after)}
+    roles = {"added": ("gradient",), "before": ("gradient",), "after": ("gradient", "name")}
+    t = Text()
+    for text, param in w.msgs.parts("step.accumulate", **params):
+        t.append(w.s(text), style=_style(*roles[param]) if param in roles else None)
+    if acc.n > 1:
+        t.append("   " + w("step.accumulate.count", k=acc.k, n=acc.n, name=w.s(acc.name)),
+                 style=_style("muted"))
     return t
 
 
@@ -514,23 +612,31 @@ def make_console(file=None, width: int | None = None) -> Console:
                    soft_wrap=False)
 
 
-def print_renderables(console: Console, parts: Iterable) -> None:
+def print_renderables(console: Console, parts: Iterable, ascii: bool = False) -> None:
     """Print Rich renderables. Off a terminal (a pipe, a handout file) the lines are
-    stripped of the trailing spaces Rich pads them with."""
-    if console.is_terminal:
+    stripped of the trailing spaces Rich pads them with. ``ascii``: whatever Rich itself
+    might add (an ellipsis) is made ASCII too, so not one other character is written."""
+    if console.is_terminal and not ascii:
         for part in parts:
             console.print(part)
         return
     with console.capture() as capture:
         for part in parts:
             console.print(part)
-    console.file.write("\n".join(line.rstrip() for line in capture.get().split("\n")))
+    text = capture.get()
+    if ascii:
+        text = glyphs(True).text(text)
+    if not console.is_terminal:
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    console.file.write(text)
     console.file.flush()
 
 
-def print_text(trace: Trace, console: Console, precision: int = DEFAULT_PRECISION) -> None:
-    """Print the text trace."""
-    print_renderables(console, text_renderables(trace, precision))
+def print_text(trace: Trace, console: Console, precision: int = DEFAULT_PRECISION, *,
+               lang: str = "en", ascii: bool = False) -> None:
+    """Print the text trace in ``lang`` (``ascii``: ASCII characters only, English)."""
+    print_renderables(console, text_renderables(trace, precision, lang=lang, ascii=ascii),
+                      ascii=ascii)
 
 
 # ----------------------------------------------------------------------- gradcheck
@@ -538,12 +644,12 @@ def print_text(trace: Trace, console: Console, precision: int = DEFAULT_PRECISIO
 
 def gradcheck_table(rows: Sequence[GradCheckRow], tolerance: float) -> Table:
     """Analytic vs numerical gradient, one row per leaf element."""
-    t = _table("leaf element", "analytic", "numerical", "relative error", "result")
+    t = _table(Words.of(), "leaf element", "analytic", "numerical", "relative error", "result")
     for r in rows:
         ok = r.passed(tolerance)
         t.add_row(Text(r.name), Text(fmt_scalar(r.analytic, 10)),
                   Text(fmt_scalar(r.numerical, 10)), Text(fmt_scalar(r.rel_error, 2)),
-                  Text("pass" if ok else "FAIL", style="green" if ok else "bold red"))
+                  Text("pass" if ok else "FAIL", style=_style("ok" if ok else "error")))
     return t
 
 
@@ -552,5 +658,5 @@ def gradcheck_summary(rows: Sequence[GradCheckRow], tolerance: float) -> Text:
     text = f"{len(rows) - bad} of {len(rows)} leaf elements pass " \
            f"(relative error <= {fmt_scalar(tolerance, 3)})"
     if bad:
-        return Text(f"{text}; {bad} FAIL", style="bold red")
-    return Text(text, style="green")
+        return Text(f"{text}; {bad} FAIL", style=_style("error"))
+    return Text(text, style=_style("ok"))

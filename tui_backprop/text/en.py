@@ -30,8 +30,10 @@ MESSAGES: dict[str, str] = {
 
     # ------------------------------------------------------------------ step parts
     "step.gate": "gate",
-    "step.number": "Step {k}",
-    "step.back_through": "back through {equation}",
+    "step.heading.forward": "Step {k}: {equation} (gate {label})",
+    "step.heading.backward": "Step {k}: back through {equation} (gate {label})",
+    "step.heading.plain": "Step {k}: {text}",
+    "step.heading.update": "Step {k}: {rule} for every param.",
     "step.output": "output",
     "step.cache": "cache",
     "step.cached_for_backward": "Cached for the backward pass: {items}",
@@ -43,7 +45,6 @@ MESSAGES: dict[str, str] = {
     "step.seed.tensor": "{partial} = ones of shape {shape} (the output is not a scalar: "
                         "every element is seeded with 1, as for its sum)",
     "step.update.rule": "p = p - {lr} {dot} {partial}",
-    "step.update.every_param": "{rule} for every param.",
     "step.accumulate": "grad {name} += {added}:  {before} {arrow} {after}",
     "step.accumulate.contribution": "contribution",
     "step.accumulate.count": "(+= {k} of {n} into {name})",
@@ -51,7 +52,8 @@ MESSAGES: dict[str, str] = {
                             "appears here",
     "step.nonfinite.gradient": "first non-finite gradient (inf or nan) of the backward "
                                "pass appears here",
-    "step.warning": "Warning",
+    "step.warning_line": "**Warning:** {note}.",
+    "step.output_line": "Output: {value}",
 
     # ------------------------------------------------------------------ explanations
     "explain.forward.local_now": "Its local gradients are computed now, for the backward "

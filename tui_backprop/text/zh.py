@@ -31,8 +31,10 @@ MESSAGES: dict[str, str] = {
 
     # ------------------------------------------------------------------ step parts
     "step.gate": "门",
-    "step.number": "第 {k} 步",
-    "step.back_through": "反向经过 {equation}",
+    "step.heading.forward": "第 {k} 步：{equation}（门 {label}）",
+    "step.heading.backward": "第 {k} 步：反向经过 {equation}（门 {label}）",
+    "step.heading.plain": "第 {k} 步：{text}",
+    "step.heading.update": "第 {k} 步：对每个参数执行 {rule}。",
     "step.output": "输出",
     "step.cache": "缓存",
     "step.cached_for_backward": "为反向传播缓存：{items}",
@@ -44,13 +46,13 @@ MESSAGES: dict[str, str] = {
     "step.seed.tensor": "{partial} = 形状为 {shape} 的全 1 张量（输出不是标量：每个元素的"
                         "初始梯度都取 1，相当于对它求和）",
     "step.update.rule": "p = p - {lr} {dot} {partial}",
-    "step.update.every_param": "对每个参数执行 {rule}。",
     "step.accumulate": "梯度 {name} += {added}：{before} {arrow} {after}",
     "step.accumulate.contribution": "贡献",
     "step.accumulate.count": "（{name} 的第 {k} 次累加，共 {n} 次）",
     "step.nonfinite.value": "前向传播中第一个非有限值（inf 或 nan）出现在这一步",
     "step.nonfinite.gradient": "反向传播中第一个非有限梯度（inf 或 nan）出现在这一步",
-    "step.warning": "注意",
+    "step.warning_line": "**注意：**{note}。",
+    "step.output_line": "输出：{value}",
 
     # ------------------------------------------------------------------ explanations
     "explain.forward.local_now": "这个门的局部梯度此刻就已算出，留到反向传播时使用。",
