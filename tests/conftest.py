@@ -32,6 +32,11 @@ def cli(capsys, monkeypatch):
     from tui_backprop.cli import main
 
     monkeypatch.setenv("NO_COLOR", "1")
+    # tests that assert on words read English: pin the locale the language (and the
+    # ASCII choice) is taken from; a test of another language passes --lang or sets it
+    for var in ("LC_ALL", "LC_MESSAGES", "LC_CTYPE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
 
     def run(*argv: str) -> CliResult:
         capsys.readouterr()  # drop anything printed before

@@ -383,7 +383,7 @@ def render_markdown(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: s
                         value=_md_code(f"{w.s(view.node)} = {w.num(view.output)}")), ""]
             if view.cache:
                 lines += [w("step.cached_for_backward", items=w("sep.list").join(
-                    _md_code(f"{w.s(c.key)} = {w.num(c.value)}") for c in view.cache)), ""]
+                    _md_code(f"{w(f'cache.{c.key}')} = {w.num(c.value)}") for c in view.cache)), ""]
         elif view.phase == "seed":
             lines += [w("step.heading.plain", k=view.index,
                         text=_md_code(_seed_text(w, view))), "",
@@ -559,7 +559,7 @@ def _step_renderables(w: Words, view: StepView) -> list:
         body.append(_labelled(w("step.output"), f"{w.s(view.node)} = {w.num(view.output)}",
                               "value", "name"))
         for c in view.cache:
-            body.append(Text(f"{w('step.cache')}  {w.s(c.key)} = {w.num(c.value)}",
+            body.append(Text(f"{w('step.cache')}  {w(f'cache.{c.key}')} = {w.num(c.value)}",
                              style=_style("muted")))
     elif view.phase == "seed":
         head = _step_header(w, view, _seed_text(w, view))
@@ -642,21 +642,30 @@ def print_text(trace: Trace, console: Console, precision: int = DEFAULT_PRECISIO
 # ----------------------------------------------------------------------- gradcheck
 
 
-def gradcheck_table(rows: Sequence[GradCheckRow], tolerance: float) -> Table:
+def gradcheck_table(rows: Sequence[GradCheckRow], tolerance: float, *, lang: str = "en",
+                    ascii: bool = False) -> Table:
     """Analytic vs numerical gradient, one row per leaf element."""
-    t = _table(Words.of(), "leaf element", "analytic", "numerical", "relative error", "result")
+    w = Words.of(lang, ascii)
+    t = _table(w, w("gradcheck.col.element"), w("gradcheck.col.analytic"),
+               w("gradcheck.col.numerical"), w("gradcheck.col.rel_error"),
+               w("gradcheck.col.result"))
     for r in rows:
         ok = r.passed(tolerance)
-        t.add_row(Text(r.name), Text(fmt_scalar(r.analytic, 10)),
+        t.add_row(Text(w.s(r.name)), Text(fmt_scalar(r.analytic, 10)),
                   Text(fmt_scalar(r.numerical, 10)), Text(fmt_scalar(r.rel_error, 2)),
-                  Text("pass" if ok else "FAIL", style=_style("ok" if ok else "error")))
+                  Text(w("gradcheck.pass" if ok else "gradcheck.fail"),
+                       style=_style("ok" if ok else "error")))
     return t
 
 
-def gradcheck_summary(rows: Sequence[GradCheckRow], tolerance: float) -> Text:
+def gradcheck_summary(rows: Sequence[GradCheckRow], tolerance: float, *, lang: str = "en",
+                      ascii: bool = False) -> Text:
+    """``n of N leaf elements pass``, red when any fails."""
+    w = Words.of(lang, ascii)
     bad = sum(1 for r in rows if not r.passed(tolerance))
-    text = f"{len(rows) - bad} of {len(rows)} leaf elements pass " \
-           f"(relative error <= {fmt_scalar(tolerance, 3)})"
+    text = w("gradcheck.summary", passed=len(rows) - bad, total=len(rows),
+             tolerance=fmt_scalar(tolerance, 3))
     if bad:
-        return Text(f"{text}; {bad} FAIL", style=_style("error"))
+        return Text(w("gradcheck.summary.failed", summary=text, failed=bad),
+                    style=_style("error"))
     return Text(text, style=_style("ok"))

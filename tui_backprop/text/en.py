@@ -55,6 +55,11 @@ MESSAGES: dict[str, str] = {
     "step.warning_line": "**Warning:** {note}.",
     "step.output_line": "Output: {value}",
 
+    # cache keys (GateSpec.cache_keys), as the step views name them
+    "cache.out": "out",
+    "cache.mask": "mask",
+    "cache.softmax": "softmax",
+
     # ------------------------------------------------------------------ explanations
     "explain.forward.local_now": "Its local gradients are computed now, for the backward "
                                  "pass.",
@@ -109,6 +114,18 @@ MESSAGES: dict[str, str] = {
     "col.iteration": "iteration",
     "col.grad_of_leaf": "{partial}leaf",
 
+    # ------------------------------------------------------------------ gradcheck
+    "gradcheck.col.element": "leaf element",
+    "gradcheck.col.analytic": "analytic",
+    "gradcheck.col.numerical": "numerical",
+    "gradcheck.col.rel_error": "relative error",
+    "gradcheck.col.result": "result",
+    "gradcheck.pass": "pass",
+    "gradcheck.fail": "FAIL",
+    "gradcheck.summary": "{passed} of {total} leaf elements pass (relative error <= "
+                         "{tolerance})",
+    "gradcheck.summary.failed": "{summary}; {failed} FAIL",
+
     # ------------------------------------------------------------------ gates
     # binary arithmetic
     "gate.add.forward": "The add gate sums its inputs.",
@@ -124,7 +141,7 @@ MESSAGES: dict[str, str] = {
     "gate.div.forward": "The divide gate divides its first input by its second.",
     "gate.div.backward": "The divide gate scales the upstream gradient by 1/{b} for the "
                          "numerator and by -{a}/{b}² for the denominator.",
-    "gate.pow.forward": "The power gate raises its first input to the power of its second.",
+    "gate.pow.forward": "The power gate raises {a} to the power {b}.",
     "gate.pow.backward": "The power gate's local gradients are {b}·{a}^({b}-1) for the base "
                          "and {a}^{b}·ln {a} for the exponent, each times the upstream "
                          "gradient.",
@@ -150,8 +167,7 @@ MESSAGES: dict[str, str] = {
     "gate.pow_const.forward": "This gate raises its input to the power {c}.",
     "gate.pow_const.backward": "The power rule: the local gradient of {a}^{c} is "
                                "{c}·{a}^({c}-1).",
-    "gate.rpow_const.forward": "This gate raises the constant {c} to the power of its "
-                               "input.",
+    "gate.rpow_const.forward": "This gate raises the constant {c} to the power {a}.",
     "gate.rpow_const.backward": "The local gradient of {c}^{a} is {c}^{a}·ln {c}.",
     # unary functions
     "gate.exp.forward": "The exp gate exponentiates its input and caches the result.",

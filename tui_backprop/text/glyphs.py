@@ -56,7 +56,7 @@ ASCII_FORMS: Mapping[str, str] = {
 }
 
 # √x and √(...) become sqrt(x) and sqrt(...): a bare "sqrtx" would not read as a call.
-_SQRT_NAME = re.compile(r"√([A-Za-z_][A-Za-z0-9_]*(?:\[[0-9,]*\])?)")
+_SQRT_NAME = re.compile(r"√([A-Za-z0-9_][A-Za-z0-9_.]*(?:\[[0-9,]*\])?)")
 _GLYPH = re.compile("|".join(re.escape(k) for k in ASCII_FORMS))
 
 

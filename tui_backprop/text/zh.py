@@ -54,11 +54,16 @@ MESSAGES: dict[str, str] = {
     "step.warning_line": "**注意：**{note}。",
     "step.output_line": "输出：{value}",
 
+    # 缓存项（GateSpec.cache_keys）
+    "cache.out": "输出",
+    "cache.mask": "掩码",
+    "cache.softmax": "softmax",
+
     # ------------------------------------------------------------------ explanations
     "explain.forward.local_now": "这个门的局部梯度此刻就已算出，留到反向传播时使用。",
-    "explain.seed.scalar": "反向传播从输出开始：{node} 对自身的梯度为 1。此后按与前向相反的"
+    "explain.seed.scalar": "反向传播从计算图的输出开始：{node} 对自身的梯度为 1。此后按与前向相反的"
                            "顺序，每个门把上游梯度乘以自己的局部梯度，这就是链式法则。",
-    "explain.seed.tensor": "反向传播从输出开始：{node} 对自身的梯度是一个全 1 张量（每个"
+    "explain.seed.tensor": "反向传播从计算图的输出开始：{node} 对自身的梯度是一个全 1 张量（每个"
                            "元素一个 1）。此后按与前向相反的顺序，每个门把上游梯度乘以自己的"
                            "局部梯度，这就是链式法则。",
     "explain.backward.fan_out": "{name} 被 {uses} 个门用到，所以 d{name} 是这几份贡献之和"
@@ -101,6 +106,17 @@ MESSAGES: dict[str, str] = {
     "col.after": "更新后",
     "col.iteration": "迭代",
     "col.grad_of_leaf": "{partial}(叶节点)",
+
+    # ------------------------------------------------------------------ gradcheck
+    "gradcheck.col.element": "叶节点元素",
+    "gradcheck.col.analytic": "解析梯度",
+    "gradcheck.col.numerical": "数值梯度",
+    "gradcheck.col.rel_error": "相对误差",
+    "gradcheck.col.result": "结果",
+    "gradcheck.pass": "通过",
+    "gradcheck.fail": "未通过",
+    "gradcheck.summary": "数值梯度检验：{total} 个叶节点元素中 {passed} 个通过（相对误差 <= {tolerance}）",
+    "gradcheck.summary.failed": "{summary}；{failed} 个未通过",
 
     # ------------------------------------------------------------------ gates
     # 二元算术
