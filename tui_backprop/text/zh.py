@@ -115,7 +115,8 @@ MESSAGES: dict[str, str] = {
     "gradcheck.col.result": "结果",
     "gradcheck.pass": "通过",
     "gradcheck.fail": "未通过",
-    "gradcheck.summary": "数值梯度检验：{total} 个叶节点元素中 {passed} 个通过（相对误差 <= {tolerance}）",
+    "gradcheck.summary": "数值梯度检验：{total} 个叶节点元素中 {passed} 个通过"
+                         "（相对误差 <= {tolerance}）",
     "gradcheck.summary.failed": "{summary}；{failed} 个未通过",
 
     # ------------------------------------------------------------------ gates
