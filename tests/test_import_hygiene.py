@@ -1,4 +1,5 @@
-"""The engine and the number formatter are pure: importing them pulls in no UI library.
+"""The engine, the number formatter, the presentation model, the message catalogue and
+the style roles are pure: importing them pulls in no UI library.
 
 Checked in a fresh interpreter, because this test process may already have imported
 Textual for other tests.
@@ -35,6 +36,14 @@ def _loaded_after_import(module: str) -> list[str]:
     "tui_backprop.engine.timeline",
     "tui_backprop.engine.network",
     "tui_backprop.engine.gradcheck",
+    "tui_backprop.model",
+    "tui_backprop.model.view",
+    "tui_backprop.text",
+    "tui_backprop.text.catalogue",
+    "tui_backprop.text.glyphs",
+    "tui_backprop.text.wrap",
+    "tui_backprop.text.escape",
+    "tui_backprop.render.roles",
 ])
 def test_pure_modules_import_no_ui_library(module):
     assert _loaded_after_import(module) == []
@@ -45,8 +54,10 @@ def test_the_check_can_see_a_ui_import():
     assert "rich" in _loaded_after_import("rich")
 
 
-def test_engine_does_not_import_the_ui_package():
-    code = ("import sys, tui_backprop.engine\n"
+@pytest.mark.parametrize("module", ["tui_backprop.engine", "tui_backprop.model.view",
+                                    "tui_backprop.text.catalogue"])
+def test_pure_packages_do_not_import_the_ui_package(module):
+    code = (f"import sys, {module}\n"
             "print(any(m.startswith('tui_backprop.tui') for m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)
