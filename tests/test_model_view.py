@@ -178,6 +178,17 @@ def test_fan_out_is_k_of_n_with_before_and_after():
     assert (len(end.received), end.expected) == (3, 3)
 
 
+def test_one_gate_adding_twice_into_the_same_input():
+    # f = x·x at x = 3: df/dx = 2x = 6, arriving as two += of 3 in the same step
+    tl = record(load_text('title = "t"\n[inputs]\nx = 3\n[graph]\ncode = "f = x * x"\n').graph)
+    back = step_view(tl, len(tl) - 1)
+    first, second = (i.accumulate for i in back.inputs)
+    assert [(a.k, a.n) for a in (first, second)] == [(1, 2), (2, 2)]
+    assert [scalar(a.grad_before) for a in (first, second)] == [0.0, 3.0]
+    assert scalar(second.grad_after) == 6.0
+    assert second.terms == (first.contribution, second.contribution)
+
+
 def test_update_view_is_one_sgd_step():
     # p = w·x + b = 0.9, f = (p - t)² = 0.16; dw = 2(p - t)·x = 1.2, db = 2(p - t) = 0.8;
     # with learning rate 0.1: w = 0.8 - 0.12 = 0.68, b = -0.3 - 0.08 = -0.38

@@ -315,17 +315,16 @@ def step_view(timeline: Timeline, k: int, *, hide: Hide | None = None) -> StepVi
         output = num(step.output, "value", "output", new=True)
         if step.node == out_name:  # the loss is this output: one number, masked once
             common["loss"] = output
-        return make(node=step.node, gate=gate, inputs=inputs, output=output,
-                        cache=tuple(CacheView(key, num(v, "value", f"cache.{key}", new=True))
-                                    for key, v in step.cache.items()),
-                        explanation=(gate_message(step.op, "forward", c, names),
-                                     Msg("explain.forward.local_now")))
+        cache = tuple(CacheView(key, num(v, "value", f"cache.{key}", new=True))
+                      for key, v in step.cache.items())
+        return make(node=step.node, gate=gate, inputs=inputs, output=output, cache=cache,
+                    explanation=(gate_message(step.op, "forward", c, names),
+                                 Msg("explain.forward.local_now")))
 
     if isinstance(step, SeedStep):
         key = "explain.seed.scalar" if np.ndim(step.grad) == 0 else "explain.seed.tensor"
-        return make(node=step.node,
-                        seed=num(step.grad, "gradient", "seed", new=True),
-                        explanation=(Msg(key, node=step.node),))
+        return make(node=step.node, seed=num(step.grad, "gradient", "seed", new=True),
+                    explanation=(Msg(key, node=step.node),))
 
     if isinstance(step, BackwardStep):
         c = graph.node(step.node).const
@@ -340,23 +339,28 @@ def step_view(timeline: Timeline, k: int, *, hide: Hide | None = None) -> StepVi
             contribution = num(ig.contribution, "gradient", f"input.{i}.contribution", new=True)
             chain = ChainView(upstream, local, contribution, _how(step.upstream, ig),
                               _summed_to(step.upstream, ig))
-            received = [x for x in timeline.contributions_at(ig.node, k) if x.ref == ig.name]
+            # the += into this reference so far: earlier steps', then this step's own
+            # earlier inputs (x * x adds into x twice in one step), then this one
+            earlier = [x for x in timeline.contributions_at(ig.node, k)
+                       if x.ref == ig.name and x.step < k]
+            terms = tuple(num(x.contribution, "gradient", f"input.{i}.term.{j}")
+                          for j, x in enumerate(earlier))
+            terms += tuple(prev.accumulate.contribution for prev in inputs
+                           if prev.name == ig.name) + (contribution,)
             total = sum(1 for x in timeline.contributions_at(ig.node, it.end - 1)
                         if x.ref == ig.name)
-            terms = tuple(num(x.contribution, "gradient", f"input.{i}.term.{j}")
-                          for j, x in enumerate(received) if x.step != k) + (contribution,)
             acc = AccumulateView(ig.name, ig.node, contribution,
                                  num(ig.grad_before, "gradient", f"input.{i}.grad_before"),
                                  num(ig.grad_after, "gradient", f"input.{i}.grad_after",
                                      new=True),
-                                 len(received), total, terms)
+                                 len(terms), total, terms)
             inputs.append(InputView(ig.name, ig.node, None,
                                     LocalView(_local_formula(step.op, i, names, c), local),
                                     chain=chain, accumulate=acc))
             if total > 1 and len(explanation) == 1:
                 explanation.append(Msg("explain.backward.fan_out", name=ig.name, uses=total))
-        return make(node=step.node, gate=gate, inputs=tuple(inputs),
-                        upstream=upstream, explanation=tuple(explanation))
+        return make(node=step.node, gate=gate, inputs=tuple(inputs), upstream=upstream,
+                    explanation=tuple(explanation))
 
     if isinstance(step, UpdateStep):
         updates = tuple(
@@ -365,9 +369,8 @@ def step_view(timeline: Timeline, k: int, *, hide: Hide | None = None) -> StepVi
                        num(p.after, "value", f"param.{i}.after", new=True))
             for i, p in enumerate(step.params))
         lr = float(step.learning_rate)
-        return make(
-                        learning_rate=num(lr, "value", "learning_rate"), updates=updates,
-                        explanation=(Msg("explain.update", lr=lr),))
+        return make(learning_rate=num(lr, "value", "learning_rate"), updates=updates,
+                    explanation=(Msg("explain.update", lr=lr),))
 
     raise TypeError(f"unknown step type {type(step).__name__}")  # pragma: no cover
 

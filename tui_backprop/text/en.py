@@ -70,7 +70,7 @@ MESSAGES: dict[str, str] = {
                            "with respect to itself is a tensor of ones (one for each "
                            "element). From here each gate, in reverse order, multiplies the "
                            "upstream gradient by its local gradients.",
-    "explain.backward.fan_out": "{name} is used by {uses} gates, so d{name} is the sum of "
+    "explain.backward.fan_out": "{name} is used {uses} times, so d{name} is the sum of "
                                 "their contributions (+=).",
     "explain.update": "The update moves each parameter against its gradient: "
                       "p ← p - learning_rate · dp (learning_rate = {lr}), a small step "

@@ -66,7 +66,7 @@ MESSAGES: dict[str, str] = {
     "explain.seed.tensor": "反向传播从计算图的输出开始：{node} 对自身的梯度是一个全 1 张量（每个"
                            "元素一个 1）。此后按与前向相反的顺序，每个门把上游梯度乘以自己的"
                            "局部梯度，这就是链式法则。",
-    "explain.backward.fan_out": "{name} 被 {uses} 个门用到，所以 d{name} 是这几份贡献之和"
+    "explain.backward.fan_out": "{name} 被用到 {uses} 次，所以 d{name} 是这几份贡献之和"
                                 "（梯度累加 +=）。",
     "explain.update": "参数更新让每个参数逆着梯度走一小步：p ← p - 学习率 · dp（学习率 = "
                       "{lr}），也就是沿损失下降的方向前进一点。",
