@@ -48,9 +48,21 @@ def progress_bar(timeline: Timeline, cursor: int, width: int, look: Look) -> Tex
     return bar
 
 
+def iteration_text(iteration: int, planned: int | None) -> str:
+    """``iteration 3/50`` (of the scenario's planned count); past it, ``iteration 51
+    (past 50)``."""
+    if planned is None:
+        return f"iteration {iteration}"
+    if iteration <= planned:
+        return f"iteration {iteration}/{planned}"
+    return f"iteration {iteration} (past {planned})"
+
+
 def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
-                message: Text | str | None = None, title: str = "") -> Text:
-    """Two lines: where the cursor is, then the bar and a message."""
+                message: Text | str | None = None, title: str = "",
+                planned: int | None = None) -> Text:
+    """Two lines: where the cursor is, then the bar and a message. ``planned`` is how
+    many iterations the scenario asks for; ``title`` is shown when there is room."""
     if not len(timeline):
         return Text("no scenario loaded: press o to open one")
     step = timeline[cursor]
@@ -59,7 +71,7 @@ def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
     line = Text()
     line.append(f" {PHASE_NAMES[step.phase]:<8}", phase_style(step.phase, look) + look.bold)
     line.append(f" step {cursor + 1}/{len(timeline)}")
-    line.append(f"  iteration {it.iteration}")
+    line.append("  " + iteration_text(it.iteration, planned))
     node = getattr(step, "node", None)
     if node is not None:
         label = timeline.graph.node(node).label
@@ -84,10 +96,13 @@ def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
                 parts.append(f"{what} step {k + 1} ({getattr(timeline[k], 'node', '')})")
         # the key comes first: on a narrow terminal the details are what gets cut
         tail.append("⚠ press ! → non-finite " + ", ".join(parts), look.error)
-    bar_width = max(8, min(40, width - len(tail.plain) - 4))
-    line.append(" ")
-    line.append_text(progress_bar(timeline, cursor, bar_width, look))
-    line.append("  ")
+    room = width - tail.cell_len - 4
+    if room >= 8 or not tail.plain:
+        line.append(" ")
+        line.append_text(progress_bar(timeline, cursor, max(8, min(40, room)), look))
+        line.append("  ")
+    else:  # a message wider than the bar leaves room for: the message wins
+        line.append(" ")
     line.append_text(tail)
     line.no_wrap = True
     line.overflow = "ellipsis"
@@ -104,8 +119,10 @@ class StatusBar(LinesView, can_focus=False):
     """
 
     def show(self, timeline: Timeline, cursor: int, look: Look,
-             message: Text | str | None = None, title: str = "") -> None:
-        self.text = status_text(timeline, cursor, look, self.size.width or 80, message, title)
+             message: Text | str | None = None, title: str = "",
+             planned: int | None = None) -> None:
+        self.text = status_text(timeline, cursor, look, self.size.width or 80, message, title,
+                                planned)
         self.set_text(self.text)
 
     def set_text(self, text: Text) -> None:
