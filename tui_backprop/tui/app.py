@@ -28,6 +28,7 @@ from tui_backprop.text.escape import printable
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
+from tui_backprop.tui.failure import failure_text
 from tui_backprop.tui.look import Look
 from tui_backprop.tui.shapes import shape_label
 from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
@@ -46,17 +47,6 @@ MAX_BANNER_ERRORS = 5
 NO_TRAIN = "no {what} without a [train] table: add one with a learning_rate"
 
 T = TypeVar("T")
-
-
-def failure_text(exc: BaseException) -> str:
-    """One line saying why something failed that is not the user's file's fault."""
-    if isinstance(exc, MemoryError):
-        return "not enough memory for this; try fewer iterations or smaller arrays"
-    if isinstance(exc, RecursionError):
-        return "nested too deeply to follow"
-    detail = printable(str(exc))[:200]
-    return (f"an unexpected error inside tui-backprop ({type(exc).__name__}"
-            + (f": {detail}" if detail else "") + "); please report it")
 
 
 def _file_stamp(path: str | None) -> tuple[int, int] | None:

@@ -38,6 +38,38 @@ def changed_span(a: Strip, b: Strip) -> tuple[int, int]:
     return first, end
 
 
+class Hanging(Text):
+    """A line whose wrapped continuation lines start at column ``hang`` (under its
+    value), not at column 0: a wrapped matrix stays in its own column."""
+
+    __slots__ = ("hang",)
+
+    def __init__(self, *args, hang: int = 0, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.hang = hang
+
+
+#: A hanging indent is dropped when it would leave fewer columns than this for the text.
+MIN_HANG_ROOM = 16
+
+
+def wrap_hanging(text: Text, console, width: int, hang: int) -> list[Text]:
+    """``text`` wrapped to ``width``; lines after the first indented by ``hang``."""
+    parts = text.wrap(console, width)
+    if len(parts) < 2 or hang <= 0 or width - hang < MIN_HANG_ROOM:
+        return list(parts)
+    head = parts[0]
+    rest = text[len(head.plain):]  # wrapped lines are slices of the text, in order
+    lead = len(rest.plain) - len(rest.plain.lstrip(" "))
+    rest = rest[lead:]
+    out = [head]
+    for part in rest.wrap(console, width - hang):
+        line = Text(" " * hang, end="")
+        line.append_text(part)
+        out.append(line)
+    return out
+
+
 class LinesView(ScrollView):
     """Shows ``Text`` lines; wraps them to the width unless ``WRAP`` is False (then it
     scrolls sideways). ``set_lines`` diffs against what is on screen."""
@@ -87,7 +119,8 @@ class LinesView(ScrollView):
         fills: list[Style | None] = []
         for text, fill in zip(self._source, self._fills, strict=True):
             if self.WRAP:
-                parts = text.wrap(console, width) if text.plain else [text]
+                hang = getattr(text, "hang", 0)
+                parts = wrap_hanging(text, console, width, hang) if text.plain else [text]
                 for part in parts:
                     strips.append(Strip(part.render(console, end="")))
                     fills.append(fill)
