@@ -85,7 +85,7 @@ async def test_add_mul_forward_seed_backward_numbers():
         await pilot.press("u")
         assert app.cursor == 4
         # the whole hint survives the 80-column cut (plain_lines is what is drawn)
-        assert "[train] table: add one with a learning_rate" in app.debugger.status.plain_lines[1]
+        assert "add a [train] table with a learning_rate" in app.debugger.status.plain_lines[1]
 
 
 async def test_stepping_back_undoes_exactly():

@@ -442,3 +442,35 @@ def test_descriptions_name_nodes_that_exist(name):
         assert node in sc.graph.index, f"{name}: the description's {node} is not a node"
     if name == "add-mul":   # the lecture's names, gradient names included
         assert "dq = -4" in sc.description and "q = x + y" in sc.code
+
+
+async def test_narrow_footer_hides_whole_keys_and_shows_them_again():
+    descriptions = {"next", "prev", "fwd", "bwd", "update", "train", "edit", "check", "view",
+                    "help", "quit"}
+    app = create_app("add-mul")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        bottom = screen_lines(app)[-1].rstrip()
+        assert "? help" in bottom and "q quit" in bottom
+        assert bottom.split()[-1] in descriptions          # no key cut mid-word
+        assert "v view" not in bottom
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert "v view" in screen_lines(app)[-1]
+
+
+async def test_narrow_status_line_never_cuts_the_loss():
+    app = create_app("softmax-classifier")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press("b")
+        g = app.session.graph           # the first loss by hand: mean cross-entropy
+        x, w, b = (np.asarray(g.leaf_values[n]) for n in ("x", "W1", "b1"))
+        target = np.asarray(g.leaf_values["target"]).astype(int)
+        z = x @ w.T + b
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        loss = -logp[np.arange(len(x)), target].mean()
+        row = next(r for r in screen_lines(app) if "BACKWARD" in r)
+        assert f"loss = {loss:.4g}" in row and "it 1/50" in row

@@ -44,7 +44,7 @@ POLL_SECONDS = 1.0
 #: The error banner lists at most this many of a file's diagnostics.
 MAX_BANNER_ERRORS = 5
 #: ``u``/``t`` without ``[train]``: the hint first, so a narrow status bar keeps it.
-NO_TRAIN = "no {what} without a [train] table: add one with a learning_rate"
+NO_TRAIN = "no {what}: add a [train] table with a learning_rate"
 
 T = TypeVar("T")
 

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.widgets._footer import FooterKey
 
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
@@ -40,10 +41,34 @@ class StepFooter(Footer):
 
     Textual's Footer rebuilds all its keys (~10 ms with ours) on every bindings signal:
     three times during start-up (focus, screen stack, the screen's post-mount refresh)
-    and on every focus change, each time with the same keys."""
+    and on every focus change, each time with the same keys.
+
+    On a narrow terminal the keys that do not fit whole are hidden rather than cut
+    mid-word (help and quit come first, so they always fit)."""
 
     _shown: tuple | None = None
     _pending = False
+    #: each key's right edge (relative to the footer) with every key shown
+    _edges: dict[int, int] = {}
+
+    def _measure(self) -> None:
+        keys = list(self.query(FooterKey))
+        if keys and all(k.display for k in keys):
+            self._edges = {id(k): k.region.right - self.region.x for k in keys}
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.size.width
+        for key in self.query(FooterKey):
+            edge = self._edges.get(id(key))
+            if edge is not None:
+                key.display = edge <= room
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._measure)
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True  # Footer.compose shows no keys until this is set
@@ -60,6 +85,7 @@ class StepFooter(Footer):
         if shown != self._shown:
             self._shown = shown
             await self.recompose()
+            self.call_after_refresh(self._measure)
 
 
 class DebuggerScreen(Screen):

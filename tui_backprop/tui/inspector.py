@@ -60,6 +60,8 @@ def _t(*parts, hang: int | None = None) -> Hanging:
     for i, p in enumerate(parts):
         if i == hang:
             text.hang = text.cell_len
+        if i == 1:  # too little room under the value: under the label's text instead
+            text.fallback = text.cell_len
         if isinstance(p, tuple):
             text.append(*p)
         else:
@@ -133,7 +135,8 @@ def backward_lines(timeline: Timeline, step: BackwardStep, look: Look) -> list[T
         formula = _local(timeline, step.node, i, names)
         text = _t("  ", (ig.name, look.bold), "  local  ", f"∂{step.node}/∂{ig.name} = {formula}",
                   hang=3)
-        chain = _t("         chain  ", "", hang=1)
+        chain = _t("         chain  ")
+        chain.fallback = chain.cell_len
         if ig.local_grad is not None:
             local = look.num(ig.local_grad)
             if local != formula:
@@ -145,6 +148,7 @@ def backward_lines(timeline: Timeline, step: BackwardStep, look: Look) -> list[T
             chain.append(" = ")
         else:
             chain.append("vector-Jacobian product = ")
+        chain.hang = chain.cell_len  # a wrapped contribution stays under itself
         chain.append(_shaped(ig.contribution, look), look.grad)
         out.append(text)
         out.append(chain)

@@ -58,6 +58,39 @@ def iteration_text(iteration: int, planned: int | None) -> str:
     return f"iteration {iteration} (past {planned})"
 
 
+def _where(timeline: Timeline, cursor: int, look: Look, planned: int | None,
+           compact: bool) -> Text:
+    """The first line: phase, step, iteration, gate and the output's value. ``compact``
+    drops the words and puts the value before the gate (the inspector names the gate
+    too), so what a narrow terminal cuts is never a number."""
+    step = timeline[cursor]
+    it = timeline.iteration_of(cursor)
+    out_name = timeline.graph.output
+    line = Text()
+    phase = PHASE_NAMES[step.phase]
+    line.append(f" {phase}" if compact else f" {phase:<8}",
+                phase_style(step.phase, look) + look.bold)
+    line.append(f" {cursor + 1}/{len(timeline)}" if compact
+                else f" step {cursor + 1}/{len(timeline)}")
+    iteration = iteration_text(it.iteration, planned)
+    line.append("  " + (iteration.replace("iteration", "it", 1) if compact else iteration))
+    gate = Text()
+    node = getattr(step, "node", None)
+    if node is not None:
+        label = timeline.graph.node(node).label
+        if not compact:
+            gate.append("  gate " if step.phase != "seed" else "  output ")
+        else:
+            gate.append("  ")
+        gate.append(f"{node} ({label})", look.bold)
+    loss = timeline.value_at(out_name, cursor)
+    value = Text(f"  {out_name} = ")
+    value.append(look.num(loss) if loss is not None else "?", look.value)
+    for part in ((value, gate) if compact else (gate, value)):
+        line.append_text(part)
+    return line
+
+
 def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
                 message: Text | str | None = None, title: str = "",
                 planned: int | None = None) -> Text:
@@ -65,21 +98,9 @@ def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
     many iterations the scenario asks for; ``title`` is shown when there is room."""
     if not len(timeline):
         return Text("no scenario loaded: press o to open one")
-    step = timeline[cursor]
-    it = timeline.iteration_of(cursor)
-    out_name = timeline.graph.output
-    line = Text()
-    line.append(f" {PHASE_NAMES[step.phase]:<8}", phase_style(step.phase, look) + look.bold)
-    line.append(f" step {cursor + 1}/{len(timeline)}")
-    line.append("  " + iteration_text(it.iteration, planned))
-    node = getattr(step, "node", None)
-    if node is not None:
-        label = timeline.graph.node(node).label
-        line.append("  gate " if step.phase != "seed" else "  output ")
-        line.append(f"{node} ({label})", look.bold)
-    loss = timeline.value_at(out_name, cursor)
-    line.append(f"  {out_name} = ")
-    line.append(look.num(loss) if loss is not None else "?", look.value)
+    line = _where(timeline, cursor, look, planned, compact=False)
+    if line.cell_len > width:  # a narrow terminal: short words, the loss before the gate
+        line = _where(timeline, cursor, look, planned, compact=True)
     if title and len(line.plain) + len(title) + 4 <= width:
         line.append(" " * (width - len(line.plain) - len(title) - 1))
         line.append(title, look.muted)
