@@ -55,19 +55,19 @@ async def test_add_mul_forward_seed_backward_numbers():
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         ins = app.debugger.inspector
-        assert "forward" in ins.plain and "f_1 = x + y" in ins.plain
-        assert "out    f_1 = 3" in ins.plain                       # q = -2 + 5
+        assert "forward" in ins.plain and "q = x + y" in ins.plain
+        assert "out    q = 3" in ins.plain                       # q = -2 + 5
         await pilot.press("n")
         assert "out    f = -12" in ins.plain                       # f = q·z = 3·-4
-        assert "∂f/∂f_1 = z = -4" in ins.plain                     # mul swaps its inputs
-        assert "∂f/∂z = f_1 = 3" in ins.plain
+        assert "∂f/∂q = z = -4" in ins.plain                     # mul swaps its inputs
+        assert "∂f/∂z = q = 3" in ins.plain
         await pilot.press("space")
         assert "seed" in ins.plain and "∂f/∂f = 1" in ins.plain
         assert "itself is 1" in app.debugger.explain.plain
         await pilot.press("right")
         text = ins.plain
         assert "upstream  ∂f/∂f = 1" in text
-        assert "df_1: 0 + (-4) = -4" in text                       # dq = -4
+        assert "dq: 0 + (-4) = -4" in text                       # dq = -4
         assert "dz: 0 + 3 = 3" in text                             # dz = q = 3
         assert "swaps its inputs" in app.debugger.explain.plain
         await pilot.press("n")
@@ -77,12 +77,15 @@ async def test_add_mul_forward_seed_backward_numbers():
         assert "BACKWARD" in app.debugger.status.text.plain
         assert "step 5/5" in app.debugger.status.text.plain
         assert cell(app, "x", "grad") == "-4" and cell(app, "z", "grad") == "3"
-        # the code line is the current line, annotated with value and gradient
+        # the add gate's line is current; each line is annotated with value and gradient
         code = app.debugger.code.plain_lines
-        assert code[0].startswith("▶") and "= -12" in code[0] and "∂ 1" in code[0]
+        assert code[0].startswith("▶") and "q = x + y = 3" in code[0] and "∂ -4" in code[0]
+        assert not code[1].startswith("▶") and "= -12" in code[1] and "∂ 1" in code[1]
         # u without [train] says so and changes nothing
         await pilot.press("u")
-        assert app.cursor == 4 and "no [train]" in app.debugger.status.text.plain
+        assert app.cursor == 4
+        # the whole hint survives the 80-column cut (plain_lines is what is drawn)
+        assert "add a [train] table with a learning_rate" in app.debugger.status.plain_lines[1]
 
 
 async def test_stepping_back_undoes_exactly():
@@ -179,7 +182,7 @@ async def test_edit_leaf_changes_downstream_values_and_gradients():
         assert not isinstance(app.screen, EditScreen)
         assert app.cursor == 4                     # same step
         assert cell(app, "f", "value") == "-24"
-        assert cell(app, "f_1", "value") == "6"
+        assert cell(app, "q", "value") == "6"
         assert cell(app, "z", "grad") == "6"
         assert cell(app, "x", "grad") == "-4" and cell(app, "y", "grad") == "-4"
 
@@ -192,18 +195,18 @@ async def test_reload_broken_file_keeps_last_good_scenario(tmp_path):
         await pilot.pause()
         await pilot.press("n")
         text = path.read_text()
-        broken = text.replace("f = (x + y) * z", "f = (x + y) * w")
+        broken = text.replace("f = q * z", "f = q * w")
         path.write_text(broken)
         await pilot.press("r")
-        error = str(app.debugger.query_one("#error").render())
-        line = broken.split("\n").index("f = (x + y) * w") + 1
-        assert f"{path}:{line}:15: error:" in error and "'w'" in error
+        error = str(app.debugger.query_one("#load-error").render())
+        line = broken.split("\n").index("f = q * w") + 1
+        assert f"{path}:{line}:9: error:" in error and "'w'" in error
         assert "out    f = -12" in app.debugger.inspector.plain   # still the old one
         # fixing the file is picked up by the automatic reload (mtime poll)
         path.write_text(text.replace("z = -4", "z = 2"))
         app.poll_file()
         await pilot.pause()
-        assert not app.debugger.query_one("#error").display
+        assert not app.debugger.query_one("#load-error").display
         assert app.cursor == 1
         assert "out    f = 6" in app.debugger.inspector.plain     # (−2 + 5)·2
 
@@ -328,19 +331,19 @@ async def test_no_argument_opens_picker_and_resize_keeps_cursor():
 
 
 async def test_resize_redraws_the_status_bar_for_the_new_width():
-    # on a short terminal the status line ends with the scenario title, right-aligned,
-    # when it fits: " FORWARD  step 1/17  iteration 1  gate z_1 (*)  f = ?" is 53 cells
-    # and the title 32, so it fits in 120 columns but not in 80
+    # below 24 rows there is no header: the status line ends with the scenario title,
+    # right-aligned, when it fits: " FORWARD  step 1/17  iteration 1/1  gate z_1 (*)  f = ?"
+    # is 55 cells and the title 32, so it fits in 120 columns but not in 80
     app = create_app("cs231n-sigmoid")
     title = "2-D sigmoid neuron, gate by gate"
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 20)) as pilot:
         await pilot.pause()
         assert title not in app.debugger.status.plain_lines[0]
-        await pilot.resize_terminal(120, 24)
+        await pilot.resize_terminal(120, 20)
         await pilot.pause()
         line = app.debugger.status.plain_lines[0]
         assert line.endswith(title) and len(line) == 120 - 1
-        await pilot.resize_terminal(80, 24)
+        await pilot.resize_terminal(80, 20)
         await pilot.pause()
         assert title not in app.debugger.status.plain_lines[0]
         assert app.cursor == 0
@@ -390,7 +393,7 @@ async def test_bad_file_at_start_and_open_keep_errors_in_app(tmp_path):
     app = create_app(str(bad))
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
-        banner = app.debugger.query_one("#error")
+        banner = app.debugger.query_one("#load-error")
         assert banner.display and f"{bad}:3:" in str(banner.render())
         assert "no scenario loaded" in app.debugger.status.text.plain
         assert app.open_scenario("add-mul")
@@ -408,13 +411,13 @@ async def test_click_in_code_selects_gate_and_theme_switch_restyles():
         line = code.plain_lines[0]                     # "▶ 23 f = (x + y) * z ..."
         col = line.index("x + y")                      # inside the add gate
         await pilot.click(code, offset=(col + 1, 1))   # +1: the panel's border
-        assert app.selected == "f_1"
+        assert app.selected == "q"
         assert "selected" in app.debugger.inspector.plain
         before = app.look.value
         app.theme = "textual-light"
         await pilot.pause()
         assert app.look.value != before
-        assert "selected  f_1" in app.debugger.inspector.plain
+        assert "selected  q" in app.debugger.inspector.plain
 
 
 @pytest.mark.parametrize("name", [n for n, _ in bundled()])
@@ -557,28 +560,28 @@ def shown_row(app: BackpropApp, node: str) -> list[str]:
 
 
 async def test_values_panel_numbers_after_stepping_and_stepping_back():
-    """f = (x + y) * z at x=-2, y=5, z=-4 by hand: q = f_1 = 3, f = -12; backward:
+    """f = (x + y) * z at x=-2, y=5, z=-4 by hand: q = 3, f = -12; backward:
     dq = z = -4, dz = q = 3, then dx = dy = dq = -4 (the add gate distributes)."""
     app = create_app("add-mul")
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert shown(app)[0].split() == ["node", "kind", "value", "grad", "+="]
-        # step 1, forward f_1 = x + y
+        # step 1, forward q = x + y
         assert shown_row(app, "x") == ["", "x", "input", "-2", "—", "0/1"]
-        assert shown_row(app, "f_1") == ["▶", "f_1", "+", "3", "—", "0/1"]
+        assert shown_row(app, "q") == ["▶", "q", "+", "3", "—", "0/1"]
         assert shown_row(app, "f") == ["", "f", "*", "—", "—", ""]
-        await pilot.press("n")                      # forward f = f_1 * z
+        await pilot.press("n")                      # forward f = q * z
         assert shown_row(app, "f") == ["▶", "f", "*", "-12", "—", ""]
-        assert shown_row(app, "f_1")[0] == ""       # the marker moved
+        assert shown_row(app, "q")[0] == ""       # the marker moved
         await pilot.press("n")                      # seed: df/df = 1, no gate current
         assert shown_row(app, "f") == ["", "f", "*", "-12", "1", ""]
         await pilot.press("n")                      # backward through the mul gate
         assert shown_row(app, "f") == ["▶", "f", "*", "-12", "1", ""]
-        assert shown_row(app, "f_1") == ["", "f_1", "+", "3", "-4", "1/1"]
+        assert shown_row(app, "q") == ["", "q", "+", "3", "-4", "1/1"]
         assert shown_row(app, "z") == ["", "z", "input", "-4", "3", "1/1"]
         assert shown_row(app, "x") == ["", "x", "input", "-2", "—", "0/1"]
         await pilot.press("n")                      # backward through the add gate
-        assert shown_row(app, "f_1")[0] == "▶"
+        assert shown_row(app, "q")[0] == "▶"
         assert shown_row(app, "x") == ["", "x", "input", "-2", "-4", "1/1"]
         assert shown_row(app, "y") == ["", "y", "input", "5", "-4", "1/1"]
         await pilot.press("p")                      # back: dx and dy not arrived yet
@@ -586,7 +589,7 @@ async def test_values_panel_numbers_after_stepping_and_stepping_back():
         assert shown_row(app, "y") == ["", "y", "input", "5", "—", "0/1"]
         assert shown_row(app, "f") == ["▶", "f", "*", "-12", "1", ""]
         await pilot.press("p", "p", "p")            # back to step 1: no gradient, no f
-        assert shown_row(app, "f_1") == ["▶", "f_1", "+", "3", "—", "0/1"]
+        assert shown_row(app, "q") == ["▶", "q", "+", "3", "—", "0/1"]
         assert shown_row(app, "f") == ["", "f", "*", "—", "—", ""]
         assert shown_row(app, "z") == ["", "z", "input", "-4", "—", "0/1"]
 

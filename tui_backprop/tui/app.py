@@ -10,23 +10,28 @@ of ``(timeline, cursor)``; the app calls their ``show`` methods when either chan
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.reactive import var
 from textual.worker import get_current_worker
 
 from tui_backprop.engine import Scenario, ScenarioError, load, train
-from tui_backprop.numfmt import fmt_shape, fmt_value
+from tui_backprop.numfmt import fmt_value
+from tui_backprop.text.escape import printable
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
+from tui_backprop.tui.failure import failure_text
 from tui_backprop.tui.look import Look
-from tui_backprop.tui.state import Session, parse_value, value_text
+from tui_backprop.tui.shapes import shape_label
+from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.tui.values import ValuesTable
 
 if TYPE_CHECKING:
@@ -36,6 +41,12 @@ if TYPE_CHECKING:
 
 #: How often the scenario file is checked for changes (seconds).
 POLL_SECONDS = 1.0
+#: The error banner lists at most this many of a file's diagnostics.
+MAX_BANNER_ERRORS = 5
+#: ``u``/``t`` without ``[train]``: the hint first, so a narrow status bar keeps it.
+NO_TRAIN = "no {what}: add a [train] table with a learning_rate"
+
+T = TypeVar("T")
 
 
 def _file_stamp(path: str | None) -> tuple[int, int] | None:
@@ -128,23 +139,61 @@ class BackpropApp(App):
         self.refresh_views()
 
     # ----------------------------------------------------------------- loading
+    #
+    # Every call into the loader, the recorder and the trainer goes through _attempt (and
+    # every new session through _adopt): whatever they raise - a bad file, or a bug in
+    # tui-backprop itself - the session stays on its last good state and the banner says
+    # why. A classroom session that dies is a student who has lost the lecture.
+
+    def _attempt(self, headline: str, fn: Callable[[], T]) -> T | None:
+        """``fn()``, or None after showing ``headline`` and why it failed."""
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the session alive
+            self._show_failure(headline, exc)
+            return None
+
+    def _adopt(self, headline: str, session: Session, cursor: int) -> bool:
+        """Show ``session`` at ``cursor``; should drawing it fail, go back to the state
+        shown before and say why."""
+        old, old_cursor = self.session, self.cursor
+        try:
+            self._set_session(session, cursor)
+            return True
+        except Exception as exc:  # noqa: BLE001 - a view that cannot draw it: keep the old
+            try:
+                if old is not None:
+                    self._set_session(old, old_cursor)
+            except Exception:  # noqa: BLE001 - nothing left to fall back on
+                self.session = None
+                self.refresh_views()
+            self._show_failure(headline, exc)
+            return False
 
     def open_scenario(self, name_or_path: str | Scenario) -> bool:
         """Load a scenario (a path or a bundled name; or an already loaded one) and start
         at step 1. A bad file keeps what is on screen and shows its errors."""
         if isinstance(name_or_path, Scenario):
-            scenario = name_or_path
+            scenario: Scenario | None = name_or_path
+            headline = f"cannot open {printable(name_or_path.title)}"
         else:
-            try:
-                scenario = load(name_or_path)
-            except ScenarioError as exc:
-                self._show_errors(f"cannot open {name_or_path}", exc)
-                return False
+            headline = f"cannot open {printable(name_or_path)}"
+            scenario = self._attempt(headline + self._still(), lambda: load(name_or_path))
+        if scenario is None:
+            return False
+        headline += self._still()
+        session = self._attempt(headline, lambda: Session.start(scenario))
+        if session is None:
+            return False
         self.set_reactive(BackpropApp.selected, None)
-        self._set_session(Session.start(scenario), cursor=0)
+        if not self._adopt(headline, session, cursor=0):
+            return False
         self._stamp = _file_stamp(scenario.path)
-        self.sub_title = scenario.title
+        self.sub_title = printable(scenario.title)
         return True
+
+    def _still(self) -> str:
+        return "; still showing the last good scenario" if self.session is not None else ""
 
     def reload(self) -> bool:
         """Read the scenario file again; keep the cursor on the same step (clamped)."""
@@ -152,16 +201,21 @@ class BackpropApp(App):
             return False
         path = self.session.scenario.path
         self._stamp = _file_stamp(path)
-        try:
-            scenario = load(path)
-        except ScenarioError as exc:
-            self._show_errors("reload failed; still showing the last good version", exc)
+        headline = "reload failed; still showing the last good version"
+        scenario = self._attempt(headline, lambda: load(path))
+        if scenario is None:
             return False
-        if self.selected is not None and self.selected not in scenario.graph.index:
+        session = self._attempt(headline, lambda: Session.start(scenario))
+        if session is None:
+            return False
+        selected = self.selected
+        if selected is not None and selected not in scenario.graph.index:
             self.set_reactive(BackpropApp.selected, None)
-        self._set_session(Session.start(scenario), cursor=self.cursor)
-        self.sub_title = scenario.title
-        self.say("reloaded " + path, "value")
+        if not self._adopt(headline, session, cursor=self.cursor):
+            self.set_reactive(BackpropApp.selected, selected)
+            return False
+        self.sub_title = printable(scenario.title)
+        self.say("reloaded " + printable(path), "value")
         return True
 
     def poll_file(self) -> None:
@@ -172,10 +226,19 @@ class BackpropApp(App):
         if stamp is not None and stamp != self._stamp:
             self.reload()
 
-    def _show_errors(self, headline: str, exc: ScenarioError) -> None:
+    def _show_failure(self, headline: str, exc: BaseException) -> None:
+        """The banner above the status bar: ``headline`` and why (a bad file's
+        diagnostics, one per line, or what went wrong inside tui-backprop)."""
         text = Text(headline + "\n", self.look.error)
-        for diag in exc.errors:
-            text.append(str(diag) + "\n")
+        if isinstance(exc, ScenarioError):
+            shown = exc.errors[:MAX_BANNER_ERRORS]
+            for diag in shown:
+                text.append(printable(str(diag)) + "\n")
+            if len(exc.errors) > len(shown):
+                text.append(f"… and {len(exc.errors) - len(shown)} more "
+                            "(tui-backprop check FILE lists them all)\n", self.look.muted)
+        else:
+            text.append(failure_text(exc) + "\n")
         text.rstrip()
         self.load_error = text
         self.debugger.show_error(text)
@@ -221,7 +284,9 @@ class BackpropApp(App):
         screen.values.show(tl, k, sel, look)
         screen.explain.show(tl, k, look)
         screen.status.show(tl, k, look, self.message,
-                          self.session.scenario.title if screen.has_class("-short") else "")
+                           printable(self.session.scenario.title)
+                           if screen.has_class("-no-header") else "",
+                           planned=self.session.planned_iterations)
         if history:
             screen.loss.show(self.session.loss_history, self.precision)
         if screen.status.size.width:  # laid out: the widths the views used are real
@@ -256,7 +321,34 @@ class BackpropApp(App):
         self.cursor = max(0, min(k, len(self.session.timeline) - 1))
 
     def action_step(self, delta: int) -> None:
+        """``→``/``←``: one step. Past the last recorded step the next iteration the
+        scenario asks for is recorded; before the first, older ones are history only."""
+        session = self.session
+        if session is None:
+            return
+        last = len(session.timeline) - 1
+        if delta > 0 and self.cursor == last:
+            if session.more_planned:
+                self._record_next()
+            elif session.scenario.trains:
+                self.say(f"iteration {session.last_iteration} is the last one planned: "
+                         "u runs another, t trains N more", "value")
+            return
+        if delta < 0 and self.cursor == 0 and session.first_iteration > 1:
+            self.say(f"iterations before {session.first_iteration} are in the loss history "
+                     f"(the last {MAX_RECORDED_ITERATIONS} are kept recorded)", "value")
+            return
         self._move(self.cursor + delta)
+
+    def _record_next(self) -> bool:
+        """Record the iteration after the last recorded one and move to its first step."""
+        assert self.session is not None
+        nxt = self.session.last_iteration + 1
+        headline = f"cannot record iteration {nxt}; still showing the last good state"
+        session = self._attempt(headline, self.session.next_iteration)
+        if session is None:
+            return False
+        return self._adopt(headline, session, cursor=session.timeline.iterations[-1].start)
 
     def action_first(self) -> None:
         self._move(0)
@@ -318,28 +410,27 @@ class BackpropApp(App):
 
     def action_update(self) -> None:
         """``u``: run the update and start the next iteration (recorded, so stepping
-        back across iterations still works)."""
+        back across iterations still works). Always possible, past the planned count too.
+        """
         if self.session is None:
             return
         if not self.session.scenario.trains:
-            self.say("no update: this scenario has no [train] table (add one with a "
-                     "learning_rate)")
+            self.say(NO_TRAIN.format(what="update"))
             return
         tl = self.session.timeline
         it = tl.iteration_of(self.cursor)
         if it is not tl.iterations[-1]:
             self._move(tl.iterations[tl.iterations.index(it) + 1].start)
             return
-        session = self.session.next_iteration()
-        self._set_session(session, cursor=session.timeline.iterations[-1].start)
-        self.say(f"updated the params: iteration {session.last_iteration} starts "
-                 "(← shows the update)", "value")
+        if self._record_next():
+            self.say(f"updated the params: iteration {self.session.last_iteration} starts "
+                     "(← shows the update)", "value")
 
     def action_train(self) -> None:
         if self.session is None:
             return
         if not self.session.scenario.trains:
-            self.say("no training: this scenario has no [train] table")
+            self.say(NO_TRAIN.format(what="training"))
             return
 
         def chosen(n: int | None) -> None:
@@ -359,7 +450,9 @@ class BackpropApp(App):
         self.push_screen(progress)
         self._train_worker(self.session, n, progress)
 
-    @work(thread=True, exclusive=True, group="train")
+    # exit_on_error=False: a failure is reported by the worker itself, never by ending
+    # the app
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train_worker(self, session: Session, n: int, progress: TrainingScreen) -> None:
         worker = get_current_worker()
 
@@ -368,16 +461,27 @@ class BackpropApp(App):
                 self.call_from_thread(progress.progress, done)
 
         lr = session.scenario.learning_rate
-        assert lr is not None
-        result = train(session.timeline.next_graph, n, lr, progress=report)
-        new = session.after_training(result)
-        self.call_from_thread(self._trained, new, progress)
+        try:
+            if lr is None:
+                raise ValueError("this scenario has no learning_rate")
+            result = train(session.timeline.next_graph, n, lr, progress=report)
+            new = session.after_training(result)
+        except Exception as exc:  # noqa: BLE001 - shown by the app, the session goes on
+            if not worker.is_cancelled:
+                self.call_from_thread(self._training_failed, exc, progress)
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._trained, new, progress)
 
     def _trained(self, session: Session, progress: TrainingScreen) -> None:
         progress.dismiss()
-        self._set_session(session, cursor=0)
-        self.say(f"trained to iteration {session.last_iteration - 1}; stepping through "
-                 f"iteration {session.last_iteration}", "value")
+        if self._adopt("training failed; still showing the last good state", session, 0):
+            self.say(f"trained to iteration {session.last_iteration - 1}; stepping through "
+                     f"iteration {session.last_iteration}", "value")
+
+    def _training_failed(self, exc: Exception, progress: TrainingScreen) -> None:
+        progress.dismiss()
+        self._show_failure("training failed; still showing the last good state", exc)
 
     # ----------------------------------------------------------------- edit
 
@@ -400,7 +504,7 @@ class BackpropApp(App):
             self.edit_leaf(name)
             return
         values = self.session.graph.leaf_values
-        leaves = [(n.name, f"{n.kind:<6} {n.name} = "
+        leaves = [(n.name, f"{n.kind:<6} {printable(n.name)} = "
                    + fmt_value(values[n.name], self.precision, max_items=4))
                   for n in self.session.timeline.graph.leaves]
 
@@ -418,7 +522,7 @@ class BackpropApp(App):
         assert self.session is not None
         node = self.session.timeline.graph.node(name)
         current = value_text(self.session.graph.leaf_values[name])
-        self.push_screen(EditScreen(name, node.kind, fmt_shape(node.shape), current,
+        self.push_screen(EditScreen(name, node.kind, shape_label(node.shape), current,
                                     lambda text: self.apply_edit(name, text)))
 
     def apply_edit(self, name: str, text: str) -> str | None:
@@ -427,8 +531,12 @@ class BackpropApp(App):
         try:
             session = self.session.with_leaf(name, parse_value(text))
         except ScenarioError as exc:
-            return "; ".join(d.message for d in exc.errors)
-        self._set_session(session, cursor=self.cursor)
+            return printable("; ".join(d.message for d in exc.errors))
+        except Exception as exc:  # noqa: BLE001 - said in the dialog, the session goes on
+            return failure_text(exc)
+        if not self._adopt(f"cannot show the new {name}; still showing the last good state",
+                           session, cursor=self.cursor):
+            return self.load_error.plain.replace("\n", ": ") if self.load_error else "failed"
         self.say(f"{name} changed: the timeline was recorded again", "value")
         return None
 
@@ -466,6 +574,13 @@ class BackpropApp(App):
             return
         sc = self.session.scenario if self.session is not None else None
         self.push_screen(HelpScreen(sc.title if sc else "", sc.description if sc else ""))
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header: the scenario's title first (what a room needs to read), then the
+        app's name, which is what a narrow terminal cuts."""
+        if not sub_title:
+            return Content(title)
+        return Content.assemble((sub_title, "bold"), (" — " + title, "dim"))
 
 
 def create_app(scenario: str | Scenario | None = None, precision: int = 4) -> BackpropApp:

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tui_backprop.numfmt import DEFAULT_PRECISION, fmt_scalar, fmt_shape
+from tui_backprop.numfmt import DEFAULT_PRECISION, fmt_scalar
+from tui_backprop.tui.shapes import shape_label
 
 # ---------------------------------------------------------------------- style codes
 
@@ -918,10 +919,8 @@ def _fmt(arr, index, precision: int) -> str:
     a = np.asarray(arr)
     if index is not None:
         a = a[index]
-    if a.ndim == 1:
-        return f"({a.shape[0]},)"
     if a.ndim:
-        return fmt_shape(a.shape)
+        return shape_label(a.shape)
     return fmt_scalar(a, precision)
 
 

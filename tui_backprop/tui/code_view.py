@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.engine import Node, Timeline
+from tui_backprop.text.escape import printable
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.look import Look
 
@@ -27,6 +28,18 @@ ANNOTATION_WIDTH = 27
 def _fit(text: str, width: int) -> str:
     """Crop a number's text (a long tensor preview) to ``width`` cells with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _safe_split(src: str) -> tuple[str, str]:
+    """A code line as ``(code, comment)``, safe to print. A control character in the code
+    (a form feed is valid Python whitespace) becomes one space, so the gates' columns stay
+    right; a comment is escaped (it may hold ESC sequences that would drive the terminal).
+    """
+    body = src.split("#", 1)[0]
+    comment = src[len(body):].strip()
+    if not body.isprintable():
+        body = "".join(ch if printable(ch) == ch else " " for ch in body)
+    return body.rstrip(), printable(comment)
 
 
 class CodeView(ScrollView, can_focus=True):
@@ -77,8 +90,7 @@ class CodeView(ScrollView, can_focus=True):
                 self._named.setdefault(node.line, []).append(node.name)
         # the scenario language has no strings, so '#' always starts a comment; the
         # value annotation goes between the code and its comment, where it stays visible
-        self._split = [(src.split("#", 1)[0].rstrip(), src[len(src.split("#", 1)[0]):].strip())
-                       for src in lines]
+        self._split = [_safe_split(src) for src in lines]
         self._width = max((len(c) for c, _ in self._split), default=0)
         self._current_row = -1
         self._rows = {}

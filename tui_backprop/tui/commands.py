@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from tui_backprop.engine import GATES, bundled
+from tui_backprop.text.escape import printable
 from tui_backprop.tui.state import local_scenarios
 
 if TYPE_CHECKING:
@@ -25,13 +27,19 @@ class _ListProvider(Provider):
     def run(self, target: str) -> None:
         raise NotImplementedError
 
+    def _safe_commands(self) -> list[tuple[str, str, str]]:
+        # the palette reads its texts as markup: names, titles and paths come from files,
+        # so they are escaped (control characters and markup both)
+        return [(escape(printable(text)), escape(printable(help_text)), target)
+                for text, help_text, target in self._commands()]
+
     async def discover(self) -> Hits:
-        for text, help_text, target in self._commands():
+        for text, help_text, target in self._safe_commands():
             yield DiscoveryHit(text, partial(self.run, target), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, help_text, target in self._commands():
+        for text, help_text, target in self._safe_commands():
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self.run, target),

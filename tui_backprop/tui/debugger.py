@@ -2,7 +2,8 @@
 
 Wide terminals (>= ``WIDE`` columns) show circuit and code side by side with the
 inspector and the values table below; narrow ones show one of circuit/code (``v``) and
-one of inspector/values (``i``). Short ones drop the header and draw only top borders.
+one of inspector/values (``i``). Short ones draw only top borders; very short ones
+(under ``HEADER_ROWS``) drop the header too.
 The stepping bindings live on this screen (with ``priority``, so a focused table cannot
 swallow the arrows) and not on the app, so they are inactive under modal screens.
 """
@@ -16,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.widgets._footer import FooterKey
 
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
@@ -27,8 +29,11 @@ from tui_backprop.tui.values import ValuesTable
 
 #: At least this many columns show circuit and code (and inspector and values) together.
 WIDE = 110
-#: Fewer rows than this hide the header and use top borders only.
+#: Fewer rows than this draw the panels with top borders only.
 TALL = 32
+#: Fewer rows than this hide the header (the status bar then shows the title if it fits).
+#: 80x24 keeps it: on a projector the room must be able to read which scenario is open.
+HEADER_ROWS = 24
 
 
 class StepFooter(Footer):
@@ -36,10 +41,34 @@ class StepFooter(Footer):
 
     Textual's Footer rebuilds all its keys (~10 ms with ours) on every bindings signal:
     three times during start-up (focus, screen stack, the screen's post-mount refresh)
-    and on every focus change, each time with the same keys."""
+    and on every focus change, each time with the same keys.
+
+    On a narrow terminal the keys that do not fit whole are hidden rather than cut
+    mid-word (help and quit come first, so they always fit)."""
 
     _shown: tuple | None = None
     _pending = False
+    #: each key's right edge (relative to the footer) with every key shown
+    _edges: dict[int, int] = {}
+
+    def _measure(self) -> None:
+        keys = list(self.query(FooterKey))
+        if keys and all(k.display for k in keys):
+            self._edges = {id(k): k.region.right - self.region.x for k in keys}
+        self._fit()
+
+    def _fit(self) -> None:
+        room = self.size.width
+        for key in self.query(FooterKey):
+            edge = self._edges.get(id(key))
+            if edge is not None:
+                key.display = edge <= room
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._measure)
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True  # Footer.compose shows no keys until this is set
@@ -56,13 +85,18 @@ class StepFooter(Footer):
         if shown != self._shown:
             self._shown = shown
             await self.recompose()
+            self.call_after_refresh(self._measure)
 
 
 class DebuggerScreen(Screen):
     """Circuit, code, inspector, values, explain, loss and status: views of the app's
     ``(timeline, cursor)``."""
 
+    # help and quit first, as nano does: the footer cuts from the right, and on a narrow
+    # terminal the two keys nobody may miss must survive
     BINDINGS = [
+        Binding("question_mark,f1", "app.help", "help"),
+        Binding("q", "app.quit", "quit"),
         Binding("right,n,space", "app.step(1)", "next", priority=True),
         Binding("left,p", "app.step(-1)", "prev", priority=True),
         Binding("home", "app.first", "first", show=False, priority=True),
@@ -80,17 +114,16 @@ class DebuggerScreen(Screen):
         Binding("escape", "app.clear_selection", "follow step", show=False),
         Binding("r", "app.reload", "reload", show=False),
         Binding("o", "app.open", "open", show=False),
-        Binding("question_mark,f1", "app.help", "help"),
-        Binding("q", "app.quit", "quit"),
     ]
 
     def compose(self) -> ComposeResult:
         # classes for the terminal's size before anything mounts: set later, they would
         # restyle every widget once more during start-up
         width, height = self.app.size
-        self._layout = (width < WIDE, height < TALL)
+        self._layout = self._layout_of(width, height)
         self.set_class(width < WIDE, "-narrow")
         self.set_class(height < TALL, "-short")
+        self.set_class(height < HEADER_ROWS, "-no-header")
         yield Header(show_clock=False, icon="∂")
         with Horizontal(id="top"):
             circuit = CircuitView(id="circuit", classes="panel")
@@ -111,7 +144,7 @@ class DebuggerScreen(Screen):
                 loss.border_title = "Loss"
                 yield loss
         yield ExplainPanel(id="explain")
-        yield Static(id="error")
+        yield Static(id="load-error")
         yield StatusBar(id="status")
         yield StepFooter(compact=True, show_command_palette=False)
 
@@ -167,14 +200,20 @@ class DebuggerScreen(Screen):
         """Pick the layout for a terminal size (the cursor lives in the app, untouched).
 
         Classes change only when the layout does: each change restyles the screen."""
-        narrow, short = width < WIDE, height < TALL
-        if (narrow, short) == self._layout:
+        layout = self._layout_of(width, height)
+        if layout == self._layout:
             return
-        self._layout = (narrow, short)
+        self._layout = layout
+        narrow, short, no_header = layout
         self.set_classes(" ".join(
-            c for c in self.classes if c not in ("-narrow", "-short"))
-            + (" -narrow" if narrow else "") + (" -short" if short else ""))
+            c for c in self.classes if c not in ("-narrow", "-short", "-no-header"))
+            + (" -narrow" if narrow else "") + (" -short" if short else "")
+            + (" -no-header" if no_header else ""))
         self._titles()
+
+    @staticmethod
+    def _layout_of(width: int, height: int) -> tuple[bool, bool, bool]:
+        return width < WIDE, height < TALL, height < HEADER_ROWS
 
     def _titles(self) -> None:
         narrow = self._layout is not None and self._layout[0]
@@ -183,7 +222,7 @@ class DebuggerScreen(Screen):
         self.inspector.border_title = "Inspector · i: values" if narrow else "Inspector"
         self.values.border_title = "Values · i: inspector" if narrow else "Values"
 
-    _layout: tuple[bool, bool] | None = None
+    _layout: tuple[bool, bool, bool] | None = None
 
     def action_toggle_view(self) -> None:
         """``v``: circuit or code (both are shown on wide terminals)."""
@@ -204,7 +243,7 @@ class DebuggerScreen(Screen):
     # ----------------------------------------------------------------- errors
 
     def show_error(self, text: Text | None) -> None:
-        """The reload error banner (None hides it)."""
-        banner = self.query_one("#error", Static)
+        """The banner saying why loading, editing or training failed (None hides it)."""
+        banner = self.query_one("#load-error", Static)
         banner.set_class(text is not None, "-visible")
         banner.update(text if text is not None else "")

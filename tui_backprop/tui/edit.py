@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
 
 
@@ -41,7 +43,8 @@ class EditScreen(DialogScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
-            v.border_title = f"Edit {self._kind} {self._leaf} ({self._shape})"
+            # a Text, never markup: the name comes from the scenario file
+            v.border_title = Text(f"Edit {self._kind} {printable(self._leaf)} ({self._shape})")
             yield Label("A number or a nested list such as [[1, 2], [3, 4]]; nan and inf "
                         "are allowed. Enter applies, esc cancels.", id="hint")
             yield Input(self._current, id="value", select_on_focus=True)
@@ -52,7 +55,8 @@ class EditScreen(DialogScreen[bool]):
         if error is None:
             self.dismiss(True)
         else:
-            self.query_one("#error", Label).update(error)
+            # the refusal in words, on screen (Enter doing nothing would say nothing)
+            self.query_one("#error", Label).update(Text("✗ " + printable(error)))
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -75,7 +79,7 @@ class LeafChooser(DialogScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as v:
             v.border_title = "Edit which leaf? · enter chooses · esc cancels"
-            yield OptionList(*[Option(label, id=name) for name, label in self._leaves])
+            yield OptionList(*[Option(Text(label), id=name) for name, label in self._leaves])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label
 from tui_backprop.engine import GradCheckRow, Graph, gradcheck
 from tui_backprop.numfmt import fmt_scalar
 from tui_backprop.tui.dialog import DialogScreen
+from tui_backprop.tui.failure import failure_text
 
 #: A relative error above this fails (the CS231n notes: < 1e-7 is great, > 1e-4 is bad).
 TOLERANCE = 1e-6
@@ -56,10 +57,18 @@ class GradCheckScreen(DialogScreen[None]):
             table.add_column(label, key=label or "ok")
         self._run()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def _run(self) -> None:
-        rows = gradcheck(self._graph)
+        try:
+            rows = gradcheck(self._graph)
+        except Exception as exc:  # noqa: BLE001 - said in the panel, the session goes on
+            self.app.call_from_thread(self._failed, exc)
+            return
         self.app.call_from_thread(self._show, rows)
+
+    def _failed(self, exc: Exception) -> None:
+        self.query_one("#summary", Label).update(
+            Text("the gradient check failed: " + failure_text(exc), "bold red"))
 
     def _show(self, rows: list[GradCheckRow]) -> None:
         table = self.query_one(DataTable)

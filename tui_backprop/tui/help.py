@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
+from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
 
 KEYS = """\
@@ -74,6 +75,9 @@ class HelpScreen(DialogScreen[None]):
             yield Markdown("# tui-backprop\n\nStep gate by gate through the forward pass, "
                            "the backward pass and the update.\n\n## Keys\n\n" + KEYS)
             if self._title:
-                # scenario text is untrusted plain text: never render it as markup
-                yield Static(Text(self._title, style="bold"), classes="scenario-title")
-                yield Static(Text(reflow(self._description)), classes="scenario-description")
+                # scenario text is untrusted plain text: never markup, and control
+                # characters escaped (the description keeps its line breaks)
+                yield Static(Text(printable(self._title), style="bold"),
+                             classes="scenario-title")
+                text = "\n".join(printable(line) for line in reflow(self._description).split("\n"))
+                yield Static(Text(text), classes="scenario-description")

@@ -20,9 +20,10 @@ from tui_backprop.engine import (
     Timeline,
     UpdateStep,
 )
-from tui_backprop.numfmt import fmt_shape, fmt_value
-from tui_backprop.tui.lines import LinesView
+from tui_backprop.numfmt import fmt_value
+from tui_backprop.tui.lines import Hanging, LinesView
 from tui_backprop.tui.look import Look
+from tui_backprop.tui.shapes import shape_label
 
 #: inf / -inf / nan in formatted numbers (highlighted wherever they appear)
 NONFINITE = r"(?<![\w.])-?(?:inf|nan)\b"
@@ -37,11 +38,11 @@ def _scalar(x) -> bool:
 
 
 def _shaped(x, look: Look) -> str:
-    """A value as the inspector shows it: tensors lead with their shape (``5×3 [[…]]``),
-    since the shapes tell which operand to transpose."""
+    """A value as the inspector shows it: tensors lead with their shape (``5×3 [[…]]``,
+    ``(3,) […]``), since the shapes tell which operand to transpose."""
     if _scalar(x):
         return look.num(x)
-    return f"{fmt_shape(np.shape(x))} {look.num(x)}"
+    return f"{shape_label(np.shape(x))} {look.num(x)}"
 
 
 def _signed_sum(parts: list[str]) -> str:
@@ -52,10 +53,15 @@ def _signed_sum(parts: list[str]) -> str:
     return out
 
 
-def _t(*parts) -> Text:
-    """Text from ``str`` or ``(str, style)`` parts."""
-    text = Text(no_wrap=False)
-    for p in parts:
+def _t(*parts, hang: int | None = None) -> Hanging:
+    """Text from ``str`` or ``(str, style)`` parts. With ``hang``, wrapped lines continue
+    under part number ``hang`` (a value), not at column 0."""
+    text = Hanging(no_wrap=False)
+    for i, p in enumerate(parts):
+        if i == hang:
+            text.hang = text.cell_len
+        if i == 1:  # too little room under the value: under the label's text instead
+            text.fallback = text.cell_len
         if isinstance(p, tuple):
             text.append(*p)
         else:
@@ -76,17 +82,17 @@ def _local(timeline: Timeline, node_name: str, i: int, input_names) -> str:
 def forward_lines(timeline: Timeline, step: ForwardStep, look: Look) -> list[Text]:
     names = [iv.name for iv in step.inputs]
     out = [_t(("forward", look.value + look.bold), f"  gate {step.node} ({step.label})  ",
-              (f"{step.node} = {_formula(timeline, step.node, names)}", look.bold))]
+              (f"{step.node} = {_formula(timeline, step.node, names)}", look.bold), hang=2)]
     for iv in step.inputs:
         out.append(_t("  in     ", (iv.name, look.bold), " = ",
-                      (_shaped(iv.value, look), look.value)))
+                      (_shaped(iv.value, look), look.value), hang=3))
     out.append(_t("  out    ", (step.node, look.bold), " = ",
-                  (_shaped(step.output, look), look.value)))
+                  (_shaped(step.output, look), look.value), hang=3))
     for key, val in step.cache.items():
-        out.append(_t("  cache  ", f"{key} = ", (_shaped(val, look), look.value)))
+        out.append(_t("  cache  ", f"{key} = ", (_shaped(val, look), look.value), hang=2))
     for i, iv in enumerate(step.inputs):
         formula = _local(timeline, step.node, i, names)
-        text = _t("  local  ", f"∂{step.node}/∂{iv.name} = {formula}")
+        text = _t("  local  ", f"∂{step.node}/∂{iv.name} = {formula}", hang=1)
         if iv.local_grad is not None and look.num(iv.local_grad) != formula:
             text.append(" = ")
             text.append(look.num(iv.local_grad), look.accent)
@@ -108,27 +114,29 @@ def _accumulation(timeline: Timeline, step: BackwardStep, ig, look: Look) -> Tex
             hidden = len(terms) - MAX_TERMS + 1
             terms = terms[:2] + [f"…{hidden} more…"] + terms[-(MAX_TERMS - 3):]
         text = _t("         +=     ", (f"d{ig.name}: ", look.bold), _signed_sum(terms), " = ",
-                  (look.num(ig.grad_after), look.grad), (count, look.muted))
+                  (look.num(ig.grad_after), look.grad), (count, look.muted), hang=2)
         if len(received) > 2:
             text.append(f"  (before {look.num(ig.grad_before)})", look.muted)
         return text
     return _t("         +=     ", (f"d{ig.name}: ", look.bold),
               (look.num(ig.grad_before), look.grad), " + ",
               (look.num(ig.contribution), look.grad), " = ",
-              (look.num(ig.grad_after), look.grad), (count, look.muted))
+              (look.num(ig.grad_after), look.grad), (count, look.muted), hang=2)
 
 
 def backward_lines(timeline: Timeline, step: BackwardStep, look: Look) -> list[Text]:
     names = [ig.name for ig in step.inputs]
     out_name = timeline.graph.output
     out = [_t(("backward", look.grad + look.bold), f"  gate {step.node} ({step.label})  ",
-              (f"{step.node} = {_formula(timeline, step.node, names)}", look.bold)),
+              (f"{step.node} = {_formula(timeline, step.node, names)}", look.bold), hang=2),
            _t("  upstream  ", f"∂{out_name}/∂{step.node} = ",
-              (_shaped(step.upstream, look), look.grad))]
+              (_shaped(step.upstream, look), look.grad), hang=2)]
     for i, ig in enumerate(step.inputs):
         formula = _local(timeline, step.node, i, names)
-        text = _t("  ", (ig.name, look.bold), "  local  ", f"∂{step.node}/∂{ig.name} = {formula}")
+        text = _t("  ", (ig.name, look.bold), "  local  ", f"∂{step.node}/∂{ig.name} = {formula}",
+                  hang=3)
         chain = _t("         chain  ")
+        chain.fallback = chain.cell_len
         if ig.local_grad is not None:
             local = look.num(ig.local_grad)
             if local != formula:
@@ -140,6 +148,7 @@ def backward_lines(timeline: Timeline, step: BackwardStep, look: Look) -> list[T
             chain.append(" = ")
         else:
             chain.append("vector-Jacobian product = ")
+        chain.hang = chain.cell_len  # a wrapped contribution stays under itself
         chain.append(_shaped(ig.contribution, look), look.grad)
         out.append(text)
         out.append(chain)
@@ -148,7 +157,7 @@ def backward_lines(timeline: Timeline, step: BackwardStep, look: Look) -> list[T
 
 
 def seed_lines(timeline: Timeline, step: SeedStep, look: Look) -> list[Text]:
-    ones = "1" if _scalar(step.grad) else f"ones {fmt_shape(np.shape(step.grad))}"
+    ones = "1" if _scalar(step.grad) else f"ones {shape_label(np.shape(step.grad))}"
     return [_t(("seed", look.grad + look.bold), f"  output {step.node}"),
             _t("  ", f"∂{step.node}/∂{step.node} = ", (ones, look.grad),
                "   the backward pass starts here")]
@@ -165,10 +174,10 @@ def update_lines(timeline: Timeline, step: UpdateStep, look: Look) -> list[Text]
                           f" - {lr} × ", (look.num(p.grad), look.grad), " = ",
                           (look.num(p.after), look.value)))
         else:
-            out.append(_t("  ", (p.name, look.bold), f" ({fmt_shape(np.shape(p.before))})"))
-            out.append(_t("    before ", (look.num(p.before), look.value)))
-            out.append(_t("    grad   ", (look.num(p.grad), look.grad)))
-            out.append(_t("    after  ", (look.num(p.after), look.value)))
+            out.append(_t("  ", (p.name, look.bold), f" {shape_label(np.shape(p.before))}"))
+            out.append(_t("    before ", (look.num(p.before), look.value), hang=1))
+            out.append(_t("    grad   ", (look.num(p.grad), look.grad), hang=1))
+            out.append(_t("    after  ", (look.num(p.after), look.value), hang=1))
     return out
 
 
@@ -197,12 +206,12 @@ def node_lines(timeline: Timeline, k: int, name: str, look: Look) -> list[Text]:
     value = timeline.value_at(name, k)
     grad = timeline.grad_at(name, k)
     kind = node.kind if node.is_leaf else f"gate {node.label}"
-    out = [_t(("selected", look.accent), f"  {name}  ({kind}, {fmt_shape(node.shape)})",
+    out = [_t(("selected", look.accent), f"  {name}  ({kind}, {shape_label(node.shape)})",
               ("   esc: back to the current step", look.muted))]
     out.append(_t("  value  ", (_full(value, look) if value is not None else "not computed yet",
-                                look.value)))
+                                look.value), hang=1))
     out.append(_t("  grad   ", (_full(grad, look) if grad is not None else "no gradient yet",
-                                look.grad)))
+                                look.grad), hang=1))
     received = timeline.contributions_at(name, k)
     expected = timeline.expected_contributions(name)
     if expected:

@@ -4,6 +4,7 @@ that changed: stepping through a big graph must not repaint (or re-layout) whole
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.events import Resize
@@ -36,6 +37,68 @@ def changed_span(a: Strip, b: Strip) -> tuple[int, int]:
     while end > first and ca[end - 1] == cb[end - 1]:
         end -= 1
     return first, end
+
+
+class Hanging(Text):
+    """A line whose wrapped continuation lines start at column ``hang`` (under its
+    value), not at column 0: a wrapped matrix stays in its own column. Where that leaves
+    too little room, they start at ``fallback`` (under the line's label)."""
+
+    __slots__ = ("hang", "fallback")
+
+    def __init__(self, *args, hang: int = 0, fallback: int = 0, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.hang = hang
+        self.fallback = fallback
+
+
+#: A hanging indent is dropped when it would leave fewer columns than this for the text.
+MIN_HANG_ROOM = 16
+
+
+def _spans(plain: str, width: int, rest_width: int) -> list[tuple[int, int]]:
+    """Where to cut ``plain`` into lines: at a matrix row's end (``], ``) when one is in
+    the latter two thirds of the line, else at the last space, else mid-word."""
+    spans: list[tuple[int, int]] = []
+    start, w = 0, width
+    while len(plain) - start > w:
+        seg = plain[start:start + w + 1]
+        row, space = seg.rfind("], "), seg.rfind(" ")
+        if row >= w // 3:
+            cut = start + row + 2
+        elif space > 0:
+            cut = start + space
+        else:
+            cut = start + w
+        spans.append((start, cut))
+        start = cut
+        while start < len(plain) and plain[start] == " ":
+            start += 1
+        w = rest_width
+    spans.append((start, len(plain)))
+    return spans
+
+
+def wrap_hanging(text: Text, console, width: int, hang: int, fallback: int = 0) -> list[Text]:
+    """``text`` wrapped to ``width``; lines after the first indented by ``hang`` (by
+    ``fallback`` if that leaves too little room), and a matrix broken between its rows
+    where it can be."""
+    plain = text.plain
+    if width - hang < MIN_HANG_ROOM:
+        hang = fallback
+    if (hang <= 0 or width - hang < MIN_HANG_ROOM or text.cell_len <= width
+            or cell_len(plain) != len(plain)):  # wide characters: the plain wrap
+        return list(text.wrap(console, width))
+    out: list[Text] = []
+    for i, (start, end) in enumerate(_spans(plain, width, width - hang)):
+        part = text[start:end]
+        part.rstrip()
+        if i:
+            line = Text(" " * hang, end="")
+            line.append_text(part)
+            part = line
+        out.append(part)
+    return out
 
 
 class LinesView(ScrollView):
@@ -87,7 +150,9 @@ class LinesView(ScrollView):
         fills: list[Style | None] = []
         for text, fill in zip(self._source, self._fills, strict=True):
             if self.WRAP:
-                parts = text.wrap(console, width) if text.plain else [text]
+                hang, fallback = getattr(text, "hang", 0), getattr(text, "fallback", 0)
+                parts = (wrap_hanging(text, console, width, hang, fallback) if text.plain
+                         else [text])
                 for part in parts:
                     strips.append(Strip(part.render(console, end="")))
                     fills.append(fill)

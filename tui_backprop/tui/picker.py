@@ -15,7 +15,9 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_backprop.engine import ScenarioError, bundled, load
+from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
+from tui_backprop.tui.failure import failure_text
 from tui_backprop.tui.state import local_scenarios
 
 
@@ -38,13 +40,15 @@ class PickerScreen(DialogScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         # one line per scenario: a long title ends in … rather than wrapping under the names
-        options: list[Option] = [Option(Text(f"{name:<24} {title}", no_wrap=True,
+        # file names and titles are shown as Text (never markup), control characters escaped
+        options: list[Option] = [Option(Text(f"{name:<24} {printable(title)}", no_wrap=True,
                                              overflow="ellipsis"), id=name)
                                  for name, title in bundled()]
         local = local_scenarios(self._folders)
         if local:
             options.append(None)  # a separator
-            options += [Option(path, id=path) for path in local]
+            options += [Option(Text(printable(path), no_wrap=True, overflow="ellipsis"),
+                               id=path) for path in local]
         with Vertical() as v:
             v.border_title = "Open a scenario · enter opens · esc cancels"
             yield Input(placeholder="path/to/scenario.toml (or pick below)", id="path")
@@ -62,10 +66,13 @@ class PickerScreen(DialogScreen[str | None]):
         try:
             sc = load(ident)
         except ScenarioError as exc:
-            preview.update(str(exc.errors[0]) if exc.errors else "cannot load")
+            preview.update(Text(printable(str(exc.errors[0])) if exc.errors else "cannot load"))
+            return
+        except Exception as exc:  # noqa: BLE001 - a loader bug must not end the session
+            preview.update(Text(failure_text(exc)))
             return
         first = sc.description.strip().split("\n\n")[0].replace("\n", " ")
-        preview.update(f"{sc.title}\n{first}")
+        preview.update(Text(f"{printable(sc.title)}\n{printable(first)}"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

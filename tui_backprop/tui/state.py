@@ -8,6 +8,8 @@ A session is immutable; every action (update, train, edit, reload) returns a new
 from __future__ import annotations
 
 import json
+import math
+import sys
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +28,9 @@ from tui_backprop.engine import (
 )
 from tui_backprop.numfmt import to_json
 
-#: At most this many iterations are kept recorded; older ones move to the loss history.
+#: At most this many iterations are kept recorded (a window that moves on as the cursor
+#: does); older ones move to the loss history. Every iteration can still be reached:
+#: stepping past the window's end records the next one.
 MAX_RECORDED_ITERATIONS = 10
 
 
@@ -49,7 +53,8 @@ class Session:
 
     @classmethod
     def start(cls, scenario: Scenario) -> Session:
-        """Record the scenario's own iterations (capped) from its initial values."""
+        """Record the first iterations the scenario asks for (up to the window) from its
+        initial values; :meth:`next_iteration` records the rest on demand."""
         n = min(scenario.iterations, MAX_RECORDED_ITERATIONS) if scenario.trains else 1
         timeline = record(scenario.graph, iterations=n, learning_rate=scenario.learning_rate)
         return cls(scenario, scenario.graph, timeline)
@@ -63,6 +68,16 @@ class Session:
     @property
     def last_iteration(self) -> int:
         return self.timeline.iterations[-1].iteration
+
+    @property
+    def planned_iterations(self) -> int:
+        """How many iterations the scenario asks for (1 without ``[train]``)."""
+        return max(1, self.scenario.iterations) if self.scenario.trains else 1
+
+    @property
+    def more_planned(self) -> bool:
+        """Whether the scenario asks for iterations after the last recorded one."""
+        return self.scenario.trains and self.last_iteration < self.planned_iterations
 
     @property
     def loss_history(self) -> tuple[tuple[int, float | None], ...]:
@@ -118,24 +133,64 @@ class Session:
         return replace(self, graph=graph, timeline=timeline)
 
 
+#: The refusal for a typed number no float64 holds.
+TOO_LARGE = "too large: numbers must be within ±1.8e308 (type inf for infinity)"
+
+
+class _TooLarge(ValueError):
+    """A typed number outside float64's range."""
+
+
+def _float(token: str) -> float:
+    # tomllib hands every float literal here, inf and nan included: only a literal that
+    # is not itself "inf" may not round to infinity
+    value = float(token)
+    if math.isinf(value) and token.lstrip("+-") != "inf":
+        raise _TooLarge(token)
+    return value
+
+
+def _check_ints(value) -> None:
+    """Refuse integers no float64 can hold (a long hex literal, a 400-digit number)."""
+    if isinstance(value, list):
+        for v in value:
+            _check_ints(v)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _FLOAT_MAX:
+        raise _TooLarge(str(value))
+
+
+_FLOAT_MAX = int(sys.float_info.max)
+
+
+def _refuse(message: str) -> ScenarioError:
+    return ScenarioError([Diagnostic(None, None, None, message)])
+
+
 def parse_value(text: str):
     """A number or nested list typed by the user, parsed as a TOML value (never eval).
 
-    ``nan``, ``inf`` and ``-inf`` are allowed. Raises :class:`ScenarioError`."""
+    ``nan``, ``inf`` and ``-inf`` are allowed; a number outside float64's range (``1e999``,
+    a 400-digit integer) is refused as too large. Raises :class:`ScenarioError`."""
+    # TODO(issue 6): use the engine's shared parser for typed values once it lands;
+    # _float/_check_ints are this box's own range check until then
     text = text.strip()
     if not text or "\n" in text or "\r" in text:
-        raise ScenarioError([Diagnostic(None, None, None,
-                                        "type a number or a nested list such as [1, 2]")])
+        raise _refuse("type a number or a nested list such as [1, 2]")
     try:
-        data = tomllib.loads("v = " + text)
+        data = tomllib.loads("v = " + text, parse_float=_float)
+        _check_ints(data.get("v"))
+    except _TooLarge:
+        raise _refuse(TOO_LARGE) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc).split(" (at ")[0]
-        raise ScenarioError([Diagnostic(None, None, None,
-                                        f"not a number or list: {msg}")]) from None
+        raise _refuse(f"not a number or list: {msg}") from None
+    except ValueError:  # an integer literal longer than Python converts (4,300 digits)
+        raise _refuse(TOO_LARGE) from None
+    except RecursionError:
+        raise _refuse("nested too deeply") from None
     value = data.get("v")
     if set(data) != {"v"} or isinstance(value, bool) or not isinstance(value, int | float | list):
-        raise ScenarioError([Diagnostic(None, None, None,
-                                        "type a single number or nested list")])
+        raise _refuse("type a single number or nested list")
     return value
 
 

@@ -48,26 +48,59 @@ def progress_bar(timeline: Timeline, cursor: int, width: int, look: Look) -> Tex
     return bar
 
 
-def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
-                message: Text | str | None = None, title: str = "") -> Text:
-    """Two lines: where the cursor is, then the bar and a message."""
-    if not len(timeline):
-        return Text("no scenario loaded: press o to open one")
+def iteration_text(iteration: int, planned: int | None) -> str:
+    """``iteration 3/50`` (of the scenario's planned count); past it, ``iteration 51
+    (past 50)``."""
+    if planned is None:
+        return f"iteration {iteration}"
+    if iteration <= planned:
+        return f"iteration {iteration}/{planned}"
+    return f"iteration {iteration} (past {planned})"
+
+
+def _where(timeline: Timeline, cursor: int, look: Look, planned: int | None,
+           compact: bool) -> Text:
+    """The first line: phase, step, iteration, gate and the output's value. ``compact``
+    drops the words and puts the value before the gate (the inspector names the gate
+    too), so what a narrow terminal cuts is never a number."""
     step = timeline[cursor]
     it = timeline.iteration_of(cursor)
     out_name = timeline.graph.output
     line = Text()
-    line.append(f" {PHASE_NAMES[step.phase]:<8}", phase_style(step.phase, look) + look.bold)
-    line.append(f" step {cursor + 1}/{len(timeline)}")
-    line.append(f"  iteration {it.iteration}")
+    phase = PHASE_NAMES[step.phase]
+    line.append(f" {phase}" if compact else f" {phase:<8}",
+                phase_style(step.phase, look) + look.bold)
+    line.append(f" {cursor + 1}/{len(timeline)}" if compact
+                else f" step {cursor + 1}/{len(timeline)}")
+    iteration = iteration_text(it.iteration, planned)
+    line.append("  " + (iteration.replace("iteration", "it", 1) if compact else iteration))
+    gate = Text()
     node = getattr(step, "node", None)
     if node is not None:
         label = timeline.graph.node(node).label
-        line.append("  gate " if step.phase != "seed" else "  output ")
-        line.append(f"{node} ({label})", look.bold)
+        if not compact:
+            gate.append("  gate " if step.phase != "seed" else "  output ")
+        else:
+            gate.append("  ")
+        gate.append(f"{node} ({label})", look.bold)
     loss = timeline.value_at(out_name, cursor)
-    line.append(f"  {out_name} = ")
-    line.append(look.num(loss) if loss is not None else "?", look.value)
+    value = Text(f"  {out_name} = ")
+    value.append(look.num(loss) if loss is not None else "?", look.value)
+    for part in ((value, gate) if compact else (gate, value)):
+        line.append_text(part)
+    return line
+
+
+def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
+                message: Text | str | None = None, title: str = "",
+                planned: int | None = None) -> Text:
+    """Two lines: where the cursor is, then the bar and a message. ``planned`` is how
+    many iterations the scenario asks for; ``title`` is shown when there is room."""
+    if not len(timeline):
+        return Text("no scenario loaded: press o to open one")
+    line = _where(timeline, cursor, look, planned, compact=False)
+    if line.cell_len > width:  # a narrow terminal: short words, the loss before the gate
+        line = _where(timeline, cursor, look, planned, compact=True)
     if title and len(line.plain) + len(title) + 4 <= width:
         line.append(" " * (width - len(line.plain) - len(title) - 1))
         line.append(title, look.muted)
@@ -84,10 +117,13 @@ def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
                 parts.append(f"{what} step {k + 1} ({getattr(timeline[k], 'node', '')})")
         # the key comes first: on a narrow terminal the details are what gets cut
         tail.append("⚠ press ! → non-finite " + ", ".join(parts), look.error)
-    bar_width = max(8, min(40, width - len(tail.plain) - 4))
-    line.append(" ")
-    line.append_text(progress_bar(timeline, cursor, bar_width, look))
-    line.append("  ")
+    room = width - tail.cell_len - 4
+    if room >= 8 or not tail.plain:
+        line.append(" ")
+        line.append_text(progress_bar(timeline, cursor, max(8, min(40, room)), look))
+        line.append("  ")
+    else:  # a message wider than the bar leaves room for: the message wins
+        line.append(" ")
     line.append_text(tail)
     line.no_wrap = True
     line.overflow = "ellipsis"
@@ -104,8 +140,10 @@ class StatusBar(LinesView, can_focus=False):
     """
 
     def show(self, timeline: Timeline, cursor: int, look: Look,
-             message: Text | str | None = None, title: str = "") -> None:
-        self.text = status_text(timeline, cursor, look, self.size.width or 80, message, title)
+             message: Text | str | None = None, title: str = "",
+             planned: int | None = None) -> None:
+        self.text = status_text(timeline, cursor, look, self.size.width or 80, message, title,
+                                planned)
         self.set_text(self.text)
 
     def set_text(self, text: Text) -> None:

@@ -3,6 +3,8 @@ progress while the app's worker runs ``engine.train``."""
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,12 +17,24 @@ from tui_backprop.tui.dialog import DialogScreen
 MAX_TRAIN = 1_000_000
 
 
+#: ASCII digits, optionally grouped by ``,`` or ``_`` (``1,000``, ``10_000``). Not
+#: ``str.isdigit``: that accepts ``１２`` and ``٣``, which nobody means to type here.
+_COUNT = re.compile(r"[0-9]+(?:[,_][0-9]+)*")
+
+
 def parse_count(text: str) -> int | str:
     """A whole number from 1 to :data:`MAX_TRAIN`, or an error message."""
-    text = text.strip().replace("_", "").replace(",", "")
-    if not text.isdigit() or not 1 <= int(text) <= MAX_TRAIN:
-        return f"type a whole number from 1 to {MAX_TRAIN:,}"
-    return int(text)
+    text = text.strip()
+    ask = f"type a whole number from 1 to {MAX_TRAIN:,}"
+    if not _COUNT.fullmatch(text):
+        return ask
+    digits = text.replace(",", "").replace("_", "").lstrip("0")
+    if len(digits) > len(str(MAX_TRAIN)):  # before int(): 5,000 digits is a ValueError
+        return f"too large: {ask}"
+    n = int(digits or "0")
+    if n > MAX_TRAIN:
+        return f"too large: {ask}"
+    return n if n >= 1 else ask
 
 
 class TrainScreen(DialogScreen[int | None]):
@@ -31,7 +45,7 @@ class TrainScreen(DialogScreen[int | None]):
     DEFAULT_CSS = """
     TrainScreen > Vertical { width: 90%; max-width: 70; height: auto; }
     TrainScreen Label { width: 100%; }
-    TrainScreen #error { color: $text-error; }
+    TrainScreen #error { color: $text-error; height: auto; }
     """
 
     def __init__(self, learning_rate: float | None, default: int = 100) -> None:
@@ -51,7 +65,7 @@ class TrainScreen(DialogScreen[int | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         n = parse_count(event.value)
         if isinstance(n, str):
-            self.query_one("#error", Label).update(n)
+            self.query_one("#error", Label).update("✗ " + n)
         else:
             self.dismiss(n)
 

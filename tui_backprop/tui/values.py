@@ -23,10 +23,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.engine import Timeline
-from tui_backprop.numfmt import fmt_shape, fmt_value
+from tui_backprop.numfmt import fmt_value
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import changed_span
 from tui_backprop.tui.look import Look
+from tui_backprop.tui.shapes import shape_label
 
 #: ``(header label, column key, width)``; the node column fits the names (up to 16).
 COLUMNS = (("", "mark", 1), ("node", "node", 12), ("kind", "kind", 6), ("value", "value", 14),
@@ -178,7 +179,7 @@ class ValuesTable(ScrollView, can_focus=True):
                 return None
             if not shape:
                 return look.num(x)
-            return f"{fmt_shape(shape)} {fmt_value(x, look.precision, max_items=3)}"
+            return f"{shape_label(shape)} {fmt_value(x, look.precision, max_items=3)}"
 
         expected = self._expected_of(name)
         count = f"{len(tl.contributions_at(name, k))}/{expected}" if expected else ""
