@@ -23,6 +23,8 @@ from textual.reactive import var
 from textual.worker import get_current_worker
 
 from tui_backprop.engine import Scenario, ScenarioError, load, train
+from tui_backprop.text.catalogue import Messages, messages, resolve_language
+from tui_backprop.text.glyphs import Glyphs, glyphs, locale_is_utf8
 from tui_backprop.numfmt import fmt_value
 from tui_backprop.text.escape import printable
 from tui_backprop.tui.circuit import CircuitView
@@ -88,8 +90,14 @@ class BackpropApp(App):
     #: a node the user picked (None: follow the current step's gate)
     selected: var[str | None] = var(None, init=False)
 
-    def __init__(self, scenario: str | Scenario | None = None, precision: int = 4) -> None:
+    def __init__(self, scenario: str | Scenario | None = None, precision: int = 4, *,
+                 lang: str | None = None, ascii: bool | None = None) -> None:
         super().__init__()
+        #: the language every panel speaks (``--lang``; default from the locale)
+        self.messages: Messages = messages(resolve_language(lang))
+        #: the characters every panel draws with (``--ascii``; default: ASCII when the
+        #: locale the process started with is not UTF-8)
+        self.glyphs: Glyphs = glyphs(not locale_is_utf8() if ascii is None else ascii)
         self.precision = precision
         self.full_precision = False
         self.session: Session | None = None
@@ -583,8 +591,9 @@ class BackpropApp(App):
         return Content.assemble((sub_title, "bold"), (" — " + title, "dim"))
 
 
-def create_app(scenario: str | Scenario | None = None, precision: int = 4) -> BackpropApp:
+def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
+               lang: str | None = None, ascii: bool | None = None) -> BackpropApp:
     """The application for ``scenario`` (a path or a bundled name, or a Scenario the
     caller already loaded; None opens the picker). The one factory shared by the CLI and
-    the tests."""
-    return BackpropApp(scenario, precision)
+    the tests. ``lang`` (``en``/``zh``) and ``ascii`` default from the locale."""
+    return BackpropApp(scenario, precision, lang=lang, ascii=ascii)
