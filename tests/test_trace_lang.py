@@ -74,9 +74,9 @@ def test_ascii_trace_is_all_ascii(cli, name, fmt):
 
 def test_ascii_trace_keeps_the_numbers_and_words(cli):
     out = cli("trace", "add-mul", "--ascii").out
-    assert "Backward pass" in out and "f = f_1*z" in out
+    assert "Backward pass" in out and "f = q*z" in out
     assert "1 * -4 = -4" in out and "+= -4:  0 -> -4" in out
-    assert "df/df_1 = -4" in out
+    assert "df/dq = -4" in out
 
 
 def test_a_non_utf8_locale_draws_ascii(cli, monkeypatch):
