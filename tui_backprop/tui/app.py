@@ -10,6 +10,7 @@ of ``(timeline, cursor)``; the app calls their ``show`` methods when either chan
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
 from tui_backprop.tui.look import Look
+from tui_backprop.tui.scenario_dir import ScenarioDir, as_scenario_dir
 from tui_backprop.tui.state import Session, parse_value, value_text
 from tui_backprop.tui.values import ValuesTable
 
@@ -77,9 +79,15 @@ class BackpropApp(App):
     #: a node the user picked (None: follow the current step's gate)
     selected: var[str | None] = var(None, init=False)
 
-    def __init__(self, scenario: str | Scenario | None = None, precision: int = 4) -> None:
+    def __init__(self, scenario: str | Scenario | None = None, precision: int = 4, *,
+                 scenarios: ScenarioDir | None = None, max_train: int | None = None) -> None:
         super().__init__()
         self.precision = precision
+        #: when set, the only scenarios that can be opened (a served session)
+        self.scenarios = scenarios
+        #: the most iterations one ``t`` may train (None: the train dialog's own limit);
+        #: a capped session also trains at the lowest CPU priority
+        self.max_train = max_train
         self.full_precision = False
         self.session: Session | None = None
         self.message: Text | str | None = None
@@ -136,6 +144,8 @@ class BackpropApp(App):
             scenario = name_or_path
         else:
             try:
+                if self.scenarios is not None:
+                    name_or_path = self.scenarios.path_of(name_or_path)
                 scenario = load(name_or_path)
             except ScenarioError as exc:
                 self._show_errors(f"cannot open {name_or_path}", exc)
@@ -348,7 +358,8 @@ class BackpropApp(App):
 
         from tui_backprop.tui.train import TrainScreen
 
-        self.push_screen(TrainScreen(self.session.scenario.learning_rate), chosen)
+        self.push_screen(TrainScreen(self.session.scenario.learning_rate,
+                                     maximum=self.max_train), chosen)
 
     def run_training(self, n: int) -> None:
         """Train ``n`` iterations in a worker thread, then land on the new state."""
@@ -362,6 +373,14 @@ class BackpropApp(App):
     @work(thread=True, exclusive=True, group="train")
     def _train_worker(self, session: Session, n: int, progress: TrainingScreen) -> None:
         worker = get_current_worker()
+        if self.max_train is not None:
+            # a capped (served) session trains at the lowest CPU priority: on Linux the
+            # nice value is per thread, so the student's own screen and everyone else's
+            # sessions get the CPU first and training uses what is left
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+            except (AttributeError, OSError):
+                pass
 
         def report(done: int, total: int) -> None:
             if not worker.is_cancelled:
@@ -457,7 +476,14 @@ class BackpropApp(App):
             if target:
                 self.open_scenario(target)
 
-        self.push_screen(PickerScreen(folders), chosen)
+        self.push_screen(PickerScreen(folders, scenarios=self.scenarios), chosen)
+
+    def get_system_commands(self, screen):
+        """Textual's palette commands, without the screenshot (it writes a file on the
+        machine running the app) when the app is confined to a scenarios folder."""
+        for command in super().get_system_commands(screen):
+            if self.scenarios is None or command.title != "Screenshot":
+                yield command
 
     def action_help(self) -> None:
         from tui_backprop.tui.help import HelpScreen
@@ -468,8 +494,17 @@ class BackpropApp(App):
         self.push_screen(HelpScreen(sc.title if sc else "", sc.description if sc else ""))
 
 
-def create_app(scenario: str | Scenario | None = None, precision: int = 4) -> BackpropApp:
+def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
+               scenarios: str | os.PathLike[str] | ScenarioDir | None = None,
+               max_train: int | None = None) -> BackpropApp:
     """The application for ``scenario`` (a path or a bundled name, or a Scenario the
-    caller already loaded; None opens the picker). The one factory shared by the CLI and
-    the tests."""
-    return BackpropApp(scenario, precision)
+    caller already loaded; None opens the picker). The one factory shared by the CLI, the
+    servers and the tests.
+
+    ``scenarios`` confines the app to one folder (a served session): the picker, ``o``
+    and the command palette offer only its files, ``scenario`` and anything typed are
+    names inside it, and nothing outside it can be opened. ``max_train`` caps one ``t`` and runs training
+    at the lowest CPU priority, so one student's training cannot starve a room.
+    """
+    return BackpropApp(scenario, precision, scenarios=as_scenario_dir(scenarios),
+                       max_train=max_train)

@@ -15,11 +15,11 @@ from tui_backprop.tui.dialog import DialogScreen
 MAX_TRAIN = 1_000_000
 
 
-def parse_count(text: str) -> int | str:
-    """A whole number from 1 to :data:`MAX_TRAIN`, or an error message."""
+def parse_count(text: str, maximum: int = MAX_TRAIN) -> int | str:
+    """A whole number from 1 to ``maximum``, or an error message."""
     text = text.strip().replace("_", "").replace(",", "")
-    if not text.isdigit() or not 1 <= int(text) <= MAX_TRAIN:
-        return f"type a whole number from 1 to {MAX_TRAIN:,}"
+    if not text.isdigit() or not 1 <= int(text) <= maximum:
+        return f"type a whole number from 1 to {maximum:,}"
     return int(text)
 
 
@@ -34,10 +34,12 @@ class TrainScreen(DialogScreen[int | None]):
     TrainScreen #error { color: $text-error; }
     """
 
-    def __init__(self, learning_rate: float | None, default: int = 100) -> None:
+    def __init__(self, learning_rate: float | None, default: int = 100,
+                 maximum: int | None = None) -> None:
         super().__init__()
         self._lr = learning_rate
-        self._default = default
+        self._max = MAX_TRAIN if maximum is None else min(maximum, MAX_TRAIN)
+        self._default = min(default, self._max)
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
@@ -49,7 +51,7 @@ class TrainScreen(DialogScreen[int | None]):
             yield Label("", id="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        n = parse_count(event.value)
+        n = parse_count(event.value, self._max)
         if isinstance(n, str):
             self.query_one("#error", Label).update(n)
         else:
