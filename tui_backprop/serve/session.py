@@ -168,9 +168,6 @@ def run(opts: SessionOptions) -> int:
     gc.disable()  # no full collection during start-up: it finds nothing to collect
     app = create_app(opts.open, opts.precision, scenarios=opts.scenarios,
                      max_train=opts.max_train)
-    if "NO_COLOR" in os.environ:
-        # with NO_COLOR, the ANSI theme is what leaves out every colour escape
-        app.theme = "ansi-dark"
 
     async def after_start(pilot) -> None:
         pilot.app.set_timer(1.0, lambda: _settle(pilot.app))
@@ -199,7 +196,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    opts = SessionOptions(scenarios=args.scenarios, open=args.open, precision=args.precision,
+    opts = SessionOptions(scenarios=os.path.abspath(args.scenarios), open=args.open,
+                          precision=args.precision,
                           max_train=args.max_train, cpu_seconds=args.cpu_seconds,
                           nice=args.nice)
     prepare(opts, tty=args.tty)

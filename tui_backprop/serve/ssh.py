@@ -511,8 +511,9 @@ def run(opts: SSHOptions, scenario_count: int) -> int:
         stopping = loop.create_future()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, lambda: stopping.done() or stopping.set_result(None))
-        # a terminal closing on the instructor must not leave students' sessions behind
-        with contextlib.suppress(ValueError, OSError):
+        # the instructor's terminal closing ends the server and its sessions, unless it
+        # was started to outlive it (nohup: SIGHUP ignored)
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
             loop.add_signal_handler(signal.SIGHUP,
                                     lambda: stopping.done() or stopping.set_result(None))
         try:
@@ -521,6 +522,8 @@ def run(opts: SSHOptions, scenario_count: int) -> int:
             print(f"tui-backprop: error: cannot listen on {opts.host}:{opts.port}: "
                   f"{exc.strerror or exc}", file=sys.stderr)
             return 2
+        if opts.port == 0:  # --port 0: the one the system picked
+            opts.port = acceptor.get_port()
         print(banner(opts, key, key_path, created, scenario_count), flush=True)
         if isinstance(room.spawner, ZygoteSpawner) and not await room.spawner.wait_ready():
             log("zygote failed to start; sessions start as new processes (slower)")

@@ -81,7 +81,9 @@ class BackpropApp(App):
 
     def __init__(self, scenario: str | Scenario | None = None, precision: int = 4, *,
                  scenarios: ScenarioDir | None = None, max_train: int | None = None) -> None:
-        super().__init__()
+        # NO_COLOR: the ANSI theme (set in on_mount) and its no-colour filter; Textual
+        # picks the filter here, and with a truecolor theme it paints in greys instead
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.precision = precision
         #: when set, the only scenarios that can be opened (a served session)
         self.scenarios = scenarios
@@ -106,6 +108,8 @@ class BackpropApp(App):
         return DebuggerScreen()
 
     def on_mount(self) -> None:
+        if self.no_color and not self.current_theme.ansi:
+            self.theme = "ansi-dark"
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
 
     def start(self) -> None:
