@@ -52,6 +52,32 @@ def preload() -> None:
     import tui_backprop.tui.train  # noqa: F401
 
 
+def warm_up() -> None:
+    """Start the app once, headless, so that what every session would otherwise build
+    for itself (lazily imported layouts, Rich's unicode width table, Textual's style and
+    segment caches) is built here, once, and shared. The event loop is closed after;
+    no thread may survive it (checked: forking with threads running is unsafe)."""
+    import asyncio
+    import threading
+
+    from tui_backprop.engine.scenario import bundled_dir
+    from tui_backprop.tui.app import create_app
+
+    folder = str(bundled_dir())
+
+    async def once() -> None:
+        app = create_app("cs231n-sigmoid", scenarios=folder)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("n")
+            await pilot.pause()
+
+    asyncio.run(once())
+    asyncio.set_event_loop(None)
+    if threading.active_count() != 1:
+        raise RuntimeError("a thread survived the warm-up")
+
+
 def _status(wait_status: int) -> int:
     return os.waitstatus_to_exitcode(wait_status)
 
@@ -201,11 +227,24 @@ def _end_all(children: set[int]) -> None:
                 time.sleep(0.01)
 
 
+def threading_count() -> int:
+    import threading
+
+    return threading.active_count()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     os.environ["OPENBLAS_NUM_THREADS"] = "1"  # before numpy is imported
     gc.disable()  # nothing to collect while importing; freeze below
     preload()
+    try:
+        if os.environ.get("TUI_BACKPROP_WARM_UP", "1") != "0":  # 0: to measure without
+            warm_up()
+    except Exception as exc:  # a slower start, not a failure
+        print(f"tui-backprop zygote: warm-up skipped: {exc}", file=sys.stderr)
+        if threading_count() != 1:
+            return 1  # not safe to fork: the server falls back to new processes
     gc.collect()
     gc.freeze()
     gc.enable()
