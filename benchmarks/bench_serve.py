@@ -68,6 +68,7 @@ class Client:
         self.pending: list[tuple[int, float]] = []   # (expected step, time sent)
         self.latencies: list[float] = []
         self.merged = 0
+        self.dropped = 0           # keys not echoed within 2 s
         self.error: str | None = None
         self.conn = None
         self.proc = None
@@ -141,7 +142,7 @@ class Client:
             # a key still unanswered after 2 s is an error, not a wait
             while self.pending and now - self.pending[0][1] > 2.0:
                 self.pending.pop(0)
-                self.error = self.error or "a key was never echoed"
+                self.dropped += 1
             self.pending.append((want, now))
             try:
                 self.proc.stdin.write(key)
@@ -157,7 +158,7 @@ class Client:
         if self.reader is not None:
             try:
                 await asyncio.wait_for(self.reader, 5.0)
-            except (asyncio.TimeoutError, TimeoutError, asyncio.CancelledError):
+            except (TimeoutError, asyncio.CancelledError):
                 self.reader.cancel()
 
 
@@ -211,7 +212,7 @@ async def storm(port: int, n: int) -> tuple[list[Client], float]:
     await asyncio.gather(*(c.start() for c in clients))
     try:
         await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in clients)), 60)
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         pass
     return clients, t0
 
@@ -234,10 +235,11 @@ def zygote_pid(server: Server) -> int | None:
 def latency_line(name: str, clients: list[Client]) -> str:
     lat = [x for c in clients for x in c.latencies]
     merged = sum(c.merged for c in clients)
-    errors = sum(1 for c in clients if c.error) + sum(len(c.pending) for c in clients)
-    return (f"{name:<28} keys {len(lat) + merged:5d}  p50 {ms(pct(lat, 50))}  "
+    dropped = sum(c.dropped + len(c.pending) for c in clients)
+    errors = sum(1 for c in clients if c.error)
+    return (f"{name:<28} keys {len(lat) + merged + dropped:5d}  p50 {ms(pct(lat, 50))}  "
             f"p95 {ms(pct(lat, 95))}  max {ms(max(lat) if lat else float('nan'))}  "
-            f"merged {merged}  errors {errors}")
+            f"merged {merged}  not echoed in 2 s {dropped}  failed sessions {errors}")
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -351,7 +353,7 @@ def main() -> int:
     limit = args.baseline + args.duration + 240
     try:
         return asyncio.run(asyncio.wait_for(run(args), limit))
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         print(f"benchmark did not finish within {limit:.0f} s")
         return 1
 

@@ -223,7 +223,7 @@ class Terminal:
             self.changed.clear()
             try:
                 await asyncio.wait_for(self.changed.wait(), min(left, 0.2))
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 pass
 
     async def type(self, data: str | bytes) -> None:

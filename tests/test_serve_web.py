@@ -83,7 +83,7 @@ async def test_page_and_websocket_session(web):
                 raise AssertionError(f"{text!r} never appeared:\n" + "\n".join(screen.display))
             try:
                 msg = await ws.receive(timeout=left)
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 continue
             if msg.type == aiohttp.WSMsgType.BINARY:
                 stream.feed(msg.data)

@@ -135,7 +135,7 @@ class ZygoteSpawner:
             return False
         try:
             await asyncio.wait_for(asyncio.shield(self._ready), timeout)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             return False
         return self._ready.done() and not self._ready.cancelled() and self._ready.result()
 
@@ -218,7 +218,7 @@ class ZygoteSpawner:
             if self._sock is None:
                 return await self._fallback.spawn(slave, env, opts)
             raise
-        except (TimeoutError, asyncio.TimeoutError) as exc:
+        except TimeoutError as exc:
             self._pending.pop(ident, None)
             raise SpawnError("the zygote did not answer") from exc
         exited = self._children.get(pid)
@@ -236,7 +236,7 @@ class ZygoteSpawner:
         if self._proc is not None:
             try:
                 await asyncio.wait_for(self._proc.wait(), 3.0)
-            except (TimeoutError, asyncio.TimeoutError):
+            except TimeoutError:
                 with contextlib.suppress(ProcessLookupError):
                     self._proc.kill()
                 await self._proc.wait()
@@ -274,6 +274,6 @@ async def end_child(child: Child, grace: float = 0.4) -> str:
         try:
             await asyncio.wait_for(asyncio.shield(child.exited), wait)
             return "terminated" if sig == signal.SIGTERM else "killed"
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             continue
     return "killed"

@@ -145,6 +145,11 @@ class Log:
             self._stream.close()
 
 
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 def set_winsize(fd: int, rows: int, cols: int) -> None:
     rows = rows if rows > 0 else 24
     cols = cols if cols > 0 else 80
@@ -207,7 +212,7 @@ class Room:
         if term is None:
             self._refuse(process, who, "no terminal (pty) requested",
                          "this is a full-screen debugger and needs a terminal; connect "
-                         "with: ssh -t -p PORT HOST")
+                         f"with: ssh -t -p {self.opts.port} HOST")
             return
         if len(self.sessions) + self.reserved >= self.opts.max_sessions:
             self._refuse(process, who, f"full ({self.opts.max_sessions} sessions)",
@@ -328,7 +333,7 @@ class Room:
                     view = view[os.write(master, view):]
                 except BlockingIOError:
                     ready = loop.create_future()
-                    loop.add_writer(master, lambda: ready.done() or ready.set_result(None))
+                    loop.add_writer(master, _resolve, ready)
                     try:
                         await ready
                     finally:

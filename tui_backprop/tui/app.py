@@ -507,8 +507,9 @@ def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
 
     ``scenarios`` confines the app to one folder (a served session): the picker, ``o``
     and the command palette offer only its files, ``scenario`` and anything typed are
-    names inside it, and nothing outside it can be opened. ``max_train`` caps one ``t`` and runs training
-    at the lowest CPU priority, so one student's training cannot starve a room.
+    names inside it, and nothing outside it can be opened. ``max_train`` caps one ``t``
+    and runs training at the lowest CPU priority, so one student's training cannot starve
+    a room.
     """
     return BackpropApp(scenario, precision, scenarios=as_scenario_dir(scenarios),
                        max_train=max_train)
