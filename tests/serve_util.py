@@ -82,15 +82,13 @@ class Server:
     """``tui-backprop serve ssh --port 0 ...`` in a subprocess, started the way ``nohup``
     would (SIGHUP ignored), with its host key in ``state``."""
 
-    def __init__(self, state: Path, *args: str, kind: str = "ssh") -> None:
+    def __init__(self, state: Path, *args: str) -> None:
         self.log_path = state / "server.log"
         env = dict(os.environ, XDG_STATE_HOME=str(state), PYTHONPATH=str(ROOT))
         env.pop("COLUMNS", None)
         env.pop("LINES", None)
-        cmd = [sys.executable, "-m", "tui_backprop", "serve", kind, "--port", "0",
+        cmd = [sys.executable, "-m", "tui_backprop", "serve", "ssh", "--port", "0",
                "--log", str(self.log_path), *args]
-        if kind != "ssh":
-            cmd = [sys.executable, "-m", "tui_backprop", "serve", kind, *args]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(state),
             preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
