@@ -29,7 +29,7 @@ from .numfmt import DEFAULT_PRECISION
 
 PROG = "tui-backprop"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("list", "check", "trace", "gradcheck", "help")
+COMMANDS = ("list", "check", "trace", "gradcheck", "serve", "help")
 FORMATS = ("text", "json", "markdown")
 #: Significant digits the views may show (float64 holds 17).
 MAX_PRECISION = 17
@@ -41,6 +41,7 @@ usage: {PROG} [SCENARIO] [--precision N]
        {PROG} check FILE...
        {PROG} trace FILE [--format text|json|markdown] [--iterations N] [--precision N]
        {PROG} gradcheck FILE [--tolerance T]
+       {PROG} serve ssh|web [options]
 
 A terminal step-through debugger for backpropagation, gate by gate.
 
@@ -55,6 +56,8 @@ commands:
                       history and the final params (text, json or markdown)
   gradcheck FILE      analytic vs numerical (central difference) gradients; exit 1
                       if any relative error exceeds the tolerance (default 1e-6)
+  serve ssh|web       serve the debugger to a room, over SSH or to browsers (see
+                      '{PROG} serve --help')
 
 exit codes: 0 success, 1 gradient check failed or internal error, 2 bad scenario or usage.
 Scenario arrays are limited to {MAX_ARRAY_ELEMENTS:,} elements.
@@ -263,6 +266,10 @@ def cmd_help(args: argparse.Namespace) -> int:
     if args.topic is None:
         sys.stdout.write(HELP)
         return EXIT_OK
+    if args.topic == "serve":
+        from .serve.cli import main as serve_main
+
+        return serve_main(["--help"])
     if args.topic not in COMMANDS:
         raise UsageError(f"no command {args.topic!r} (commands: {', '.join(COMMANDS)})")
     _parser(args.topic).print_help(sys.stdout)
@@ -283,6 +290,10 @@ def _run(argv: list[str]) -> int:
     if argv and argv[0] == "--version":
         print(f"{PROG} {__version__}")
         return EXIT_OK
+    if argv and argv[0] == "serve":  # its own parser: tui_backprop/serve/cli.py
+        from .serve.cli import main as serve_main
+
+        return serve_main(argv[1:])
     command = argv[0] if argv and argv[0] in COMMANDS else "open"
     rest = argv[1:] if command != "open" else argv
     args = _parser(command).parse_args(rest)

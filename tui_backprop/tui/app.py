@@ -10,6 +10,7 @@ of ``(timeline, cursor)``; the app calls their ``show`` methods when either chan
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -23,15 +24,16 @@ from textual.reactive import var
 from textual.worker import get_current_worker
 
 from tui_backprop.engine import Scenario, ScenarioError, load, train
-from tui_backprop.text.catalogue import Messages, messages, resolve_language
-from tui_backprop.text.glyphs import Glyphs, glyphs, locale_is_utf8
 from tui_backprop.numfmt import fmt_value
+from tui_backprop.text.catalogue import Messages, messages, resolve_language
 from tui_backprop.text.escape import printable
+from tui_backprop.text.glyphs import Glyphs, glyphs, locale_is_utf8
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
 from tui_backprop.tui.failure import failure_text
 from tui_backprop.tui.look import Look
+from tui_backprop.tui.scenario_dir import ScenarioDir, as_scenario_dir
 from tui_backprop.tui.shapes import shape_label
 from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.tui.values import ValuesTable
@@ -91,14 +93,22 @@ class BackpropApp(App):
     selected: var[str | None] = var(None, init=False)
 
     def __init__(self, scenario: str | Scenario | None = None, precision: int = 4, *,
-                 lang: str | None = None, ascii: bool | None = None) -> None:
-        super().__init__()
+                 lang: str | None = None, ascii: bool | None = None,
+                 scenarios: ScenarioDir | None = None, max_train: int | None = None) -> None:
+        # NO_COLOR: the ANSI theme (set in on_mount) and its no-colour filter; Textual
+        # picks the filter here, and with a truecolor theme it paints in greys instead
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         #: the language every panel speaks (``--lang``; default from the locale)
         self.messages: Messages = messages(resolve_language(lang))
         #: the characters every panel draws with (``--ascii``; default: ASCII when the
         #: locale the process started with is not UTF-8)
         self.glyphs: Glyphs = glyphs(not locale_is_utf8() if ascii is None else ascii)
         self.precision = precision
+        #: when set, the only scenarios that can be opened (a served session)
+        self.scenarios = scenarios
+        #: the most iterations one ``t`` may train (None: the train dialog's own limit);
+        #: a capped session also trains at the lowest CPU priority
+        self.max_train = max_train
         self.full_precision = False
         self.session: Session | None = None
         self.message: Text | str | None = None
@@ -117,6 +127,8 @@ class BackpropApp(App):
         return DebuggerScreen()
 
     def on_mount(self) -> None:
+        if self.no_color and not self.current_theme.ansi:
+            self.theme = "ansi-dark"
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
 
     def start(self) -> None:
@@ -186,7 +198,8 @@ class BackpropApp(App):
             headline = f"cannot open {printable(name_or_path.title)}"
         else:
             headline = f"cannot open {printable(name_or_path)}"
-            scenario = self._attempt(headline + self._still(), lambda: load(name_or_path))
+            scenario = self._attempt(headline + self._still(),
+                                     lambda: load(self._confined(name_or_path)))
         if scenario is None:
             return False
         headline += self._still()
@@ -199,6 +212,10 @@ class BackpropApp(App):
         self._stamp = _file_stamp(scenario.path)
         self.sub_title = printable(scenario.title)
         return True
+
+    def _confined(self, name_or_path: str) -> str:
+        """The path to load: in a served session only a name inside its folder."""
+        return name_or_path if self.scenarios is None else self.scenarios.path_of(name_or_path)
 
     def _still(self) -> str:
         return "; still showing the last good scenario" if self.session is not None else ""
@@ -447,7 +464,8 @@ class BackpropApp(App):
 
         from tui_backprop.tui.train import TrainScreen
 
-        self.push_screen(TrainScreen(self.session.scenario.learning_rate), chosen)
+        self.push_screen(TrainScreen(self.session.scenario.learning_rate,
+                                     maximum=self.max_train), chosen)
 
     def run_training(self, n: int) -> None:
         """Train ``n`` iterations in a worker thread, then land on the new state."""
@@ -463,6 +481,14 @@ class BackpropApp(App):
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def _train_worker(self, session: Session, n: int, progress: TrainingScreen) -> None:
         worker = get_current_worker()
+        if self.max_train is not None:
+            # a capped (served) session trains at the lowest CPU priority: on Linux the
+            # nice value is per thread, so the student's own screen and everyone else's
+            # sessions get the CPU first and training uses what is left
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+            except (AttributeError, OSError):
+                pass
 
         def report(done: int, total: int) -> None:
             if not worker.is_cancelled:
@@ -573,7 +599,14 @@ class BackpropApp(App):
             if target:
                 self.open_scenario(target)
 
-        self.push_screen(PickerScreen(folders), chosen)
+        self.push_screen(PickerScreen(folders, scenarios=self.scenarios), chosen)
+
+    def get_system_commands(self, screen):
+        """Textual's palette commands, without the screenshot (it writes a file on the
+        machine running the app) when the app is confined to a scenarios folder."""
+        for command in super().get_system_commands(screen):
+            if self.scenarios is None or command.title != "Screenshot":
+                yield command
 
     def action_help(self) -> None:
         from tui_backprop.tui.help import HelpScreen
@@ -592,8 +625,18 @@ class BackpropApp(App):
 
 
 def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
-               lang: str | None = None, ascii: bool | None = None) -> BackpropApp:
+               lang: str | None = None, ascii: bool | None = None,
+               scenarios: str | os.PathLike[str] | ScenarioDir | None = None,
+               max_train: int | None = None) -> BackpropApp:
     """The application for ``scenario`` (a path or a bundled name, or a Scenario the
-    caller already loaded; None opens the picker). The one factory shared by the CLI and
-    the tests. ``lang`` (``en``/``zh``) and ``ascii`` default from the locale."""
-    return BackpropApp(scenario, precision, lang=lang, ascii=ascii)
+    caller already loaded; None opens the picker). The one factory shared by the CLI, the
+    servers and the tests. ``lang`` (``en``/``zh``) and ``ascii`` default from the locale.
+
+    ``scenarios`` confines the app to one folder (a served session): the picker, ``o``
+    and the command palette offer only its files, ``scenario`` and anything typed are
+    names inside it, and nothing outside it can be opened. ``max_train`` caps one ``t``
+    and runs training at the lowest CPU priority, so one student's training cannot starve
+    a room.
+    """
+    return BackpropApp(scenario, precision, lang=lang, ascii=ascii,
+                       scenarios=as_scenario_dir(scenarios), max_train=max_train)

@@ -69,9 +69,13 @@ class GotoNodeProvider(_ListProvider):
 
 
 class OpenScenarioProvider(_ListProvider):
-    """``open cs231n-sigmoid``: bundled scenarios and local .toml files."""
+    """``open cs231n-sigmoid``: bundled scenarios and local .toml files (or, in an app
+    confined to a scenarios folder, that folder's scenarios only)."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
+        scenarios = getattr(self.app, "scenarios", None)
+        if scenarios is not None:
+            return [(f"open {name}", title, name) for name, title in scenarios.entries()]
         out = [(f"open {name}", title, name) for name, title in bundled()]
         out += [(f"open {path}", "local file", path)
                 for path in local_scenarios([Path.cwd()])]

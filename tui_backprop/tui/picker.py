@@ -1,4 +1,6 @@
 """The ``o`` picker: bundled scenarios and local ``.toml`` files, or a typed path.
+Confined to a :class:`ScenarioDir` (a served session), it offers that folder's scenarios
+only, and a typed text is a name in it.
 
 Dismisses with the chosen name or path (the app loads it), or None.
 """
@@ -18,6 +20,7 @@ from tui_backprop.engine import ScenarioError, bundled, load
 from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
 from tui_backprop.tui.failure import failure_text
+from tui_backprop.tui.scenario_dir import ScenarioDir
 from tui_backprop.tui.state import local_scenarios
 
 
@@ -34,24 +37,29 @@ class PickerScreen(DialogScreen[str | None]):
     PickerScreen Input { margin: 0; }
     """
 
-    def __init__(self, folders: list[Path] | None = None) -> None:
+    def __init__(self, folders: list[Path] | None = None, *,
+                 scenarios: ScenarioDir | None = None) -> None:
         super().__init__()
         self._folders = folders if folders is not None else [Path.cwd()]
+        self._scenarios = scenarios
 
     def compose(self) -> ComposeResult:
         # one line per scenario: a long title ends in … rather than wrapping under the names
         # file names and titles are shown as Text (never markup), control characters escaped
+        entries = bundled() if self._scenarios is None else self._scenarios.entries()
         options: list[Option] = [Option(Text(f"{name:<24} {printable(title)}", no_wrap=True,
                                              overflow="ellipsis"), id=name)
-                                 for name, title in bundled()]
-        local = local_scenarios(self._folders)
+                                 for name, title in entries]
+        local = local_scenarios(self._folders) if self._scenarios is None else []
         if local:
             options.append(None)  # a separator
             options += [Option(Text(printable(path), no_wrap=True, overflow="ellipsis"),
                                id=path) for path in local]
         with Vertical() as v:
             v.border_title = "Open a scenario · enter opens · esc cancels"
-            yield Input(placeholder="path/to/scenario.toml (or pick below)", id="path")
+            yield Input(placeholder="path/to/scenario.toml (or pick below)"
+                        if self._scenarios is None else "a scenario name (or pick below)",
+                        id="path")
             yield OptionList(*options, id="choices")
             yield Label("", id="preview")
 
@@ -64,7 +72,7 @@ class PickerScreen(DialogScreen[str | None]):
         if ident is None:
             return
         try:
-            sc = load(ident)
+            sc = load(ident if self._scenarios is None else self._scenarios.path_of(ident))
         except ScenarioError as exc:
             preview.update(Text(printable(str(exc.errors[0])) if exc.errors else "cannot load"))
             return

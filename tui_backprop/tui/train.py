@@ -22,17 +22,17 @@ MAX_TRAIN = 1_000_000
 _COUNT = re.compile(r"[0-9]+(?:[,_][0-9]+)*")
 
 
-def parse_count(text: str) -> int | str:
-    """A whole number from 1 to :data:`MAX_TRAIN`, or an error message."""
+def parse_count(text: str, maximum: int = MAX_TRAIN) -> int | str:
+    """A whole number from 1 to ``maximum``, or an error message."""
     text = text.strip()
-    ask = f"type a whole number from 1 to {MAX_TRAIN:,}"
+    ask = f"type a whole number from 1 to {maximum:,}"
     if not _COUNT.fullmatch(text):
         return ask
     digits = text.replace(",", "").replace("_", "").lstrip("0")
-    if len(digits) > len(str(MAX_TRAIN)):  # before int(): 5,000 digits is a ValueError
+    if len(digits) > len(str(maximum)):  # before int(): 5,000 digits is a ValueError
         return f"too large: {ask}"
     n = int(digits or "0")
-    if n > MAX_TRAIN:
+    if n > maximum:
         return f"too large: {ask}"
     return n if n >= 1 else ask
 
@@ -48,10 +48,12 @@ class TrainScreen(DialogScreen[int | None]):
     TrainScreen #error { color: $text-error; height: auto; }
     """
 
-    def __init__(self, learning_rate: float | None, default: int = 100) -> None:
+    def __init__(self, learning_rate: float | None, default: int = 100,
+                 maximum: int | None = None) -> None:
         super().__init__()
         self._lr = learning_rate
-        self._default = default
+        self._max = MAX_TRAIN if maximum is None else min(maximum, MAX_TRAIN)
+        self._default = min(default, self._max)
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
@@ -63,7 +65,7 @@ class TrainScreen(DialogScreen[int | None]):
             yield Label("", id="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        n = parse_count(event.value)
+        n = parse_count(event.value, self._max)
         if isinstance(n, str):
             self.query_one("#error", Label).update("✗ " + n)
         else:

@@ -1,0 +1,362 @@
+"""Serving benchmark: a room of SSH clients on one machine (loopback only).
+
+Run: python benchmarks/bench_serve.py [--clients 30] [--duration 60] [--rate 5]
+                                      [--baseline 20] [--no-exec-compare]
+
+Starts the real server (``tui-backprop serve ssh --no-auth --port 0 --open SCENARIO``)
+as a subprocess and drives it with asyncssh clients in this process, all on 127.0.0.1.
+
+1. Baseline, one session: time from the start of the connection to its first full
+   screen (the status bar's ``step 1/N`` and the footer's ``quit`` have arrived), then
+   keys at ``--rate`` per second for ``--baseline`` seconds (keystroke-to-echo below).
+2. Connection storm: ``--clients`` clients connect at once. For each, the time from the
+   moment the storm started to its first full screen; the figure is the slowest.
+3. Room load: every session presses a step key ``--rate`` times a second for
+   ``--duration`` seconds, each with its own random phase. The keys walk the timeline
+   (``n`` to the last step, then ``p`` back), so every key must change the step shown.
+   *Keystroke to echo*: from just before the key is written to the SSH channel to the
+   arrival of the bytes that show that key's step number in the status bar (so it
+   includes encryption both ways, the server's relay, the app and its rendering).
+   *Merged*: a key whose step never appeared because the next key's did first (two keys
+   drawn in one frame). *Errors*: keys never echoed within 2 s, and failed sessions.
+4. Memory: proportional set size (``Pss`` from /proc/PID/smaps_rollup) of every
+   session, of the zygote, and of the server process, while the room is connected.
+5. Exit: every client disconnects at once; the time until every session process is gone
+   from the process table (zombies count as present). Then the server is stopped and
+   nothing it started may remain.
+6. (Unless ``--no-exec-compare``) the storm again against a server started with
+   ``--no-zygote`` (a new Python per session), to show what the zygote buys.
+
+Every process this starts is ended (and checked) before it exits; every wait is bounded.
+The machine is shared: the load average at the start and end is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from serve_util import Server, connect, descendants, exists, pss_kb, wait_gone  # noqa: E402
+
+ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+STEP = re.compile(r"step (\d+)/(\d+)")
+
+
+def clean(data: bytes) -> str:
+    return ESCAPES.sub(b"", data).decode("utf-8", "replace")
+
+
+class Client:
+    """One student: an SSH session at 80x24 whose output is scanned for the step."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.text = ""             # escape-free output until the first full screen
+        self.first_screen: float | None = None
+        self.total_steps = 0
+        self.shown = 1
+        self.pending: list[tuple[int, float]] = []   # (expected step, time sent)
+        self.latencies: list[float] = []
+        self.merged = 0
+        self.dropped = 0           # keys not echoed within 2 s
+        self.error: str | None = None
+        self.conn = None
+        self.proc = None
+        self.reader: asyncio.Task | None = None
+        self.ready = asyncio.Event()
+
+    async def start(self) -> None:
+        try:
+            self.conn = await connect(self.port)
+            self.proc = await self.conn.create_process(
+                term_type="xterm-256color", term_size=(80, 24), encoding=None)
+        except Exception as exc:
+            self.error = f"connect: {type(exc).__name__}: {exc}"
+            self.ready.set()
+            return
+        self.reader = asyncio.get_running_loop().create_task(self._read())
+
+    async def _read(self) -> None:
+        while True:
+            try:
+                data = await self.proc.stdout.read(65536)
+            except Exception as exc:
+                self.error = self.error or f"read: {exc}"
+                break
+            if not data:
+                break
+            now = time.perf_counter()
+            text = clean(data)
+            if self.first_screen is None:
+                self.text += text
+                m = STEP.search(self.text)
+                if m and "quit" in self.text[m.end():]:
+                    self.first_screen = now
+                    self.total_steps = int(m.group(2))
+                    self.ready.set()
+                continue
+            found = STEP.findall(text)
+            if found and self.pending:
+                shown = int(found[-1][0])
+                for i, (want, _sent) in enumerate(self.pending):
+                    if want == shown:
+                        self.merged += i
+                        self.latencies.append(now - self.pending[i][1])
+                        del self.pending[: i + 1]
+                        break
+        self.ready.set()
+
+    def next_key(self, position: int) -> tuple[bytes, int]:
+        """The key for walk position ``position``: n up to the end, then p back."""
+        span = self.total_steps - 1
+        if span <= 0:
+            return b"n", 1
+        cycle = position % (2 * span)
+        return (b"n", cycle + 2) if cycle < span else (b"p", 2 * span - cycle)
+
+    async def press_for(self, seconds: float, rate: float) -> None:
+        period = 1.0 / rate
+        start = time.perf_counter() + random.random() * period
+        k = 0
+        while True:
+            at = start + k * period
+            if at - start > seconds:
+                break
+            delay = at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if self.error or self.proc is None:
+                return
+            key, want = self.next_key(k)
+            now = time.perf_counter()
+            # a key still unanswered after 2 s is an error, not a wait
+            while self.pending and now - self.pending[0][1] > 2.0:
+                self.pending.pop(0)
+                self.dropped += 1
+            self.pending.append((want, now))
+            try:
+                self.proc.stdin.write(key)
+            except Exception as exc:
+                self.error = f"write: {exc}"
+                return
+            k += 1
+        await asyncio.sleep(1.0)  # the last echoes
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+        if self.reader is not None:
+            try:
+                await asyncio.wait_for(self.reader, 5.0)
+            except (TimeoutError, asyncio.CancelledError):
+                self.reader.cancel()
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:7.1f} ms"
+
+
+def private_kb(pid: int) -> int | None:
+    """Memory only ``pid`` uses (Private_Clean + Private_Dirty), in kB."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return None
+    return sum(int(line.split()[1]) for line in lines if line.startswith("Private_"))
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of ``pid`` (its own threads, not its children)."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = raw[raw.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(server: Server, sessions: list[int]) -> dict[str, float]:
+    me = os.times()
+    return {"server": cpu_seconds(server.pid),
+            "sessions": sum(cpu_seconds(p) for p in sessions),
+            "clients (this process)": me.user + me.system}
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+async def storm(port: int, n: int) -> tuple[list[Client], float]:
+    clients = [Client(port) for _ in range(n)]
+    t0 = time.perf_counter()
+    await asyncio.gather(*(c.start() for c in clients))
+    try:
+        await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in clients)), 60)
+    except TimeoutError:
+        pass
+    return clients, t0
+
+
+def session_pids(server: Server) -> list[int]:
+    return [p for p in server.session_pids() if exists(p)]
+
+
+def zygote_pid(server: Server) -> int | None:
+    for p in descendants(server.pid):
+        try:
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"tui_backprop.serve.zygote" in cmd:
+            return p
+    return None
+
+
+def latency_line(name: str, clients: list[Client]) -> str:
+    lat = [x for c in clients for x in c.latencies]
+    merged = sum(c.merged for c in clients)
+    dropped = sum(c.dropped + len(c.pending) for c in clients)
+    errors = sum(1 for c in clients if c.error)
+    return (f"{name:<28} keys {len(lat) + merged + dropped:5d}  p50 {ms(pct(lat, 50))}  "
+            f"p95 {ms(pct(lat, 95))}  max {ms(max(lat) if lat else float('nan'))}  "
+            f"merged {merged}  not echoed in 2 s {dropped}  failed sessions {errors}")
+
+
+async def run(args: argparse.Namespace) -> int:
+    state = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    common = ["--no-auth", "--open", args.scenario, "--max-sessions", str(args.clients + 5)]
+    print(f"load average at start: {loadavg()}  ({os.cpu_count()} CPUs)")
+    server = Server(state, *common).wait_started()
+    problems: list[str] = []
+    try:
+        # 1. baseline
+        clients, t0 = await storm(server.port, 1)
+        base = clients[0]
+        if base.first_screen is None:
+            raise RuntimeError(f"baseline session never showed a screen: {base.error}")
+        print(f"scenario {args.scenario}: {base.total_steps} steps")
+        print(f"{'baseline: first screen':<28} {ms(base.first_screen - t0)}")
+        await base.press_for(args.baseline, args.rate)
+        print(latency_line(f"baseline: 1 session, {args.baseline:.0f} s", [base]))
+        base_pss = [pss_kb(p) for p in session_pids(server)]
+        await base.close()
+        wait_gone(server.session_pids(), 5.0)
+
+        # 2. storm
+        clients, t0 = await storm(server.port, args.clients)
+        firsts = [c.first_screen - t0 for c in clients if c.first_screen is not None]
+        failed = [c.error for c in clients if c.first_screen is None]
+        print(f"{f'storm: {args.clients} at once':<28} last first screen {ms(max(firsts))}  "
+              f"median {ms(statistics.median(firsts))}  failed {len(failed)}")
+        await asyncio.sleep(1.0)
+        start_cpu = [cpu_seconds(p) for p in session_pids(server)]
+        print(f"{'CPU per session start-up':<28} median {ms(statistics.median(start_cpu))}"
+              f"  (all {args.clients}: {sum(start_cpu):.1f} CPU-s on {os.cpu_count()} CPUs)")
+        if failed:
+            problems.append(f"storm failures: {failed[:3]}")
+
+        # 3. load
+        live = [c for c in clients if c.first_screen is not None]
+        pids = session_pids(server)
+        cpu0, t_load = cpu_split(server, pids), time.perf_counter()
+        await asyncio.gather(*(c.press_for(args.duration, args.rate) for c in live))
+        cpu1, wall = cpu_split(server, pids), time.perf_counter() - t_load
+        print(latency_line(f"room: {len(live)} sessions, {args.duration:.0f} s", live))
+        print(f"{'CPU used during the load':<28} " + ", ".join(
+            f"{k} {(cpu1[k] - cpu0[k]) / wall:.2f} cores" for k in cpu0)
+            + f" (wall {wall:.0f} s)")
+
+        # 4. memory
+        pids = session_pids(server)
+        pss = [v for v in (pss_kb(p) for p in pids) if v is not None]
+        zyg = zygote_pid(server)
+        private = [v for v in (private_kb(p) for p in pids) if v is not None]
+        print(f"{'private memory per session':<28} median "
+              f"{statistics.median(private) / 1024:6.1f} MB (pages no other process shares)")
+        print(f"{'PSS per session':<28} median {statistics.median(pss) / 1024:6.1f} MB  "
+              f"max {max(pss) / 1024:6.1f} MB  ({len(pss)} sessions; baseline single "
+              f"session {base_pss[0] / 1024 if base_pss and base_pss[0] else float('nan'):.1f}"
+              f" MB)")
+        print(f"{'server process PSS':<28} {pss_kb(server.pid) / 1024:6.1f} MB;  zygote "
+              f"{(pss_kb(zyg) or 0) / 1024:6.1f} MB")
+        print(f"{'sum of all PSS':<28} "
+              f"{(sum(pss) + pss_kb(server.pid) + (pss_kb(zyg) or 0)) / 1024:6.1f} MB")
+
+        # 5. exit
+        t_close = time.perf_counter()
+        await asyncio.gather(*(c.close() for c in clients))
+        gone = await asyncio.to_thread(wait_gone, pids, 10.0)
+        after = time.perf_counter() - t_close
+        print(f"{'all sessions gone after':<28} "
+              + (ms(after) if gone is not None else "NOT within 10 s"))
+        if gone is None:
+            problems.append("sessions outlived their clients")
+    finally:
+        left = server.stop()
+        if left:
+            problems.append(f"left behind after stop: {left}")
+
+    # 6. the same storm without the zygote
+    if not args.no_exec_compare:
+        server = Server(state, *common, "--no-zygote").wait_started()
+        try:
+            clients, t0 = await storm(server.port, args.clients)
+            firsts = [c.first_screen - t0 for c in clients if c.first_screen is not None]
+            await asyncio.sleep(1.0)
+            start_cpu = [cpu_seconds(p) for p in session_pids(server)]
+            pss = [v for v in (pss_kb(p) for p in session_pids(server)) if v is not None]
+            print(f"{'storm, --no-zygote':<28} last first screen {ms(max(firsts))}  "
+                  f"median {ms(statistics.median(firsts))}  PSS median "
+                  f"{statistics.median(pss) / 1024:.1f} MB  start-up CPU median "
+                  f"{ms(statistics.median(start_cpu))}  failed "
+                  f"{sum(1 for c in clients if c.first_screen is None)}")
+            await asyncio.gather(*(c.close() for c in clients))
+        finally:
+            left = server.stop()
+            if left:
+                problems.append(f"left behind after stop (--no-zygote): {left}")
+    print(f"load average at end: {loadavg()}")
+    for p in problems:
+        print("PROBLEM:", p)
+    return 1 if problems else 0
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--clients", type=int, default=30)
+    p.add_argument("--duration", type=float, default=60.0)
+    p.add_argument("--rate", type=float, default=5.0)
+    p.add_argument("--baseline", type=float, default=20.0)
+    p.add_argument("--scenario", default="cs231n-sigmoid")
+    p.add_argument("--no-exec-compare", action="store_true")
+    args = p.parse_args()
+    limit = args.baseline + args.duration + 240
+    try:
+        return asyncio.run(asyncio.wait_for(run(args), limit))
+    except TimeoutError:
+        print(f"benchmark did not finish within {limit:.0f} s")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

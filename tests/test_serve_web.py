@@ -1,0 +1,107 @@
+"""``tui-backprop serve web``: the page is served, and a websocket session (textual-serve's
+protocol: JSON ``["stdin", text]`` / ``["resize", {...}]`` in, the app's terminal bytes
+out) renders the confined app; stopping the server leaves no process behind."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import aiohttp
+import pyte
+import pytest
+from serve_util import ROOT, descendants, exists, wait_gone
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def web(tmp_path):
+    folder = tmp_path / "lecture"
+    folder.mkdir()
+    shutil.copy(ROOT / "scenarios" / "add-mul.toml", folder / "add-mul.toml")
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_backprop", "serve", "web", "--port", str(port),
+         "--scenarios", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=str(tmp_path))
+    proc.port = port
+    yield proc
+    below = descendants(proc.pid)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    proc.stderr.close()
+    wait_gone(below, 5.0)
+    left = [p for p in below if exists(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert left == [], f"web server left processes behind: {left}"
+
+
+async def _get_page(port: int, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while True:
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/") as resp:
+                    assert resp.status == 200
+                    return await resp.text()
+            except aiohttp.ClientConnectorError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.2)
+
+
+async def test_page_and_websocket_session(web):
+    page = await _get_page(web.port)
+    assert f"ws://127.0.0.1:{web.port}/ws" in page
+    assert "tui-backprop" in page
+    screen = pyte.Screen(80, 24)
+    stream = pyte.ByteStream(screen)
+
+    async def until(ws, text: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in "\n".join(screen.display):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"{text!r} never appeared:\n" + "\n".join(screen.display))
+            try:
+                msg = await ws.receive(timeout=left)
+            except TimeoutError:
+                continue
+            if msg.type == aiohttp.WSMsgType.BINARY:
+                stream.feed(msg.data)
+            elif msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                raise AssertionError("the websocket closed")
+
+    before = set(descendants(web.pid))
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(f"http://127.0.0.1:{web.port}/ws?width=80&height=24") as ws:
+            await until(ws, "Open a scenario")
+            assert "add-mul" in "\n".join(screen.display)
+            assert "cs231n" not in "\n".join(screen.display)   # only --scenarios
+            await ws.send_json(["stdin", "\r"])
+            await until(ws, "step 1/5")
+            await ws.send_json(["stdin", "n"])
+            await until(ws, "step 2/5")
+            assert "f = -12" in "\n".join(screen.display)      # (-2 + 5) * -4
+            session = set(descendants(web.pid)) - before
+            assert session, "no session process was started"
+    # the browser tab closed: its app process ends
+    assert await asyncio.to_thread(wait_gone, list(session), 15.0) is not None

@@ -1,0 +1,546 @@
+"""``tui-backprop serve ssh``: every student gets their own debugger over SSH.
+
+A real SSH server (asyncssh). Each session runs the app in its own process on its own
+pseudo-terminal, with the client's ``TERM`` and window size; window changes are passed
+on; the process is the leader of its own session and process group, so ending it ends
+everything it started. The relay between the SSH channel and the pty is this module's
+job; what the app may do is :mod:`tui_backprop.serve.session`'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import hmac
+import ipaddress
+import os
+import signal
+import socket
+import struct
+import sys
+import termios
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import asyncssh
+
+from tui_backprop.serve.session import SessionOptions, session_env
+from tui_backprop.serve.spawn import (
+    Child,
+    ExecSpawner,
+    SpawnError,
+    ZygoteSpawner,
+    end_child,
+)
+from tui_backprop.text.escape import printable
+
+#: What the terminal is put back to when a session ends without the app doing it (a
+#: crash, a kill): leave the alternate screen, show the cursor, stop mouse reports,
+#: bracketed paste and focus events, pop the kitty keyboard mode, plain colours.
+RESTORE_TERMINAL = (b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l"
+                    b"\x1b[?1015l\x1b[?2004l\x1b[?1004l\x1b[<u\x1b[0m")
+#: Stop reading a session's screen output while this much is waiting for a slow client.
+HIGH_WATER = 256 * 1024
+#: Connections (logged in or not) beyond the session cap that may wait for a slot.
+EXTRA_CONNECTIONS = 16
+HOST_KEY_NAME = "ssh_host_ed25519_key"
+
+
+# ------------------------------------------------------------------ options, host key
+
+
+@dataclass
+class SSHOptions:
+    """Everything ``serve ssh`` was told (see :mod:`tui_backprop.serve.cli`)."""
+
+    session: SessionOptions
+    host: str = "127.0.0.1"
+    port: int = 2222
+    max_sessions: int = 60
+    idle_timeout: float = 30 * 60
+    password: str | None = None
+    authorized_keys: str | None = None
+    no_auth: bool = False
+    host_key: str | None = None
+    log: str | None = None
+    zygote: bool = True
+
+
+def state_dir() -> Path:
+    """Where the host key lives: ``$XDG_STATE_HOME/tui-backprop`` or
+    ``~/.local/state/tui-backprop``."""
+    base = os.environ.get("XDG_STATE_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".local" / "state"
+    return root / "tui-backprop"
+
+
+def load_or_create_host_key(path: Path | None = None) -> tuple[asyncssh.SSHKey, Path, bool]:
+    """The server's ed25519 host key, generated (mode 600) on first use; returns the key,
+    its file and whether it was just created. Keeping it is what keeps the students'
+    ``known_hosts`` valid from one lecture to the next."""
+    path = path or state_dir() / HOST_KEY_NAME
+    if path.exists():
+        return asyncssh.read_private_key(str(path)), path, False
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="tui-backprop host key")
+    data = key.export_private_key()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    pub = path.with_name(path.name + ".pub")
+    pub.write_bytes(key.export_public_key())
+    return key, path, True
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def fmt_duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}h{m:02d}m{s:02d}s" if h else f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+def describe_status(status: int | None) -> str:
+    if status is None:
+        return "ended"
+    if status < 0:
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"exit status {status}"
+
+
+class Log:
+    """One line per event, with the time, to stderr or ``--log FILE``."""
+
+    def __init__(self, path: str | None = None, stream: TextIO | None = None) -> None:
+        self._own = path is not None
+        self._stream = open(path, "a", encoding="utf-8", buffering=1) if path else (
+            stream or sys.stderr)
+
+    def __call__(self, line: str) -> None:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        try:
+            self._stream.write(f"{stamp} {line}\n")
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def close(self) -> None:
+        if self._own:
+            self._stream.close()
+
+
+def _resolve(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def set_winsize(fd: int, rows: int, cols: int) -> None:
+    rows = rows if rows > 0 else 24
+    cols = cols if cols > 0 else 80
+    with contextlib.suppress(OSError):
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+
+# ------------------------------------------------------------------------ the server
+
+
+@dataclass
+class _Session:
+    who: str
+    child: Child
+    started: float
+    ended_by_server: bool = False
+
+
+@dataclass
+class Room:
+    """The running server: its options, log, spawner and sessions."""
+
+    opts: SSHOptions
+    log: Callable[[str], None]
+    spawner: ZygoteSpawner | ExecSpawner
+    sessions: dict[int, _Session] = field(default_factory=dict)
+    reserved: int = 0
+    connections: int = 0
+
+    @property
+    def auth_required(self) -> bool:
+        return not self.opts.no_auth
+
+    # -------------------------------------------------------------- one session
+
+    async def handle(self, process: asyncssh.SSHServerProcess) -> None:
+        """asyncssh's process factory: one student's session, start to end."""
+        conn = process.get_extra_info("connection")
+        owner = conn.get_owner() if conn is not None else None
+        who = getattr(owner, "who", "?")
+        try:
+            await self._session(process, who)
+        except Exception as exc:  # a bug here must not take the server down
+            self.log(f"crash {who}: server-side {type(exc).__name__}: "
+                     f"{printable(str(exc))[:200]}")
+            with contextlib.suppress(Exception):
+                process.stdout.write(RESTORE_TERMINAL + b"\r\ntui-backprop: the session "
+                                     b"failed on the server; please reconnect.\r\n")
+                process.exit(1)
+
+    def _refuse(self, process: asyncssh.SSHServerProcess, who: str, why: str,
+                message: str) -> None:
+        self.log(f"refused {who}: {why}")
+        with contextlib.suppress(Exception):
+            process.stdout.write(f"tui-backprop: {message}\r\n".encode())
+            process.exit(1)
+
+    async def _session(self, process: asyncssh.SSHServerProcess, who: str) -> None:
+        term = process.get_terminal_type()
+        if term is None:
+            self._refuse(process, who, "no terminal (pty) requested",
+                         "this is a full-screen debugger and needs a terminal; connect "
+                         f"with: ssh -t -p {self.opts.port} HOST")
+            return
+        if len(self.sessions) + self.reserved >= self.opts.max_sessions:
+            self._refuse(process, who, f"full ({self.opts.max_sessions} sessions)",
+                         f"sorry, the class is full ({self.opts.max_sessions} sessions "
+                         "running); please try again in a minute.")
+            return
+        self.reserved += 1
+        master = slave = -1
+        try:
+            width, height = process.get_terminal_size()[:2]
+            master, slave = os.openpty()
+            set_winsize(master, height, width)
+            env = session_env(dict(process.env), term)
+            try:
+                child = await self.spawner.spawn(slave, env, self.opts.session)
+            except SpawnError as exc:
+                self.log(f"crash {who}: could not start a session: {exc}")
+                process.stdout.write(b"tui-backprop: could not start your session; "
+                                     b"please reconnect.\r\n")
+                process.exit(1)
+                return
+            finally:
+                os.close(slave)
+        except BaseException:
+            if master >= 0:
+                os.close(master)
+            raise
+        finally:
+            self.reserved -= 1
+        started = time.monotonic()
+        record = _Session(who, child, started)
+        self.sessions[child.pid] = record
+        self.log(f"connect {who} TERM={printable(term)} {width}x{height} pid {child.pid} "
+                 f"({len(self.sessions)}/{self.opts.max_sessions} sessions)")
+        reason = "client left"
+        try:
+            reason = await self._relay(process, master, child)
+        finally:
+            with contextlib.suppress(OSError):
+                os.close(master)
+            if child.running:
+                record.ended_by_server = True
+                await end_child(child)
+            self.sessions.pop(child.pid, None)
+        status = child.exited.result() if child.exited.done() else None
+        crashed = (not record.ended_by_server and status is not None and status != 0)
+        duration = fmt_duration(time.monotonic() - started)
+        if crashed:
+            self.log(f"crash {who} pid {child.pid}: {describe_status(status)}")
+            reason = "the app crashed"
+        self.log(f"disconnect {who} after {duration} ({reason})")
+        if reason == "client left":
+            return
+        if crashed and status == -signal.SIGXCPU:
+            note = ("your session used its CPU allowance "
+                    f"({self.opts.session.cpu_seconds} s) and was ended; reconnect to "
+                    "start again.")
+        elif crashed:
+            note = "the debugger stopped unexpectedly; reconnect to start again."
+        elif reason == "idle":
+            note = ("your session ended: no key was pressed for "
+                    f"{fmt_duration(self.opts.idle_timeout)}; reconnect to start again.")
+        else:
+            note = ""
+        with contextlib.suppress(Exception):
+            if note:
+                process.stdout.write(RESTORE_TERMINAL + f"\r\ntui-backprop: {note}\r\n"
+                                     .encode())
+            process.exit(1 if crashed or reason == "idle" else 0)
+
+    async def _relay(self, process: asyncssh.SSHServerProcess, master: int,
+                     child: Child) -> str:
+        """Copy bytes both ways until the client leaves, the app ends or the session
+        idles out; returns which ("client left", "app quit", "idle")."""
+        loop = asyncio.get_running_loop()
+        os.set_blocking(master, False)
+        screen_done = loop.create_future()
+        chan = process.channel
+        reading = True
+
+        def on_output() -> None:
+            nonlocal reading
+            try:
+                data = os.read(master, 65536)
+            except BlockingIOError:
+                return
+            except OSError:  # EIO: every process on the pty has gone
+                data = b""
+            if not data:
+                loop.remove_reader(master)
+                reading = False
+                if not screen_done.done():
+                    screen_done.set_result(None)
+                return
+            try:
+                process.stdout.write(data)
+            except Exception:
+                return
+            if chan.get_write_buffer_size() > HIGH_WATER:
+                loop.remove_reader(master)
+                reading = False
+                loop.create_task(resume())
+
+        async def resume() -> None:
+            nonlocal reading
+            with contextlib.suppress(Exception):
+                await process.stdout.drain()
+            if not screen_done.done() and not reading:
+                reading = True
+                loop.add_reader(master, on_output)
+
+        last_input = loop.time()
+
+        async def write_all(data: bytes) -> None:
+            view = memoryview(data)
+            while view:
+                try:
+                    view = view[os.write(master, view):]
+                except BlockingIOError:
+                    ready = loop.create_future()
+                    loop.add_writer(master, _resolve, ready)
+                    try:
+                        await ready
+                    finally:
+                        loop.remove_writer(master)
+
+        async def keys() -> str:
+            nonlocal last_input
+            while True:
+                try:
+                    data = await process.stdin.read(4096)
+                except asyncssh.TerminalSizeChanged as exc:
+                    set_winsize(master, exc.height, exc.width)
+                    continue
+                except (asyncssh.BreakReceived, asyncssh.SignalReceived):
+                    continue
+                except Exception:
+                    return "client left"
+                if not data:
+                    return "client left"
+                last_input = loop.time()
+                try:
+                    await write_all(data)
+                except OSError:
+                    return "app quit"
+
+        async def idle() -> str:
+            timeout = self.opts.idle_timeout
+            while True:
+                remaining = last_input + timeout - loop.time()
+                if remaining <= 0:
+                    return "idle"
+                await asyncio.sleep(min(remaining + 0.01, 60.0))
+
+        async def closed() -> str:
+            await chan.wait_closed()
+            return "client left"
+
+        async def app_ended() -> str:
+            await asyncio.shield(child.exited)
+            # pass on the app's last bytes (it restores the terminal) before closing
+            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(screen_done), 0.5)
+            return "app quit"
+
+        loop.add_reader(master, on_output)
+        tasks = [loop.create_task(coro) for coro in (keys(), idle(), closed(), app_ended())]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            return next(iter(done)).result()
+        finally:
+            if reading:
+                loop.remove_reader(master)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class _Server(asyncssh.SSHServer):
+    """Per-connection callbacks: authentication, the connection cap, the log."""
+
+    def __init__(self, room: Room) -> None:
+        self.room = room
+        self.who = "?"
+        self.user: str | None = None
+        self.authenticated = False
+        self.refused = False
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        peer = conn.get_extra_info("peername") or ("?", 0)
+        self.who = f"{peer[0]}:{peer[1]}"
+        self.room.connections += 1
+        if self.room.connections > self.room.opts.max_sessions + EXTRA_CONNECTIONS:
+            self.refused = True
+            self.room.log(f"refused {self.who}: too many connections")
+            conn.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.room.connections -= 1
+        if not self.authenticated and not self.refused:
+            why = ("authentication failed" if self.user is not None
+                   else "left before logging in")
+            self.room.log(f"refused {self.who}: {why}")
+
+    def begin_auth(self, username: str) -> bool:
+        self.user = username
+        self.who = f"{printable(username)[:32]}@{self.who.split('@')[-1]}"
+        return self.room.auth_required
+
+    def auth_completed(self) -> None:
+        self.authenticated = True
+
+    def password_auth_supported(self) -> bool:
+        return self.room.opts.password is not None
+
+    def validate_password(self, username: str, password: str) -> bool:
+        expected = self.room.opts.password
+        if expected is None:
+            return False
+        return hmac.compare_digest(password.encode(), expected.encode())
+
+
+# ----------------------------------------------------------------------- start, stop
+
+
+async def start(opts: SSHOptions, log: Callable[[str], None],
+                host_key: asyncssh.SSHKey) -> tuple[asyncssh.SSHAcceptor, Room]:
+    """Start the zygote (or not) and listen; returns the acceptor and the room."""
+    spawner: ZygoteSpawner | ExecSpawner = ZygoteSpawner(log) if opts.zygote else ExecSpawner()
+    await spawner.start()
+    room = Room(opts, log, spawner)
+    kwargs = {}
+    if opts.authorized_keys is not None:
+        kwargs["authorized_client_keys"] = opts.authorized_keys
+    acceptor = await asyncssh.create_server(
+        lambda: _Server(room), opts.host, opts.port,
+        server_host_keys=[host_key], process_factory=room.handle, encoding=None,
+        line_editor=False, allow_scp=False, agent_forwarding=False, x11_forwarding=False,
+        keepalive_interval=30, keepalive_count_max=3, login_timeout=60,
+        reuse_address=True, **kwargs)
+    return acceptor, room
+
+
+async def stop(acceptor: asyncssh.SSHAcceptor, room: Room) -> None:
+    """Stop listening, end every session, stop the zygote."""
+    acceptor.close()
+    for record in list(room.sessions.values()):
+        record.ended_by_server = True
+    await asyncio.gather(*(end_child(r.child) for r in list(room.sessions.values())),
+                         return_exceptions=True)
+    await room.spawner.close()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(acceptor.wait_closed(), 2.0)
+
+
+def banner(opts: SSHOptions, key: asyncssh.SSHKey, key_path: Path, created: bool,
+           scenario_count: int) -> str:
+    """What the instructor sees at start: the students' command and the fingerprint."""
+    if is_loopback(opts.host):
+        where = "localhost"
+    elif opts.host in ("0.0.0.0", "::", ""):
+        where = socket.gethostname() or "THIS-MACHINE"
+    else:
+        where = opts.host
+    port = "" if opts.port == 22 else f"-p {opts.port} "
+    if opts.no_auth:
+        auth = "none (anyone who can reach the port gets a session)"
+    elif opts.password is not None and opts.authorized_keys is not None:
+        auth = f"the class password, or a key in {opts.authorized_keys}"
+    elif opts.password is not None:
+        auth = "the class password"
+    else:
+        auth = f"a key in {opts.authorized_keys}"
+    idle = fmt_duration(opts.idle_timeout)
+    lines = [
+        f"tui-backprop serve ssh: listening on {opts.host}:{opts.port}",
+        f"  students type:   ssh {port}{where}",
+        f"  host key:        {key.get_fingerprint('sha256')} (ED25519)"
+        + ("  [new]" if created else ""),
+        "                   students check it against what ssh prints on first connect",
+        f"  key file:        {key_path}",
+        f"  scenarios:       {opts.session.scenarios} ({scenario_count} scenarios)"
+        + (f", opening {opts.session.open}" if opts.session.open else ""),
+        f"  login:           {auth}",
+        f"  limits:          {opts.max_sessions} sessions, idle {idle}, "
+        f"{opts.session.max_train:,} iterations per train, "
+        f"{opts.session.cpu_seconds} CPU-s per session",
+        "  stop with ctrl+c",
+    ]
+    return "\n".join(lines)
+
+
+def run(opts: SSHOptions, scenario_count: int) -> int:
+    """Serve until SIGINT/SIGTERM; returns the exit code."""
+    log = Log(opts.log)
+    key, key_path, created = load_or_create_host_key(
+        Path(opts.host_key) if opts.host_key else None)
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        stopping = loop.create_future()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, lambda: stopping.done() or stopping.set_result(None))
+        # the instructor's terminal closing ends the server and its sessions, unless it
+        # was started to outlive it (nohup: SIGHUP ignored)
+        if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+            loop.add_signal_handler(signal.SIGHUP,
+                                    lambda: stopping.done() or stopping.set_result(None))
+        try:
+            acceptor, room = await start(opts, log, key)
+        except OSError as exc:
+            print(f"tui-backprop: error: cannot listen on {opts.host}:{opts.port}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            return 2
+        if opts.port == 0:  # --port 0: the one the system picked
+            opts.port = acceptor.get_port()
+        print(banner(opts, key, key_path, created, scenario_count), flush=True)
+        if isinstance(room.spawner, ZygoteSpawner) and not await room.spawner.wait_ready():
+            log("zygote failed to start; sessions start as new processes (slower)")
+        fast = isinstance(room.spawner, ZygoteSpawner) and room.spawner.alive
+        log("ready" + (" (sessions fork from a pre-imported parent)" if fast else ""))
+        await stopping
+        log(f"stopping: ending {len(room.sessions)} sessions")
+        await stop(acceptor, room)
+        log("stopped")
+        return 0
+
+    try:
+        return asyncio.run(main())
+    finally:
+        log.close()

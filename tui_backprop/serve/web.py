@@ -1,0 +1,45 @@
+"""``tui-backprop serve web``: the debugger in a browser, through textual-serve.
+
+textual-serve runs one command per browser tab (a new process, on pipes rather than a
+pty) and relays it over a websocket. The command is the same confined session as over
+SSH (:mod:`tui_backprop.serve.session`): same ``--scenarios`` folder, same caps.
+
+textual-serve sets ``COLUMNS`` and ``ROWS`` in the app's environment; no app setting may
+use those names.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+
+from tui_backprop.serve.session import SessionOptions, base_env
+from tui_backprop.serve.spawn import _PACKAGE_ROOT
+
+
+def session_command(opts: SessionOptions) -> str:
+    """The shell command textual-serve runs for each browser session."""
+    argv = [sys.executable, "-X", "utf8", "-m", "tui_backprop.serve.session", *opts.argv()]
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def run(opts: SessionOptions, host: str, port: int, public_url: str | None) -> int:
+    """Serve until ctrl+c; returns the exit code."""
+    from textual_serve.server import Server
+
+    # textual-serve gives each app a copy of this process's environment: the same
+    # clean one an SSH session gets (no TEXTUAL_* switches, one OpenBLAS thread)
+    env = base_env()
+    env["PYTHONPATH"] = _PACKAGE_ROOT
+    os.environ.clear()
+    os.environ.update(env)
+    server = Server(session_command(opts), host=host, port=port, title="tui-backprop",
+                    public_url=public_url)
+    try:
+        server.serve()
+    except OSError as exc:
+        print(f"tui-backprop: error: cannot listen on {host}:{port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    return 0
