@@ -3,7 +3,7 @@
 pyte terminal emulator, the process table read from /proc.
 
 The numbers asserted come from the add-mul scenario worked by hand (CS231n):
-x = -2, y = 5, z = -4; f_1 = x + y = 3, f = f_1 * z = -12.
+x = -2, y = 5, z = -4; q = x + y = 3, f = q * z = -12.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ async def test_picker_lists_only_the_scenarios_folder_and_keys_step(room):
         assert "cs231n-staged" not in screen                          # not bundled ones
         await t.type("\r")  # the first entry: add-mul
         await t.wait_for(r"FORWARD\s+step 1/5")
-        assert "f_1 = 3" in t.text                                     # -2 + 5
+        assert "q = 3" in t.text                                     # -2 + 5
         await t.type("n")
         await t.wait_for(r"step 2/5")
         assert "f = -12" in t.text                                     # 3 * -4
