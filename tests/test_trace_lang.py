@@ -137,7 +137,7 @@ def colour_of(text: str, target: str) -> set[str]:
 def test_values_green_gradients_red_as_in_the_tui():
     text = coloured_trace("add-mul")
     assert "32" in colour_of(text, "f = -12")  # the forward output: a value, green
-    assert "31" in colour_of(text, "\u2202f/\u2202f_1 = -4")  # the upstream: a gradient, red
+    assert "31" in colour_of(text, "\u2202f/\u2202q = -4")  # the upstream: a gradient, red
     assert "32" in colour_of(text, "forward")
     assert "31" in colour_of(text, "backward")
     # the text trace used to draw the phases cyan (36) and yellow (33)
