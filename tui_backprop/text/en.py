@@ -299,4 +299,7 @@ MESSAGES: dict[str, str] = {
     "help.colours.ascii": "ASCII only: {partial} is written d (dL/dx), {times} and {dot} "
                           "are *, arrows are -> and <-, and the current gate's box is "
                           "drawn with = and #.",
+    # handouts (tui-backprop export)
+    "handout.step": "Step {k} of {n}",
+    "handout.steps": "Steps",
 }

@@ -255,4 +255,7 @@ MESSAGES: dict[str, str] = {
                             "{grad}，局部梯度用斜体；当前的门反色加粗，并画成双线边框。",
     "help.colours.ascii": "仅 ASCII 字符：{partial} 写作 d（dL/dx），{times} 和 {dot} 写作 *，"
                           "箭头写作 -> 和 <-，当前门的方框用 = 和 # 画出。",
+    # 讲义（tui-backprop export）
+    "handout.step": "第 {k} 步（共 {n} 步）",
+    "handout.steps": "步骤",
 }
