@@ -701,9 +701,10 @@ class BackpropApp(App):
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header: the scenario's title first (what a room needs to read), then the
         app's name, which is what a narrow terminal cuts."""
+        text = self.glyphs.text
         if not sub_title:
-            return Content(title)
-        return Content.assemble((sub_title, "bold"), (" — " + title, "dim"))
+            return Content(text(title))
+        return Content.assemble((text(sub_title), "bold"), (text(" — " + title), "dim"))
 
 
 def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
