@@ -244,13 +244,6 @@ def _settings(args: argparse.Namespace):
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    try:
-        chosen, remember_theme = _settings(args)
-    except ImportError:  # no Textual: the fallback below says so
-        from .config import Settings
-
-        chosen, remember_theme = Settings(lang=args.lang, precision=args.precision), None
-    precision = _precision(chosen.precision)
     scenario = None
     if args.scenario is not None:
         # validated before the TUI starts (a bad file exits 2 without a flash of the
@@ -258,6 +251,14 @@ def cmd_open(args: argparse.Namespace) -> int:
         scenario = _load(args.scenario)
         if scenario is None:
             return EXIT_USAGE
+    # remembered only for a session that starts
+    try:
+        chosen, remember_theme = _settings(args)
+    except ImportError:  # no Textual: the fallback below says so
+        from .config import Settings
+
+        chosen, remember_theme = Settings(lang=args.lang, precision=args.precision), None
+    precision = _precision(chosen.precision)
     try:
         from .tui.app import create_app
     except ImportError as exc:
