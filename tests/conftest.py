@@ -27,11 +27,13 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(capsys, monkeypatch):
+def cli(capsys, monkeypatch, tmp_path):
     """Run ``tui-backprop`` in-process: ``cli("trace", path, "--format", "json")``."""
     from tui_backprop.cli import main
 
     monkeypatch.setenv("NO_COLOR", "1")
+    # the remembered settings live in a fresh config directory, never the user's
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     # tests that assert on words read English: pin the locale the language (and the
     # ASCII choice) is taken from; a test of another language passes --lang or sets it
     for var in ("LC_ALL", "LC_MESSAGES", "LC_CTYPE"):

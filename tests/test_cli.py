@@ -190,7 +190,7 @@ def fake_tui(monkeypatch):
     class App:
         return_code = 0
 
-        def __init__(self, path, precision):
+        def __init__(self, path, precision, **options):
             calls.append((path, precision))
 
         def run(self):

@@ -44,6 +44,7 @@ def _loaded_after_import(module: str) -> list[str]:
     "tui_backprop.text.wrap",
     "tui_backprop.text.escape",
     "tui_backprop.render.roles",
+    "tui_backprop.config",
 ])
 def test_pure_modules_import_no_ui_library(module):
     assert _loaded_after_import(module) == []

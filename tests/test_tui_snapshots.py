@@ -32,3 +32,9 @@ CASES = {
 def test_snapshot(snap_compare, case, size):
     scenario, keys = CASES[case]
     assert snap_compare(create_app(scenario), press=keys, terminal_size=size)
+
+
+def test_snapshot_projector_theme(snap_compare):
+    """The high-contrast projector theme at 80x24: black on white, bold numbers."""
+    app = create_app("cs231n-sigmoid", lang="en", ascii=False, theme="projector")
+    assert snap_compare(app, press=["b", "p"], terminal_size=(80, 24))

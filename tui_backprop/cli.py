@@ -2,11 +2,13 @@
 
 ::
 
-    tui-backprop [SCENARIO] [--precision N]      open the TUI (a path or a bundled name)
+    tui-backprop [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
+                                                 open the TUI (a path or a bundled name)
     tui-backprop list                            bundled scenarios with their titles
     tui-backprop check FILE...                   validate; every error, one line each
     tui-backprop trace FILE [--format text|json|markdown] [--iterations N] [--precision N]
     tui-backprop gradcheck FILE [--tolerance T]  analytic vs numerical gradients
+    tui-backprop export FILE --format html|svg [--step K] [-o OUT]   a handout
 
 Exit codes: 0 success; 2 a bad scenario or bad usage (one line per problem, never a
 traceback); 1 a failed gradient check, or an internal bug (one line; set
@@ -26,21 +28,25 @@ from . import __version__
 from .engine import MAX_ARRAY_ELEMENTS, ScenarioError, bundled, gradcheck, load, resolve
 from .engine.scenario import MAX_ITERATIONS
 from .numfmt import DEFAULT_PRECISION
+from .text.catalogue import resolve_language
+from .text.escape import printable
 
 PROG = "tui-backprop"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("list", "check", "trace", "gradcheck", "serve", "help")
+COMMANDS = ("list", "check", "trace", "gradcheck", "export", "serve", "help")
+EXPORT_FORMATS = ("html", "svg")
 FORMATS = ("text", "json", "markdown")
 #: Significant digits the views may show (float64 holds 17).
 MAX_PRECISION = 17
 DEBUG_ENV = "TUI_BACKPROP_DEBUG"
 
 HELP = f"""\
-usage: {PROG} [SCENARIO] [--precision N]
+usage: {PROG} [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
        {PROG} list
        {PROG} check FILE...
        {PROG} trace FILE [--format text|json|markdown] [--iterations N] [--precision N]
        {PROG} gradcheck FILE [--tolerance T]
+       {PROG} export FILE --format html|svg [--step K] [--lang en|zh] [-o OUT]
        {PROG} serve ssh|web [options]
 
 A terminal step-through debugger for backpropagation, gate by gate.
@@ -48,6 +54,14 @@ A terminal step-through debugger for backpropagation, gate by gate.
   SCENARIO            a scenario .toml file or the name of a bundled scenario; without
                       one the TUI opens its scenario picker
   --precision N       significant digits shown (1 to {MAX_PRECISION}; default 4)
+  --lang en|zh        the language (default: from the locale, LC_ALL/LC_MESSAGES/LANG)
+  --ascii, --no-ascii only ASCII characters, or not (default: ASCII when the locale
+                      is not UTF-8)
+  --theme NAME        a colour theme: Textual's, or projector (high contrast, for a
+                      lecture hall); also in the command palette (ctrl+p)
+  Theme, language, precision and ASCII are remembered in
+  $XDG_CONFIG_HOME/tui-backprop/config.toml (~/.config/... by default); an option
+  given on the command line wins. NO_COLOR=1 draws without any colour.
 
 commands:
   list                the bundled scenarios with their titles
@@ -56,6 +70,8 @@ commands:
                       history and the final params (text, json or markdown)
   gradcheck FILE      analytic vs numerical (central difference) gradients; exit 1
                       if any relative error exceeds the tolerance (default 1e-6)
+  export FILE         a handout: a self-contained HTML page of every step (circuit,
+                      numbers, explanation) or an SVG of the circuit at --step K
   serve ssh|web       serve the debugger to a room, over SSH or to browsers (see
                       '{PROG} serve --help')
 
@@ -120,6 +136,9 @@ DESCRIPTIONS = {
              "update), the gradients, the loss history and the final params.",
     "gradcheck": "Analytic gradients against central differences for every leaf element; "
                  "exit 1 if any relative error exceeds the tolerance.",
+    "export": "A handout that opens offline: --format html, every step of the first "
+              "iteration (the circuit, the numbers and the explanation), or --format svg, "
+              "the circuit at one step for slides.",
     "help": "Show help for tui-backprop or one of its commands.",
 }
 FILE_HELP = "a scenario .toml file or the name of a bundled scenario (see 'tui-backprop list')"
@@ -131,6 +150,15 @@ def _parser(command: str) -> _Parser:
     if command == "open":
         p.add_argument("scenario", nargs="?", metavar="SCENARIO", help=FILE_HELP)
         _precision_arg(p)
+        p.add_argument("--lang", choices=("en", "zh"), default=None,
+                       help="the language (default: remembered, else from the locale: "
+                            "LC_ALL / LC_MESSAGES / LANG)")
+        p.add_argument("--ascii", action=argparse.BooleanOptionalAction, default=None,
+                       help="only ASCII characters (default: remembered, else ASCII when "
+                            "the locale is not UTF-8)")
+        p.add_argument("--theme", default=None, metavar="NAME",
+                       help="the colour theme: Textual's themes or projector (default: "
+                            "remembered, else textual-dark)")
     elif command == "list":
         pass
     elif command == "check":
@@ -154,6 +182,20 @@ def _parser(command: str) -> _Parser:
         p.add_argument("file", metavar="FILE", help=FILE_HELP)
         p.add_argument("--tolerance", type=_tolerance, default=1e-6, metavar="T",
                        help="the largest relative error that passes (default 1e-6)")
+    elif command == "export":
+        p.add_argument("file", metavar="FILE", help=FILE_HELP)
+        p.add_argument("--format", choices=EXPORT_FORMATS, required=True,
+                       help="html (every step, one page) or svg (the circuit at one step)")
+        p.add_argument("--step", type=_int_in("step", 1, 10**9), default=None, metavar="K",
+                       help="the step the SVG shows (1 to the number of steps of the first "
+                            "iteration; default 1)")
+        p.add_argument("--lang", choices=("en", "zh"), default=None,
+                       help="the language (default: from the locale)")
+        p.add_argument("--ascii", action="store_true",
+                       help="only ASCII characters, in English")
+        _precision_arg(p)
+        p.add_argument("-o", "--output", default=None, metavar="OUT",
+                       help="the file to write (default: standard output)")
     elif command == "help":
         p.add_argument("topic", nargs="?")
     return p
@@ -176,8 +218,35 @@ def _precision(value: int | None) -> int:
     return DEFAULT_PRECISION if value is None else value
 
 
+def _settings(args: argparse.Namespace):
+    """The choices for this run: the command line's, then the remembered ones (which
+    the command line's update). Notes about a broken config file go to stderr."""
+    from .config import Settings, config_path, load_settings, save_settings
+    from .tui.themes import theme_names
+
+    names = theme_names()
+    if args.theme is not None and args.theme not in names:
+        raise UsageError(f"no theme '{printable(args.theme)}' (themes: {', '.join(names)})")
+    path = config_path()
+    saved, notes = load_settings(path, themes=frozenset(names))
+    for note in notes:
+        _err(f"{PROG}: {note}")
+    given = Settings(theme=args.theme, lang=args.lang, precision=args.precision,
+                     ascii=args.ascii)
+    chosen = saved.merged(given)
+    if chosen != saved:
+        note = save_settings(chosen, path)
+        if note:
+            _err(f"{PROG}: {note}")
+
+    def remember_theme(name: str) -> str | None:
+        current, _ = load_settings(path, themes=frozenset(names))
+        return save_settings(current.merged(Settings(theme=name)), path)
+
+    return chosen, remember_theme
+
+
 def cmd_open(args: argparse.Namespace) -> int:
-    precision = _precision(args.precision)
     scenario = None
     if args.scenario is not None:
         # validated before the TUI starts (a bad file exits 2 without a flash of the
@@ -185,6 +254,14 @@ def cmd_open(args: argparse.Namespace) -> int:
         scenario = _load(args.scenario)
         if scenario is None:
             return EXIT_USAGE
+    # remembered only for a session that starts
+    try:
+        chosen, remember_theme = _settings(args)
+    except ImportError:  # no Textual: the fallback below says so
+        from .config import Settings
+
+        chosen, remember_theme = Settings(lang=args.lang, precision=args.precision), None
+    precision = _precision(chosen.precision)
     try:
         from .tui.app import create_app
     except ImportError as exc:
@@ -193,9 +270,11 @@ def cmd_open(args: argparse.Namespace) -> int:
             return cmd_list(args)
         from .report import build_trace, make_console, print_text
 
-        print_text(build_trace(scenario), make_console(sys.stdout), precision)
+        print_text(build_trace(scenario), make_console(sys.stdout), precision,
+                   lang=resolve_language(chosen.lang))
         return EXIT_OK
-    app = create_app(scenario, precision)
+    app = create_app(scenario, precision, lang=chosen.lang, ascii=chosen.ascii,
+                     theme=chosen.theme, on_theme=remember_theme)
     app.run()
     code = getattr(app, "return_code", None)
     return code if isinstance(code, int) else EXIT_OK
@@ -228,7 +307,6 @@ def cmd_trace(args: argparse.Namespace) -> int:
              "(this scenario has no learning_rate, so nothing is trained)")
         return EXIT_USAGE
     from .report import build_trace, make_console, print_text, render_json, render_markdown
-    from .text.catalogue import resolve_language
     from .text.glyphs import locale_is_utf8
 
     trace = build_trace(scenario, args.iterations)
@@ -262,6 +340,45 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.passed(args.tolerance) for r in rows) else EXIT_FAIL
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    scenario = _load(args.file)
+    if scenario is None:
+        return EXIT_USAGE
+    from .export.handout import render_html, render_svg, step_count
+
+    lang = resolve_language(args.lang)
+    precision = _precision(args.precision)
+    if args.format == "svg":
+        n = step_count(scenario)
+        step = 1 if args.step is None else args.step
+        if step > n:
+            raise UsageError(f"--step must be from 1 to {n} (the steps of the first "
+                             f"iteration), got {step}")
+        text = render_svg(scenario, step, lang=lang, ascii=args.ascii, precision=precision)
+    else:
+        if args.step is not None:
+            raise UsageError("--step is for --format svg (the HTML shows every step)")
+        text = render_html(scenario, lang=lang, ascii=args.ascii, precision=precision)
+    if args.output is None:
+        # UTF-8 whatever the locale: the file declares it (the HTML's meta, the SVG's XML)
+        out = getattr(sys.stdout, "buffer", None)
+        if out is not None:
+            sys.stdout.flush()
+            out.write(text.encode("utf-8"))
+            out.flush()
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        _err(f"{printable(args.output)}: error: cannot write the handout "
+             f"({printable(exc.strerror or str(exc))})")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def cmd_help(args: argparse.Namespace) -> int:
     if args.topic is None:
         sys.stdout.write(HELP)
@@ -277,7 +394,7 @@ def cmd_help(args: argparse.Namespace) -> int:
 
 
 HANDLERS = {"open": cmd_open, "list": cmd_list, "check": cmd_check, "trace": cmd_trace,
-            "gradcheck": cmd_gradcheck, "help": cmd_help}
+            "gradcheck": cmd_gradcheck, "export": cmd_export, "help": cmd_help}
 
 
 # ---------------------------------------------------------------------------- main

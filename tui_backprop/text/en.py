@@ -258,4 +258,48 @@ MESSAGES: dict[str, str] = {
                                    "simple gradient: softmax - one-hot target (divided by "
                                    "the batch size).",
     "gate.local.see_formula": "(see formula)",
+
+    # ------------------------------------------------------------------ the TUI's frame
+    # (panel titles, footer keys, loss panel, colour modes; tui/debugger.py, tui/loss.py)
+    "screen.title.circuit": "Circuit",
+    "screen.title.code": "Code",
+    "screen.title.inspector": "Inspector",
+    "screen.title.values": "Values",
+    "screen.title.loss": "Loss",
+    "screen.title.switch": "{title} {sep} {key}: {other}",
+    "screen.both_shown": "Circuit and code are both shown at this width.",
+    "key.help": "help",
+    "key.quit": "quit",
+    "key.next": "next",
+    "key.prev": "prev",
+    "key.first": "first",
+    "key.last": "last",
+    "key.fwd": "fwd",
+    "key.bwd": "bwd",
+    "key.update": "update",
+    "key.train": "train",
+    "key.edit": "edit",
+    "key.check": "check",
+    "key.view": "view",
+    "key.detail": "inspector/values",
+    "key.full_precision": "full precision",
+    "key.nonfinite": "jump to non-finite",
+    "key.follow": "follow step",
+    "key.reload": "reload",
+    "key.open": "open",
+    "loss.none": "no loss yet",
+    "loss.one": "iteration {i}: {loss}   (u: next iteration, t: train N)",
+    "loss.range": "iteration {i}: {loss}  {arrow}  iteration {j}: {last}",
+    # what the help says about telling values and gradients apart, per colour mode
+    "help.colours.color": "Forward values are green, gradients red, local gradients yellow; "
+                          "the current gate is highlighted and drawn with a double border.",
+    "help.colours.nocolor": "No colours (NO_COLOR): forward values are plain, gradients "
+                            "underlined and marked {grad}, local gradients in italics; the "
+                            "current gate is in reverse video and bold, with a double border.",
+    "help.colours.ascii": "ASCII only: {partial} is written d (dL/dx), {times} and {dot} "
+                          "are *, arrows are -> and <-, and the current gate's box is "
+                          "drawn with = and #.",
+    # handouts (tui-backprop export)
+    "handout.step": "Step {k} of {n}",
+    "handout.steps": "Steps",
 }

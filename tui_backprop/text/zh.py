@@ -218,4 +218,44 @@ MESSAGES: dict[str, str] = {
     "gate.cross_entropy.backward": "softmax 与交叉熵合在一起，梯度出奇地简单：softmax 减去"
                                    "独热目标（再除以批次大小）。",
     "gate.local.see_formula": "（见公式）",
+
+    # ------------------------------------------------------------------ 界面框架
+    "screen.title.circuit": "计算图",
+    "screen.title.code": "代码",
+    "screen.title.inspector": "检查器",
+    "screen.title.values": "数值表",
+    "screen.title.loss": "损失",
+    "screen.title.switch": "{title} {sep} {key}：{other}",
+    "screen.both_shown": "这个宽度下计算图和代码同时显示。",
+    "key.help": "帮助",
+    "key.quit": "退出",
+    "key.next": "下一步",
+    "key.prev": "上一步",
+    "key.first": "第一步",
+    "key.last": "最后一步",
+    "key.fwd": "前向末",
+    "key.bwd": "反向末",
+    "key.update": "更新",
+    "key.train": "训练",
+    "key.edit": "编辑",
+    "key.check": "检验",
+    "key.view": "切换",
+    "key.detail": "检查器/数值表",
+    "key.full_precision": "全精度",
+    "key.nonfinite": "跳到非有限值",
+    "key.follow": "跟随当前步",
+    "key.reload": "重新加载",
+    "key.open": "打开",
+    "loss.none": "还没有损失值",
+    "loss.one": "第 {i} 轮：{loss}   （u：下一轮，t：训练 N 轮）",
+    "loss.range": "第 {i} 轮：{loss}  {arrow}  第 {j} 轮：{last}",
+    "help.colours.color": "前向的值是绿色，梯度是红色，局部梯度是黄色；当前的门高亮显示，"
+                          "并画成双线边框。",
+    "help.colours.nocolor": "无颜色模式（NO_COLOR）：前向的值不加修饰，梯度加下划线并标上 "
+                            "{grad}，局部梯度用斜体；当前的门反色加粗，并画成双线边框。",
+    "help.colours.ascii": "仅 ASCII 字符：{partial} 写作 d（dL/dx），{times} 和 {dot} 写作 *，"
+                          "箭头写作 -> 和 <-，当前门的方框用 = 和 # 画出。",
+    # 讲义（tui-backprop export）
+    "handout.step": "第 {k} 步（共 {n} 步）",
+    "handout.steps": "步骤",
 }

@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Offset, Region
 from textual.reactive import var
 from textual.worker import get_current_worker
 
@@ -32,10 +33,12 @@ from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
 from tui_backprop.tui.failure import failure_text
-from tui_backprop.tui.look import Look
+from tui_backprop.tui.look import Look, colour_mode, standard_colours
 from tui_backprop.tui.scenario_dir import ScenarioDir, as_scenario_dir
 from tui_backprop.tui.shapes import shape_label
 from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
+from tui_backprop.tui.terminal import StrictNoColor, install_scrollbar_glyphs
+from tui_backprop.tui.themes import BOLD_NUMBERS, EXTRA_THEMES, NO_COLOR_THEME
 from tui_backprop.tui.values import ValuesTable
 
 if TYPE_CHECKING:
@@ -94,15 +97,35 @@ class BackpropApp(App):
 
     def __init__(self, scenario: str | Scenario | None = None, precision: int = 4, *,
                  lang: str | None = None, ascii: bool | None = None,
-                 scenarios: ScenarioDir | None = None, max_train: int | None = None) -> None:
-        # NO_COLOR: the ANSI theme (set in on_mount) and its no-colour filter; Textual
-        # picks the filter here, and with a truecolor theme it paints in greys instead
+                 scenarios: ScenarioDir | None = None, max_train: int | None = None,
+                 theme: str | None = None,
+                 on_theme: Callable[[str], str | None] | None = None) -> None:
+        # NO_COLOR: native ANSI colours, so that Textual picks its no-colour filter (with
+        # a truecolor theme it would paint in greys), and the ANSI theme (in on_mount)
+        #: the characters every panel draws with (``--ascii``; default: ASCII when the
+        #: locale the process started with is not UTF-8); set first, as Textual reads
+        #: the CSS variables ($box) while it initialises
+        self.glyphs: Glyphs = glyphs(not locale_is_utf8() if ascii is None else ascii)
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
+        for extra in EXTRA_THEMES:
+            self.register_theme(extra)
+        if self.no_color:
+            # Textual's filter still writes "default colour" escapes (SGR 39/49): this
+            # one writes none at all, only bold/underline/italic/reverse/dim
+            self._filters = [StrictNoColor() if type(f).__name__ == "NoColor" else f
+                             for f in self._filters]
+        #: ``color``, ``16`` (TERM=xterm, TERM=linux) or ``mono`` (NO_COLOR): how values,
+        #: gradients and the current gate are told apart (see tui/look.py)
+        self.colour_mode = colour_mode(self.console.color_system, self.no_color)
+        self.stylesheet.set_variables(self.get_css_variables())  # with the colour mode
+        self._theme_choice = theme
+        #: called with the new theme's name when the user picks one (the CLI remembers
+        #: it in the config file); returns a note to show when that failed
+        self._on_theme = on_theme
         #: the language every panel speaks (``--lang``; default from the locale)
         self.messages: Messages = messages(resolve_language(lang))
-        #: the characters every panel draws with (``--ascii``; default: ASCII when the
-        #: locale the process started with is not UTF-8)
-        self.glyphs: Glyphs = glyphs(not locale_is_utf8() if ascii is None else ascii)
+        install_scrollbar_glyphs()
+        self._mode_classes()
         self.precision = precision
         #: when set, the only scenarios that can be opened (a served session)
         self.scenarios = scenarios
@@ -126,10 +149,92 @@ class BackpropApp(App):
     def get_default_screen(self) -> DebuggerScreen:
         return DebuggerScreen()
 
+    def _mode_classes(self) -> None:
+        self.set_class(self.colour_mode == "mono", "-mono")
+        self.set_class(self.colour_mode == "16", "-c16")
+        self.set_class(self.glyphs.ascii, "-ascii")
+
     def on_mount(self) -> None:
-        if self.no_color and not self.current_theme.ansi:
-            self.theme = "ansi-dark"
-        self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+        if self.is_headless and self.colour_mode == "16":
+            # tests and snapshots draw the same whatever TERM the test run has
+            self.colour_mode = "color"
+            self._mode_classes()
+            self.refresh_css(animate=False)
+        if self._theme_choice is not None:
+            self.theme = self._theme_choice
+        elif self.no_color and not self.current_theme.ansi:
+            self.theme = NO_COLOR_THEME
+        self._theme_at_start = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme) -> None:
+        self._restyle()
+        if self._on_theme is not None and theme.name != self._theme_at_start:
+            self._theme_at_start = theme.name
+            note = self._on_theme(theme.name)
+            if note:
+                self.notify(note, severity="warning", markup=False)
+
+    # ----------------------------------------------------------------- the terminal
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, plus ``$box`` (the border type: ``ascii`` or
+        ``round``) and, on a 16-colour terminal, text colours that stay distinct there."""
+        variables = super().get_css_variables()
+        glyph_set = getattr(self, "glyphs", None)
+        variables["box"] = "ascii" if glyph_set is not None and glyph_set.ascii else "round"
+        if getattr(self, "colour_mode", None) == "16":
+            variables.update(standard_colours(self.current_theme.dark))
+        return variables
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Key names as the footer and help show them; in ASCII ``←``/``→`` are
+        ``left``/``right``."""
+        shown = super().get_key_display(binding)
+        if self.glyphs.ascii and not shown.isascii():
+            key = binding.key.split(",")[0]
+            shown = key if key.isascii() else self.glyphs.text(shown)
+        return shown
+
+    def place_cursor(self, repaint: bool = False) -> None:
+        """Put the terminal's cursor on the current gate (its label, inside its box), so
+        that screen readers and braille displays, which follow the cursor, follow the
+        step. When the circuit is not on screen (a narrow terminal showing the code),
+        the cursor goes to the status bar, which names the step.
+
+        Textual moves the cursor at the end of each frame; ``repaint`` asks for a frame
+        (one cell of the circuit) when nothing else will draw one."""
+        if not self.screen_stack or self.screen is not self.debugger:
+            return  # a dialog's own input owns the cursor
+        spot = self._gate_spot()
+        if spot is None:
+            status = self.debugger.status
+            spot = status.content_region.offset if status.display else Offset(0, 0)
+        if spot == self.cursor_position:
+            return
+        self.cursor_position = spot
+        if repaint:
+            circuit = self.debugger.circuit
+            view = circuit.scrollable_content_region
+            if view.contains_point(spot):
+                circuit.refresh(Region(spot.x - view.x, spot.y - view.y, 1, 1))
+            else:
+                self.debugger.status.refresh(Region(0, 0, 1, 1))
+
+    def _gate_spot(self) -> Offset | None:
+        """Where the current gate's label is on the screen, if it is in view."""
+        circuit = self.debugger.circuit
+        frame, geometry = circuit.frame, circuit.geometry
+        if not circuit.display or frame is None or geometry is None or len(frame.current) != 1:
+            return None
+        view = circuit.scrollable_content_region
+        if view.width <= 0 or view.height <= 0:
+            return None
+        x, y, w, h = geometry.box(frame.current[0])
+        sx, sy = circuit.scroll_offset
+        # inside the border: the middle row, the first cell of the label
+        spot = Offset(view.x + x - sx + min(2, max(w - 1, 0)), view.y + y - sy + h // 2)
+        return spot if view.contains_point(spot) else None
 
     def start(self) -> None:
         """Called once by the debugger screen when its panels exist."""
@@ -151,7 +256,10 @@ class BackpropApp(App):
         if self._look is None:
             theme = self.current_theme
             self._look = Look.of(self.get_css_variables(), self.precision, self.full_precision,
-                                 ansi=bool(theme is not None and theme.ansi))
+                                 ansi=bool(theme is not None and theme.ansi),
+                                 mode=self.colour_mode, glyphs=self.glyphs,
+                                 dark=theme is None or theme.dark,
+                                 bold_numbers=theme is not None and theme.name in BOLD_NUMBERS)
         return self._look
 
     def _restyle(self) -> None:
@@ -316,6 +424,9 @@ class BackpropApp(App):
             screen.loss.show(self.session.loss_history, self.precision)
         if screen.status.size.width:  # laid out: the widths the views used are real
             self._views_size = (self.size.width, self.size.height)
+        self.place_cursor()
+        # the circuit may scroll, or the layout settle, only once this frame is laid out
+        self.call_after_refresh(self.place_cursor, True)
 
     def refresh_views_after_resize(self) -> None:
         """Draw the views again once laid out at a new terminal size (the status bar's
@@ -619,18 +730,23 @@ class BackpropApp(App):
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header: the scenario's title first (what a room needs to read), then the
         app's name, which is what a narrow terminal cuts."""
+        text = self.glyphs.text
         if not sub_title:
-            return Content(title)
-        return Content.assemble((sub_title, "bold"), (" — " + title, "dim"))
+            return Content(text(title))
+        return Content.assemble((text(sub_title), "bold"), (text(" — " + title), "dim"))
 
 
 def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
-               lang: str | None = None, ascii: bool | None = None,
+               lang: str | None = None, ascii: bool | None = None, theme: str | None = None,
+               on_theme: Callable[[str], str | None] | None = None,
                scenarios: str | os.PathLike[str] | ScenarioDir | None = None,
                max_train: int | None = None) -> BackpropApp:
     """The application for ``scenario`` (a path or a bundled name, or a Scenario the
     caller already loaded; None opens the picker). The one factory shared by the CLI, the
-    servers and the tests. ``lang`` (``en``/``zh``) and ``ascii`` default from the locale.
+    servers and the tests. ``lang`` (``en``/``zh``) and ``ascii`` default from the locale;
+    ``theme`` (a name from :func:`~tui_backprop.tui.themes.theme_names`) from Textual's
+    default, or the ANSI theme under ``NO_COLOR``. ``on_theme`` is called with the name of
+    a theme the user picks (the CLI remembers it).
 
     ``scenarios`` confines the app to one folder (a served session): the picker, ``o``
     and the command palette offer only its files, ``scenario`` and anything typed are
@@ -638,5 +754,6 @@ def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
     and runs training at the lowest CPU priority, so one student's training cannot starve
     a room.
     """
-    return BackpropApp(scenario, precision, lang=lang, ascii=ascii,
-                       scenarios=as_scenario_dir(scenarios), max_train=max_train)
+    return BackpropApp(scenario, precision, lang=lang, ascii=ascii, theme=theme,
+                       on_theme=on_theme, scenarios=as_scenario_dir(scenarios),
+                       max_train=max_train)

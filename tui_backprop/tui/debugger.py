@@ -6,9 +6,15 @@ one of inspector/values (``i``). Short ones draw only top borders; very short on
 (under ``HEADER_ROWS``) drop the header too.
 The stepping bindings live on this screen (with ``priority``, so a focused table cannot
 swallow the arrows) and not on the app, so they are inactive under modal screens.
+
+Titles and key descriptions come from the app's message catalogue (``screen.*``,
+``key.*``); the header icon, the title separators and the circuit's box drawing from its
+glyph set, so an ASCII session draws nothing else.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +25,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.widgets._footer import FooterKey
 
+from tui_backprop.text.catalogue import messages
+from tui_backprop.text.glyphs import UNICODE, Glyphs
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.explain import ExplainPanel
@@ -94,6 +102,7 @@ class DebuggerScreen(Screen):
 
     # help and quit first, as nano does: the footer cuts from the right, and on a narrow
     # terminal the two keys nobody may miss must survive
+    # descriptions are catalogue keys (``key.*``), put into the app's language on mount
     BINDINGS = [
         Binding("question_mark,f1", "app.help", "help"),
         Binding("q", "app.quit", "quit"),
@@ -116,7 +125,31 @@ class DebuggerScreen(Screen):
         Binding("o", "app.open", "open", show=False),
     ]
 
+    #: each action's catalogue key, for the footer and the help's key table
+    KEY_MESSAGES = {
+        "app.help": "key.help", "app.quit": "key.quit", "app.step(1)": "key.next",
+        "app.step(-1)": "key.prev", "app.first": "key.first", "app.last": "key.last",
+        "app.end_of('forward')": "key.fwd", "app.end_of('backward')": "key.bwd",
+        "app.update": "key.update", "app.train": "key.train", "app.edit": "key.edit",
+        "app.gradcheck": "key.check", "toggle_view": "key.view",
+        "toggle_detail": "key.detail", "app.full_precision": "key.full_precision",
+        "app.jump_nonfinite": "key.nonfinite", "app.clear_selection": "key.follow",
+        "app.reload": "key.reload", "app.open": "key.open",
+    }
+
+    def _translate_bindings(self) -> None:
+        """Key descriptions in the app's language (Textual builds the screen's bindings
+        from the class's BINDINGS: the descriptions are replaced once, here)."""
+        msgs = getattr(self.app, "messages", None)
+        if msgs is None:
+            return
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=msgs(self.KEY_MESSAGES[b.action]))
+                if b.action in self.KEY_MESSAGES else b for b in bindings]
+
     def compose(self) -> ComposeResult:
+        self._translate_bindings()
         # classes for the terminal's size before anything mounts: set later, they would
         # restyle every widget once more during start-up
         width, height = self.app.size
@@ -124,24 +157,17 @@ class DebuggerScreen(Screen):
         self.set_class(width < WIDE, "-narrow")
         self.set_class(height < TALL, "-short")
         self.set_class(height < HEADER_ROWS, "-no-header")
-        yield Header(show_clock=False, icon="∂")
+        ascii = self._glyphs.ascii
+        yield Header(show_clock=False, icon="d" if ascii else "∂")
         with Horizontal(id="top"):
-            circuit = CircuitView(id="circuit", classes="panel")
-            circuit.border_title = "Circuit"
-            yield circuit
-            code = CodeView(id="code", classes="panel")
-            code.border_title = "Code"
-            yield code
+            yield CircuitView(id="circuit", classes="panel", ascii=ascii)
+            yield CodeView(id="code", classes="panel")
         with Horizontal(id="bottom"):
-            inspector = Inspector(id="inspector", classes="panel")
-            inspector.border_title = "Inspector"
-            yield inspector
+            yield Inspector(id="inspector", classes="panel")
             with Vertical(id="side"):
-                values = ValuesTable(id="values", classes="panel")
-                values.border_title = "Values"
-                yield values
+                yield ValuesTable(id="values", classes="panel")
                 loss = LossPanel(id="loss", classes="panel")
-                loss.border_title = "Loss"
+                loss.border_title = self._msg("screen.title.loss")
                 yield loss
         yield ExplainPanel(id="explain")
         yield Static(id="load-error")
@@ -196,6 +222,12 @@ class DebuggerScreen(Screen):
         # ~20 ms later.)
         self.app.start()  # type: ignore[attr-defined]
 
+    def on_screen_resume(self) -> None:
+        # back from a dialog, whose input may have moved the terminal's cursor
+        place = getattr(self.app, "place_cursor", None)
+        if place is not None and self.app.screen_stack and self.is_current:
+            self.app.call_after_refresh(place, True)
+
     def reflow(self, width: int, height: int) -> None:
         """Pick the layout for a terminal size (the cursor lives in the app, untouched).
 
@@ -215,12 +247,31 @@ class DebuggerScreen(Screen):
     def _layout_of(width: int, height: int) -> tuple[bool, bool, bool]:
         return width < WIDE, height < TALL, height < HEADER_ROWS
 
+    @property
+    def _glyphs(self) -> Glyphs:
+        return getattr(self.app, "glyphs", UNICODE)
+
+    def _msg(self, name: str, /, **params: str) -> str:
+        msgs = getattr(self.app, "messages", None) or messages("en")
+        return self._glyphs.text(msgs(name, **params))
+
     def _titles(self) -> None:
         narrow = self._layout is not None and self._layout[0]
-        self.circuit.border_title = "Circuit · v: code" if narrow else "Circuit"
-        self.code.border_title = "Code · v: circuit" if narrow else "Code"
-        self.inspector.border_title = "Inspector · i: values" if narrow else "Inspector"
-        self.values.border_title = "Values · i: inspector" if narrow else "Values"
+        names = {panel: self._msg(f"screen.title.{panel}")
+                 for panel in ("circuit", "code", "inspector", "values")}
+        # the separator is a middle dot, or a bar in ASCII (a '*' would read as a product)
+        sep = "|" if self._glyphs.ascii else "·"
+
+        def title(panel: str, key: str, other: str) -> str:
+            if not narrow:
+                return names[panel]
+            return self._msg("screen.title.switch", title=names[panel], sep=sep, key=key,
+                             other=names[other].lower())
+
+        self.circuit.border_title = title("circuit", "v", "code")
+        self.code.border_title = title("code", "v", "circuit")
+        self.inspector.border_title = title("inspector", "i", "values")
+        self.values.border_title = title("values", "i", "inspector")
 
     _layout: tuple[bool, bool, bool] | None = None
 
@@ -228,7 +279,7 @@ class DebuggerScreen(Screen):
         """``v``: circuit or code (both are shown on wide terminals)."""
         self.toggle_class("-show-code")
         if not self.has_class("-narrow"):
-            self.app.notify("Circuit and code are both shown at this width.", timeout=2)
+            self.app.notify(self._msg("screen.both_shown"), timeout=2)
         else:
             (self.code if self.has_class("-show-code") else self.circuit).focus()
         self.app.call_after_refresh(self.app.refresh_views)  # type: ignore[attr-defined]
