@@ -20,12 +20,12 @@ from textual.widgets._footer import FooterKey
 
 from tui_backprop.engine import ScenarioError, bundled, load, record
 from tui_backprop.engine.scenario import bundled_dir
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.tui.app import BackpropApp, create_app
 from tui_backprop.tui.edit import EditScreen, LeafChooser
 from tui_backprop.tui.gradcheck_view import GradCheckScreen
 from tui_backprop.tui.help import HelpScreen
 from tui_backprop.tui.picker import PickerScreen
-from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.tui.train import TrainScreen
 
 WIDE = (120, 40)

@@ -19,11 +19,11 @@ from textual.widgets import Input, Label
 
 from tui_backprop.engine import bundled, load, train
 from tui_backprop.engine.scenario import bundled_dir
+from tui_backprop.model import session as state_module
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, parse_value
 from tui_backprop.tui import app as app_module
-from tui_backprop.tui import state as state_module
 from tui_backprop.tui.app import BackpropApp, create_app
 from tui_backprop.tui.edit import EditScreen
-from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, parse_value
 from tui_backprop.tui.train import TrainingScreen, TrainScreen, parse_count
 
 NARROW = (80, 24)

@@ -1,6 +1,6 @@
 """The tui-backprop application: a step-through debugger for backpropagation.
 
-All state lives here: the :class:`~tui_backprop.tui.state.Session` (scenario, timeline,
+All state lives here: the :class:`~tui_backprop.model.session.Session` (scenario, timeline,
 loss history), the reactive ``cursor`` and the ``selected`` node. Every panel is a view
 of ``(timeline, cursor)``; the app calls their ``show`` methods when either changes.
 
@@ -23,17 +23,17 @@ from textual.reactive import var
 from textual.worker import get_current_worker
 
 from tui_backprop.engine import Scenario, ScenarioError, load, train
-from tui_backprop.text.catalogue import Messages, messages, resolve_language
-from tui_backprop.text.glyphs import Glyphs, glyphs, locale_is_utf8
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.numfmt import fmt_value
+from tui_backprop.render.shapes import shape_label
+from tui_backprop.text.catalogue import Messages, messages, resolve_language
 from tui_backprop.text.escape import printable
+from tui_backprop.text.glyphs import Glyphs, glyphs, locale_is_utf8
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
 from tui_backprop.tui.failure import failure_text
 from tui_backprop.tui.look import Look
-from tui_backprop.tui.shapes import shape_label
-from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.tui.values import ValuesTable
 
 if TYPE_CHECKING:

@@ -5,7 +5,8 @@ value above (green) and, once the backward pass reached it, its gradient below (
 The current gate is drawn with a double border and the wires it reads and writes are
 heavy, so the highlight survives ``NO_COLOR``.
 
-The geometry lives in :mod:`.circuit_layout` (pure, cached per graph); a step only
+The geometry lives in :mod:`tui_backprop.render.circuit_layout` and the drawing in
+:mod:`tui_backprop.render.circuit_canvas` (pure, cached per graph); a step only
 changes the overlays, only the rows on screen are ever drawn (``render_line``), and
 only the cells a step changed are repainted. Hovering a box shows its numbers in full;
 clicking it posts :class:`CircuitView.NodeSelected`.
@@ -25,20 +26,21 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.numfmt import DEFAULT_PRECISION, fmt_full, fmt_value
-
-from .circuit_layout import (
-    ASCII,
+from tui_backprop.render.circuit_canvas import (
     STYLE_NAMES,
-    UNICODE,
     Canvas,
     Frame,
-    Geometry,
     Labels,
-    Structure,
-    build_structure,
     focus_of,
     label_widths,
     make_frame,
+)
+from tui_backprop.render.circuit_layout import (
+    ASCII,
+    UNICODE,
+    Geometry,
+    Structure,
+    build_structure,
     place,
 )
 

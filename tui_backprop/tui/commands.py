@@ -11,8 +11,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
 from tui_backprop.engine import GATES, bundled
+from tui_backprop.model.session import local_scenarios
 from tui_backprop.text.escape import printable
-from tui_backprop.tui.state import local_scenarios
 
 if TYPE_CHECKING:
     from tui_backprop.tui.app import BackpropApp

@@ -21,9 +21,9 @@ from tui_backprop.engine import (
     UpdateStep,
 )
 from tui_backprop.numfmt import fmt_value
+from tui_backprop.render.shapes import shape_label
 from tui_backprop.tui.lines import Hanging, LinesView
 from tui_backprop.tui.look import Look
-from tui_backprop.tui.shapes import shape_label
 
 #: inf / -inf / nan in formatted numbers (highlighted wherever they appear)
 NONFINITE = r"(?<![\w.])-?(?:inf|nan)\b"

@@ -15,10 +15,10 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_backprop.engine import ScenarioError, bundled, load
+from tui_backprop.model.session import local_scenarios
 from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
 from tui_backprop.tui.failure import failure_text
-from tui_backprop.tui.state import local_scenarios
 
 
 class PickerScreen(DialogScreen[str | None]):

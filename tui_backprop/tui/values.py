@@ -24,10 +24,10 @@ from textual.strip import Strip
 
 from tui_backprop.engine import Timeline
 from tui_backprop.numfmt import fmt_value
+from tui_backprop.render.shapes import shape_label
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import changed_span
 from tui_backprop.tui.look import Look
-from tui_backprop.tui.shapes import shape_label
 
 #: ``(header label, column key, width)``; the node column fits the names (up to 16).
 COLUMNS = (("", "mark", 1), ("node", "node", 12), ("kind", "kind", 6), ("value", "value", 14),

@@ -1,6 +1,7 @@
-"""The debugger's session state: one scenario, the graph the timeline starts from, the
-recorded timeline and the loss history. Pure (no Textual): the app holds one
-:class:`Session` plus a cursor, and every panel is a view of ``(timeline, cursor)``.
+"""A debugging session: one scenario, the graph the timeline starts from, the recorded
+timeline and the loss history; and the parsing of values a user types. Pure (no Textual,
+no Rich): the TUI holds one :class:`Session` plus a cursor, and every panel is a view of
+``(timeline, cursor)``; a server or an export can hold one just the same.
 
 A session is immutable; every action (update, train, edit, reload) returns a new one.
 """
