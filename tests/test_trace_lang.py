@@ -74,9 +74,9 @@ def test_ascii_trace_is_all_ascii(cli, name, fmt):
 
 def test_ascii_trace_keeps_the_numbers_and_words(cli):
     out = cli("trace", "add-mul", "--ascii").out
-    assert "Backward pass" in out and "f = f_1*z" in out
+    assert "Backward pass" in out and "f = q*z" in out
     assert "1 * -4 = -4" in out and "+= -4:  0 -> -4" in out
-    assert "df/df_1 = -4" in out
+    assert "df/dq = -4" in out
 
 
 def test_a_non_utf8_locale_draws_ascii(cli, monkeypatch):
@@ -137,7 +137,7 @@ def colour_of(text: str, target: str) -> set[str]:
 def test_values_green_gradients_red_as_in_the_tui():
     text = coloured_trace("add-mul")
     assert "32" in colour_of(text, "f = -12")  # the forward output: a value, green
-    assert "31" in colour_of(text, "\u2202f/\u2202f_1 = -4")  # the upstream: a gradient, red
+    assert "31" in colour_of(text, "\u2202f/\u2202q = -4")  # the upstream: a gradient, red
     assert "32" in colour_of(text, "forward")
     assert "31" in colour_of(text, "backward")
     # the text trace used to draw the phases cyan (36) and yellow (33)
