@@ -22,6 +22,7 @@ from textual.widgets._footer import FooterKey
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.explain import ExplainPanel
+from tui_backprop.tui.i18n import translate_bindings, words_of
 from tui_backprop.tui.inspector import Inspector
 from tui_backprop.tui.loss import LossPanel
 from tui_backprop.tui.status import StatusBar
@@ -94,27 +95,33 @@ class DebuggerScreen(Screen):
 
     # help and quit first, as nano does: the footer cuts from the right, and on a narrow
     # terminal the two keys nobody may miss must survive
+    # descriptions are catalogue keys, shown in the app's language (see __init__)
     BINDINGS = [
-        Binding("question_mark,f1", "app.help", "help"),
-        Binding("q", "app.quit", "quit"),
-        Binding("right,n,space", "app.step(1)", "next", priority=True),
-        Binding("left,p", "app.step(-1)", "prev", priority=True),
-        Binding("home", "app.first", "first", show=False, priority=True),
-        Binding("end", "app.last", "last", show=False, priority=True),
-        Binding("f", "app.end_of('forward')", "fwd"),
-        Binding("b", "app.end_of('backward')", "bwd"),
-        Binding("u", "app.update", "update"),
-        Binding("t", "app.train", "train"),
-        Binding("e", "app.edit", "edit"),
-        Binding("g", "app.gradcheck", "check"),
-        Binding("v", "toggle_view", "view"),
-        Binding("i", "toggle_detail", "inspector/values", show=False),
-        Binding("F", "app.full_precision", "full precision", show=False),
-        Binding("exclamation_mark", "app.jump_nonfinite", "jump to non-finite", show=False),
-        Binding("escape", "app.clear_selection", "follow step", show=False),
-        Binding("r", "app.reload", "reload", show=False),
-        Binding("o", "app.open", "open", show=False),
+        Binding("question_mark,f1", "app.help", "tui.key.help"),
+        Binding("q", "app.quit", "tui.key.quit"),
+        Binding("right,n,space", "app.step(1)", "tui.key.next", priority=True),
+        Binding("left,p", "app.step(-1)", "tui.key.prev", priority=True),
+        Binding("home", "app.first", "tui.key.first", show=False, priority=True),
+        Binding("end", "app.last", "tui.key.last", show=False, priority=True),
+        Binding("f", "app.end_of('forward')", "tui.key.fwd"),
+        Binding("b", "app.end_of('backward')", "tui.key.bwd"),
+        Binding("u", "app.update", "tui.key.update"),
+        Binding("t", "app.train", "tui.key.train"),
+        Binding("e", "app.edit", "tui.key.edit"),
+        Binding("g", "app.gradcheck", "tui.key.check"),
+        Binding("v", "toggle_view", "tui.key.view"),
+        Binding("i", "toggle_detail", "tui.key.detail", show=False),
+        Binding("F", "app.full_precision", "tui.key.full", show=False),
+        Binding("exclamation_mark", "app.jump_nonfinite", "tui.key.nonfinite", show=False),
+        Binding("escape", "app.clear_selection", "tui.key.follow", show=False),
+        Binding("r", "app.reload", "tui.key.reload", show=False),
+        Binding("o", "app.open", "tui.key.open", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._words = words_of()
+        translate_bindings(self, self._words)
 
     def compose(self) -> ComposeResult:
         # classes for the terminal's size before anything mounts: set later, they would
@@ -126,22 +133,22 @@ class DebuggerScreen(Screen):
         self.set_class(height < HEADER_ROWS, "-no-header")
         yield Header(show_clock=False, icon="∂")
         with Horizontal(id="top"):
-            circuit = CircuitView(id="circuit", classes="panel")
-            circuit.border_title = "Circuit"
+            circuit = CircuitView(id="circuit", classes="panel", ascii=self._words.g.ascii)
+            circuit.border_title = self._words("tui.panel.circuit")
             yield circuit
             code = CodeView(id="code", classes="panel")
-            code.border_title = "Code"
+            code.border_title = self._words("tui.panel.code")
             yield code
         with Horizontal(id="bottom"):
             inspector = Inspector(id="inspector", classes="panel")
-            inspector.border_title = "Inspector"
+            inspector.border_title = self._words("tui.panel.inspector")
             yield inspector
             with Vertical(id="side"):
                 values = ValuesTable(id="values", classes="panel")
-                values.border_title = "Values"
+                values.border_title = self._words("tui.panel.values")
                 yield values
                 loss = LossPanel(id="loss", classes="panel")
-                loss.border_title = "Loss"
+                loss.border_title = self._words("tui.panel.loss")
                 yield loss
         yield ExplainPanel(id="explain")
         yield Static(id="load-error")
@@ -217,10 +224,10 @@ class DebuggerScreen(Screen):
 
     def _titles(self) -> None:
         narrow = self._layout is not None and self._layout[0]
-        self.circuit.border_title = "Circuit · v: code" if narrow else "Circuit"
-        self.code.border_title = "Code · v: circuit" if narrow else "Code"
-        self.inspector.border_title = "Inspector · i: values" if narrow else "Inspector"
-        self.values.border_title = "Values · i: inspector" if narrow else "Values"
+        w = self._words
+        for panel, name in ((self.circuit, "circuit"), (self.code, "code"),
+                            (self.inspector, "inspector"), (self.values, "values")):
+            panel.border_title = w(f"tui.panel.{name}.swap" if narrow else f"tui.panel.{name}")
 
     _layout: tuple[bool, bool, bool] | None = None
 
@@ -228,7 +235,7 @@ class DebuggerScreen(Screen):
         """``v``: circuit or code (both are shown on wide terminals)."""
         self.toggle_class("-show-code")
         if not self.has_class("-narrow"):
-            self.app.notify("Circuit and code are both shown at this width.", timeout=2)
+            self.app.notify(self._words("tui.say.both_shown"), timeout=2)
         else:
             (self.code if self.has_class("-show-code") else self.circuit).focus()
         self.app.call_after_refresh(self.app.refresh_views)  # type: ignore[attr-defined]
