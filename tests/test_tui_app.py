@@ -514,7 +514,8 @@ def test_incremental_repaints_leave_no_stale_cells_in_a_real_terminal(keys):
     env = {**os.environ, "TERM": "xterm-256color"}
     env.pop("COLORTERM", None)
     argv = [sys.executable, "-c",
-            "from tui_backprop.tui.app import create_app; create_app('cs231n-staged', lang='en', ascii=False).run()"]
+            "from tui_backprop.tui.app import create_app; "
+            "create_app('cs231n-staged', lang='en', ascii=False).run()"]
     with PtyProcess(argv, 80, 24, env=env) as p:
         screen = Screen(80, 24)
         p.read_until_quiet(0.5, 30, ready=lambda: b"quit" in p.output_since(0))
