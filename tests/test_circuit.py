@@ -17,21 +17,19 @@ from hypothesis import strategies as hs
 from textual.app import App
 
 from tui_backprop.engine import load, load_text, record
-from tui_backprop.tui.circuit import CircuitView
-from tui_backprop.tui.circuit_layout import (
-    ASCII,
+from tui_backprop.render.circuit_canvas import (
     CURRENT,
     GRAD,
     GRAD_HOT,
     Canvas,
     Labels,
-    build_structure,
     focus_of,
     label_widths,
     make_frame,
-    place,
     render_text,
 )
+from tui_backprop.render.circuit_layout import ASCII, build_structure, place
+from tui_backprop.tui.circuit import CircuitView
 
 ADD_MUL = """
 title = "add-mul"
@@ -405,7 +403,7 @@ def test_2000_gate_graph_lays_out_and_renders_a_screen(big):
 
 
 def test_layout_module_imports_no_textual_or_rich():
-    code = ("import sys, tui_backprop.tui.circuit_layout; "
+    code = ("import sys, tui_backprop.render.circuit_layout, tui_backprop.render.circuit_canvas; "
             "print(any(m.split('.')[0] in ('textual', 'rich') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
@@ -768,7 +766,7 @@ def test_long_rows_are_drawn_the_same_in_every_piece():
     """A long chain is far wider than one chunk of cells: reading any span of a row
     gives that part of the whole row, and every box's corners are where the geometry
     says, in every chunk."""
-    from tui_backprop.tui.circuit_layout import CHUNK
+    from tui_backprop.render.circuit_canvas import CHUNK
 
     graph = load_text(_chain_text(60)).graph
     timeline = record(graph)
@@ -923,7 +921,7 @@ async def test_resizing_away_and_back_gives_the_same_view():
 def test_crossings_of_a_reversed_bundle_are_k_choose_2(k):
     """k wires from sources 0..k-1 to targets k-1..0: every pair crosses once; the same
     bundle in order crosses nothing, and wires of one source never cross each other."""
-    from tui_backprop.tui.circuit_layout import VNode, _crossings_between
+    from tui_backprop.render.circuit_layout import VNode, _crossings_between
 
     def layer(reverse: bool, fan: int = 1) -> int:
         nodes = [VNode(i, "gate", "", "", None, "") for i in range(2 * k)]

@@ -20,12 +20,12 @@ from textual.widgets._footer import FooterKey
 
 from tui_backprop.engine import ScenarioError, bundled, load, record
 from tui_backprop.engine.scenario import bundled_dir
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.tui.app import BackpropApp, create_app
 from tui_backprop.tui.edit import EditScreen, LeafChooser
 from tui_backprop.tui.gradcheck_view import GradCheckScreen
 from tui_backprop.tui.help import HelpScreen
 from tui_backprop.tui.picker import PickerScreen
-from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.tui.train import TrainScreen
 
 WIDE = (120, 40)
@@ -51,7 +51,7 @@ def cell(app: BackpropApp, node: str, column: str) -> str:
 
 
 async def test_add_mul_forward_seed_backward_numbers():
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         ins = app.debugger.inspector
@@ -89,7 +89,7 @@ async def test_add_mul_forward_seed_backward_numbers():
 
 
 async def test_stepping_back_undoes_exactly():
-    app = create_app("cs231n-staged")
+    app = create_app("cs231n-staged", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         n = len(app.session.timeline)
@@ -110,7 +110,7 @@ async def test_stepping_back_undoes_exactly():
 
 async def test_fan_out_lists_every_contribution():
     """x is used by three gates in the staged example: dx is the sum of three +=."""
-    app = create_app("cs231n-staged")
+    app = create_app("cs231n-staged", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("b")
@@ -136,7 +136,7 @@ async def test_fan_out_lists_every_contribution():
 
 
 async def test_jump_keys_and_full_precision():
-    app = create_app("cs231n-sigmoid")
+    app = create_app("cs231n-sigmoid", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("f")
@@ -160,7 +160,7 @@ async def test_jump_keys_and_full_precision():
 
 
 async def test_edit_leaf_changes_downstream_values_and_gradients():
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("end")
@@ -190,7 +190,7 @@ async def test_edit_leaf_changes_downstream_values_and_gradients():
 async def test_reload_broken_file_keeps_last_good_scenario(tmp_path):
     path = tmp_path / "mine.toml"
     shutil.copy(bundled_dir() / "add-mul.toml", path)
-    app = create_app(str(path))
+    app = create_app(str(path), lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("n")
@@ -214,7 +214,7 @@ async def test_reload_broken_file_keeps_last_good_scenario(tmp_path):
 async def test_jump_to_first_nonfinite():
     # σ(40) rounds to exactly 1.0 in float64, so 1 - p = 0 and log(0) = -inf there
     assert 1 - 1 / (1 + math.exp(-40)) == 0.0
-    app = create_app("nan-explosion")
+    app = create_app("nan-explosion", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         status = app.debugger.status.text.plain
@@ -233,7 +233,7 @@ async def test_jump_to_first_nonfinite():
 
 
 async def test_update_starts_next_iteration_and_steps_back_across():
-    app = create_app("network-2-2-2")
+    app = create_app("network-2-2-2", lang="en", ascii=False)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("end")
@@ -255,7 +255,7 @@ async def test_update_starts_next_iteration_and_steps_back_across():
 
 
 async def test_train_n_iterations_lands_on_new_state():
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         first = app.session.loss_history[0][1]
@@ -282,7 +282,7 @@ async def test_train_n_iterations_lands_on_new_state():
 
 
 async def test_gradcheck_help_picker_views_and_quit():
-    app = create_app("cs231n-sigmoid")
+    app = create_app("cs231n-sigmoid", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("g")
@@ -314,7 +314,7 @@ async def test_gradcheck_help_picker_views_and_quit():
 
 
 async def test_no_argument_opens_picker_and_resize_keeps_cursor():
-    app = create_app(None)
+    app = create_app(None, lang="en", ascii=False)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
@@ -334,7 +334,7 @@ async def test_resize_redraws_the_status_bar_for_the_new_width():
     # below 24 rows there is no header: the status line ends with the scenario title,
     # right-aligned, when it fits: " FORWARD  step 1/17  iteration 1/1  gate z_1 (*)  f = ?"
     # is 55 cells and the title 32, so it fits in 120 columns but not in 80
-    app = create_app("cs231n-sigmoid")
+    app = create_app("cs231n-sigmoid", lang="en", ascii=False)
     title = "2-D sigmoid neuron, gate by gate"
     async with app.run_test(size=(80, 20)) as pilot:
         await pilot.pause()
@@ -356,7 +356,7 @@ async def test_footer_shows_the_stepping_keys_after_start_focus_changes_and_a_mo
 
     expected = {"next", "prev", "fwd", "bwd", "update", "train", "edit", "check", "view",
                 "help", "quit"}
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         assert shown(app) == expected
@@ -371,7 +371,7 @@ async def test_footer_shows_the_stepping_keys_after_start_focus_changes_and_a_mo
 
 
 async def test_command_palette_goes_to_gate():
-    app = create_app("cs231n-sigmoid")
+    app = create_app("cs231n-sigmoid", lang="en", ascii=False)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p")
@@ -390,7 +390,7 @@ async def test_command_palette_goes_to_gate():
 async def test_bad_file_at_start_and_open_keep_errors_in_app(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('title = "t"\n[graph]\ncode = "f = x +"\n')
-    app = create_app(str(bad))
+    app = create_app(str(bad), lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         banner = app.debugger.query_one("#load-error")
@@ -403,7 +403,7 @@ async def test_bad_file_at_start_and_open_keep_errors_in_app(tmp_path):
 
 
 async def test_click_in_code_selects_gate_and_theme_switch_restyles():
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         await pilot.press("n")                         # the mul gate f is current
@@ -424,7 +424,7 @@ async def test_click_in_code_selects_gate_and_theme_switch_restyles():
 async def test_every_step_and_node_of_every_bundled_scenario_renders(name):
     """Each panel renders every step of every bundled scenario, and every node when
     selected (no key presses: the cursor is set directly, to keep this fast)."""
-    app = create_app(name)
+    app = create_app(name, lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         tl = app.session.timeline
@@ -514,7 +514,8 @@ def test_incremental_repaints_leave_no_stale_cells_in_a_real_terminal(keys):
     env = {**os.environ, "TERM": "xterm-256color"}
     env.pop("COLORTERM", None)
     argv = [sys.executable, "-c",
-            "from tui_backprop.tui.app import create_app; create_app('cs231n-staged').run()"]
+            "from tui_backprop.tui.app import create_app; "
+            "create_app('cs231n-staged', lang='en', ascii=False).run()"]
     with PtyProcess(argv, 80, 24, env=env) as p:
         screen = Screen(80, 24)
         p.read_until_quiet(0.5, 30, ready=lambda: b"quit" in p.output_since(0))
@@ -562,7 +563,7 @@ def shown_row(app: BackpropApp, node: str) -> list[str]:
 async def test_values_panel_numbers_after_stepping_and_stepping_back():
     """f = (x + y) * z at x=-2, y=5, z=-4 by hand: q = 3, f = -12; backward:
     dq = z = -4, dz = q = 3, then dx = dy = dq = -4 (the add gate distributes)."""
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert shown(app)[0].split() == ["node", "kind", "value", "grad", "+="]
@@ -597,7 +598,7 @@ async def test_values_panel_numbers_after_stepping_and_stepping_back():
 async def test_values_panel_repaints_every_changed_row_forward_and_back():
     """Stepping repaints only the rows that changed: what the screen shows must equal
     the table built from scratch at every step, forward and back."""
-    app = create_app("cs231n-staged")
+    app = create_app("cs231n-staged", lang="en", ascii=False)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         values = app.debugger.values
@@ -610,7 +611,7 @@ async def test_values_panel_repaints_every_changed_row_forward_and_back():
 
 
 async def test_values_panel_click_and_keys_select_a_node():
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         values = app.debugger.values
@@ -629,7 +630,7 @@ async def test_values_panel_click_and_keys_select_a_node():
 async def test_values_panel_keeps_the_current_node_in_view():
     """At 80×24 the table shows a few of the 2-2-2 network's nodes: stepping through
     the forward pass and back, the current node's row stays on screen."""
-    app = create_app("network-2-2-2")
+    app = create_app("network-2-2-2", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("i")                      # the values table instead
@@ -652,7 +653,7 @@ async def test_help_shows_the_description_as_literal_reflowed_text():
 
     text = ('title = "t"\ndescription = """\nw0*x0 + w1*x1 [bold]not markup[/bold]\n'
             'and more\n\n- a list item\n"""\n[inputs]\nx = 1\n[graph]\ncode = "f = x * 2"\n')
-    app = create_app(load_text(text))
+    app = create_app(load_text(text), lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")

@@ -19,11 +19,11 @@ from textual.widgets import Input, Label
 
 from tui_backprop.engine import bundled, load, train
 from tui_backprop.engine.scenario import bundled_dir
+from tui_backprop.model import session as state_module
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, parse_value
 from tui_backprop.tui import app as app_module
-from tui_backprop.tui import state as state_module
 from tui_backprop.tui.app import BackpropApp, create_app
 from tui_backprop.tui.edit import EditScreen
-from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, parse_value
 from tui_backprop.tui.train import TrainingScreen, TrainScreen, parse_count
 
 NARROW = (80, 24)
@@ -77,7 +77,7 @@ async def _edit_x(app: BackpropApp, pilot) -> EditScreen:
     ("true", "single number"),
 ])
 async def test_edit_refusal_is_visible_and_the_dialog_stays(typed, words):
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         dialog = await _edit_x(app, pilot)
@@ -91,7 +91,7 @@ async def test_edit_refusal_is_visible_and_the_dialog_stays(typed, words):
 
 async def test_edit_accepts_inf_typed_as_inf():
     # inf is data: typed as such it is accepted (only a finite literal that overflows is not)
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         dialog = await _edit_x(app, pilot)
@@ -112,7 +112,7 @@ async def test_edit_accepts_inf_typed_as_inf():
     ("1000001", "too large"),
 ])
 async def test_train_refusal_is_visible_and_the_dialog_stays(typed, words):
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("t")
@@ -147,7 +147,7 @@ def test_typed_values_outside_float64_are_too_large():
 async def test_reload_whose_loader_raises_keeps_the_session(monkeypatch, tmp_path):
     path = tmp_path / "mine.toml"
     shutil.copy(bundled_dir() / "add-mul.toml", path)
-    app = create_app(str(path))
+    app = create_app(str(path), lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("n")
@@ -175,7 +175,7 @@ async def test_reload_whose_loader_raises_keeps_the_session(monkeypatch, tmp_pat
 
 
 async def test_recorder_bug_on_reload_and_open_keeps_the_session(monkeypatch):
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         old = app.session
@@ -188,7 +188,7 @@ async def test_recorder_bug_on_reload_and_open_keeps_the_session(monkeypatch):
 
 
 async def test_open_from_the_picker_with_a_loader_bug_keeps_the_session(monkeypatch):
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         old = app.session
@@ -207,7 +207,7 @@ async def test_open_from_the_picker_with_a_loader_bug_keeps_the_session(monkeypa
 
 
 async def test_edit_whose_recorder_raises_says_so_in_the_dialog(monkeypatch):
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         old = app.session
@@ -224,7 +224,7 @@ async def test_edit_whose_recorder_raises_says_so_in_the_dialog(monkeypatch):
 
 
 async def test_update_whose_recorder_raises_keeps_the_iteration(monkeypatch):
-    app = create_app("network-2-2-2")
+    app = create_app("network-2-2-2", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         await pilot.press("end")
@@ -238,7 +238,7 @@ async def test_update_whose_recorder_raises_keeps_the_iteration(monkeypatch):
 
 @pytest.mark.parametrize("where", ["train", "record"])
 async def test_training_whose_worker_raises_keeps_the_session(monkeypatch, where):
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         old = app.session
@@ -268,7 +268,7 @@ async def test_every_planned_iteration_is_reachable_with_u_and_u_goes_on():
     planned = tomllib.loads((bundled_dir() / "softmax-classifier.toml").read_text())
     planned = planned["train"]["iterations"]
     assert planned > MAX_RECORDED_ITERATIONS          # else this tests nothing
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         seen = []
@@ -295,7 +295,7 @@ async def test_every_planned_iteration_is_reachable_with_u_and_u_goes_on():
 
 
 async def test_stepping_past_the_window_records_the_next_planned_iteration():
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         planned = app.session.scenario.iterations
@@ -320,7 +320,7 @@ async def test_stepping_past_the_window_records_the_next_planned_iteration():
 
 
 async def test_title_is_on_screen_at_80x24():
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         title = app.session.scenario.title
@@ -329,7 +329,7 @@ async def test_title_is_on_screen_at_80x24():
 
 @pytest.mark.parametrize("name", ["add-mul", "softmax-classifier", "vectorised-matmul"])
 async def test_footer_keeps_help_and_quit_at_60x20(name):
-    app = create_app(name)
+    app = create_app(name, lang="en", ascii=False)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         bottom = screen_lines(app)[-1]
@@ -337,7 +337,7 @@ async def test_footer_keeps_help_and_quit_at_60x20(name):
 
 
 async def test_matrix_wraps_under_its_own_column():
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()                          # step 1: a1_1 = W1ᵀ, a 3×3 input
         rows = [r for r in screen_lines(app)]
@@ -348,7 +348,7 @@ async def test_matrix_wraps_under_its_own_column():
 
 
 async def test_vector_shape_is_not_confusable_with_a_value():
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         app.selected = "b1"                          # b1 has shape (3,)
@@ -379,7 +379,7 @@ f = q * z
 async def test_hostile_title_description_and_comment_are_shown_escaped(tmp_path):
     path = tmp_path / "evil.toml"
     path.write_text(HOSTILE)
-    app = create_app(str(path))
+    app = create_app(str(path), lang="en", ascii=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         rows = screen_lines(app)
@@ -401,7 +401,7 @@ async def test_hostile_title_description_and_comment_are_shown_escaped(tmp_path)
 async def test_hostile_file_errors_in_the_banner_are_one_line_each(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text('title = "t"\n[inputs]\n"a\\u001b[2Jb" = 1\n[graph]\ncode = "f = 2 * y"\n')
-    app = create_app(str(path))
+    app = create_app(str(path), lang="en", ascii=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         text = str(banner(app).render())
@@ -447,7 +447,7 @@ def test_descriptions_name_nodes_that_exist(name):
 async def test_narrow_footer_hides_whole_keys_and_shows_them_again():
     descriptions = {"next", "prev", "fwd", "bwd", "update", "train", "edit", "check", "view",
                     "help", "quit"}
-    app = create_app("add-mul")
+    app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         await pilot.pause()
@@ -462,7 +462,7 @@ async def test_narrow_footer_hides_whole_keys_and_shows_them_again():
 
 
 async def test_narrow_status_line_never_cuts_the_loss():
-    app = create_app("softmax-classifier")
+    app = create_app("softmax-classifier", lang="en", ascii=False)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         await pilot.press("b")

@@ -1,5 +1,6 @@
 """Snapshot tests (pytest-textual-snapshot) of the whole screen: several scenarios at a
-forward, a backward and an update step, at 80×24 and 120×40.
+forward, a backward and an update step, at 80×24 and 120×40 (in English with Unicode
+glyphs: pinned, whatever the locale); and cs231n-staged in Chinese and in ASCII at 80×24.
 
 Regenerate after an intended visual change (e.g. in the circuit drawing) with
 ``pytest tests/test_tui_snapshots.py --snapshot-update`` and review the SVGs.
@@ -31,7 +32,20 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_snapshot(snap_compare, case, size):
     scenario, keys = CASES[case]
-    assert snap_compare(create_app(scenario), press=keys, terminal_size=size)
+    assert snap_compare(create_app(scenario, lang="en", ascii=False), press=keys,
+                        terminal_size=size)
+
+
+#: cs231n-staged at a forward and a backward step, in Chinese and with ASCII only.
+LANG_CASES = {"forward": ["n"], "backward": ["b", "p", "p", "p"]}
+
+
+@pytest.mark.parametrize("mode", ["zh", "ascii"])
+@pytest.mark.parametrize("case", list(LANG_CASES))
+def test_snapshot_language_and_glyphs(snap_compare, case, mode):
+    app = create_app("cs231n-staged", lang="zh" if mode == "zh" else "en",
+                     ascii=mode == "ascii")
+    assert snap_compare(app, press=LANG_CASES[case], terminal_size=(80, 24))
 
 
 def test_snapshot_projector_theme(snap_compare):

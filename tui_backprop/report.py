@@ -30,7 +30,6 @@ from .engine import GradCheckRow, Scenario, Timeline, record, train
 from .model.view import (
     AccumulateView,
     ChainView,
-    Formula,
     InputView,
     LocalView,
     Num,
@@ -38,10 +37,10 @@ from .model.view import (
     node_view,
     step_view,
 )
-from .numfmt import DEFAULT_PRECISION, fmt_scalar, fmt_shape, fmt_value, to_json
+from .numfmt import DEFAULT_PRECISION, fmt_scalar, to_json
 from .render.roles import ANSI, phase_role
-from .text.catalogue import Messages, Msg, messages
-from .text.glyphs import Glyphs, glyphs
+from .render.words import Words
+from .text.glyphs import glyphs
 from .text.wrap import wrap
 
 #: The ``format`` field of the JSON trace; bump it when the contract changes.
@@ -194,47 +193,6 @@ def _first_views(trace: Trace) -> list[StepView]:
 
 # ------------------------------------------------------------ words for text and markdown
 # Both the text and the markdown renderers show the same rows; only the framing differs.
-
-
-@dataclass(frozen=True)
-class Words:
-    """How a trace writes: the language, the glyph set (ASCII or not) and the precision.
-    ASCII output is English (Chinese has no ASCII form)."""
-
-    msgs: Messages
-    g: Glyphs
-    precision: int = DEFAULT_PRECISION
-
-    @classmethod
-    def of(cls, lang: str = "en", ascii: bool = False,
-           precision: int = DEFAULT_PRECISION) -> Words:
-        return cls(messages("en" if ascii else lang), glyphs(ascii), precision)
-
-    def __call__(self, key: str, /, **params: Any) -> str:
-        return self.g.text(self.msgs(key, **params))
-
-    def s(self, text: str) -> str:
-        """Text from elsewhere (a formula, a name, a title) as this mode prints it."""
-        return self.g.text(text)
-
-    def num(self, num: Num | None) -> str:
-        return self.g.missing if num is None else self.g.text(num.text(self.precision))
-
-    def value(self, x) -> str:
-        """A number that is not part of a step (a leaf's start value, a loss)."""
-        return self.g.text(fmt_value(x, self.precision))
-
-    def shape(self, shape) -> str:
-        return self("shape.scalar") if not shape else self.g.text(fmt_shape(shape))
-
-    def d(self, out: str, wrt: str) -> str:
-        return self.g.d(out, wrt)
-
-    def formula(self, formula: Formula) -> str:
-        return self.g.text(formula.render(self.msgs))
-
-    def sentences(self, msgs: Sequence[Msg]) -> str:
-        return self.g.text(self.msgs.sentences(msgs))
 
 
 def _equation(w: Words, view: StepView) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import MAX_ARRAY_ELEMENTS, _tname, _to_array
 from .graph import Graph, Node
 from .parse import MAX_GATES, parse_graph
 
@@ -29,8 +30,6 @@ def expand_network(net, errs) -> Graph | None:
 
     Problems are added to ``errs`` (a ``scenario._Errors``); returns None if any.
     """
-    from .scenario import MAX_ARRAY_ELEMENTS, _tname, _to_array
-
     if not isinstance(net, dict):
         errs.at("[network] must be a table", None, "network")
         return None

@@ -17,17 +17,15 @@ from pathlib import Path
 import numpy as np
 
 from ._gc import no_gc
+from .arrays import MAX_ARRAY_DIMS, MAX_ARRAY_ELEMENTS, _tname, _to_array  # noqa: F401 (re-exported limits)
 from .errors import Diagnostic, ScenarioError
 from .gates import FUNCTIONS
 from .graph import Graph, Node
+from .network import expand_network
 from .parse import parse_graph
 
 #: Refuse scenario files larger than this many bytes.
 MAX_FILE_BYTES = 5_000_000
-#: Refuse any one array with more elements than this.
-MAX_ARRAY_ELEMENTS = 100_000
-#: Refuse arrays nested deeper than this.
-MAX_ARRAY_DIMS = 4
 #: The most iterations a [train] table may ask for.
 MAX_ITERATIONS = 1_000_000
 
@@ -135,55 +133,6 @@ def _code_start(errs: _Errors) -> tuple[int, int]:
 # ------------------------------------------------------------------------ values
 
 
-def _to_array(value, where: str, errs: _Errors, loc) -> np.ndarray | None:
-    def bad(msg):
-        if loc is None:
-            errs.add(f"{where}: {msg}")
-        else:
-            errs.add(f"{where}: {msg}", *loc)
-        return None
-
-    if isinstance(value, bool):
-        return bad("expected a number or nested list of numbers, got a boolean")
-    if isinstance(value, int | float):
-        return np.asarray(float(value))
-    if not isinstance(value, list):
-        return bad(f"expected a number or nested list of numbers, got {_tname(value)}")
-    count = 0
-    shape: list[int] = []
-    stack = [(value, 0)]
-    while stack:
-        v, depth = stack.pop()
-        if isinstance(v, list):
-            if depth >= MAX_ARRAY_DIMS:
-                return bad(f"arrays may have at most {MAX_ARRAY_DIMS} dimensions")
-            if len(v) == 0:
-                return bad("empty arrays are not allowed")
-            if len(shape) <= depth:
-                shape.append(len(v))
-            elif shape[depth] != len(v):
-                return bad("ragged array: rows have different lengths")
-            stack.extend((x, depth + 1) for x in v)
-        elif isinstance(v, bool) or not isinstance(v, int | float):
-            return bad(f"arrays hold numbers only, got {_tname(v)}")
-        else:
-            if depth != len(shape):
-                return bad("ragged array: rows have different lengths")
-            count += 1
-            if count > MAX_ARRAY_ELEMENTS:
-                return bad(f"array is too large (more than {MAX_ARRAY_ELEMENTS:,} elements)")
-    try:
-        arr = np.array(value, dtype=np.float64)
-    except (ValueError, OverflowError):
-        return bad("ragged array: rows have different lengths")
-    return arr
-
-
-def _tname(v) -> str:
-    return {str: "a string", dict: "a table", bool: "a boolean", list: "a list",
-            int: "an integer", float: "a float"}.get(type(v), type(v).__name__)
-
-
 def _check_name(name: str, table: str, errs: _Errors) -> bool:
     if not name.isidentifier() or keyword.iskeyword(name):
         errs.at(f"[{table}] name '{name}' is not a valid identifier", table, name)
@@ -251,8 +200,6 @@ def _load_text(text: str, path: str | None) -> Scenario:
         raise ScenarioError(errs.items)
 
     if has_net:
-        from .network import expand_network
-
         for t in ("inputs", "params"):
             if t in data:
                 errs.at(f"[{t}] cannot be used with [network] (it defines x, target, W and b)",

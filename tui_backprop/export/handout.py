@@ -70,10 +70,13 @@ TEXT_WIDTH = 100
 
 
 def _circuit_layout():
-    """The circuit drawing code the TUI uses (the one import to change if it moves)."""
-    from tui_backprop.tui import circuit_layout
+    """The circuit drawing code the TUI uses: layout and canvas, as one namespace."""
+    from types import SimpleNamespace
 
-    return circuit_layout
+    from tui_backprop.render import circuit_canvas, circuit_layout
+
+    return SimpleNamespace(**vars(circuit_layout), **{
+        k: v for k, v in vars(circuit_canvas).items() if not k.startswith("__")})
 
 
 def _report():
@@ -99,15 +102,17 @@ class _Drawing:
     @classmethod
     def of(cls, timeline: Timeline, precision: int, ascii: bool) -> _Drawing:
         cl = _circuit_layout()
-        st = cl.build_structure(timeline.graph)
-        widths = cl.label_widths(timeline, st, precision)
+        text = glyphs(ascii).text  # labels as the TUI draws them in this mode
+        st = cl.build_structure(timeline.graph, text)
+        widths = cl.label_widths(timeline, st, precision, text)
         canvas = cl.Canvas(cl.place(st, widths, cl.ASCII if ascii else cl.UNICODE))
         return cls(timeline, canvas, st, precision, ascii)
 
     def at(self, k: int) -> Text:
         """The circuit as of step ``k`` (0-based), styled as the TUI styles it."""
         cl = _circuit_layout()
-        labels = cl.Labels(self.timeline, k, self.structure, self.precision, reach={})
+        labels = cl.Labels(self.timeline, k, self.structure, self.precision, reach={},
+                           text=glyphs(self.ascii).text)
         current, hot = cl.focus_of(self.timeline, k, self.structure)
         frame = cl.make_frame(self.canvas, labels, current, [], hot)
         styles = [CIRCUIT_STYLES.get(name, Style()) for name in cl.STYLE_NAMES]

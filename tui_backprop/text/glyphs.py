@@ -47,6 +47,9 @@ ASCII_FORMS: Mapping[str, str] = {
     "│": "|",
     "⚠": "!",
     "●": "*",
+    "▶": ">",  # the current line / row marker
+    "✗": "x",  # a refusal in a dialog
+    "±": "+/-",
     "≤": "<=",
     "≥": ">=",
     "≠": "!=",

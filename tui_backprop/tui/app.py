@@ -1,8 +1,11 @@
 """The tui-backprop application: a step-through debugger for backpropagation.
 
-All state lives here: the :class:`~tui_backprop.tui.state.Session` (scenario, timeline,
-loss history), the reactive ``cursor`` and the ``selected`` node. Every panel is a view
-of ``(timeline, cursor)``; the app calls their ``show`` methods when either changes.
+All state lives here: the :class:`~tui_backprop.model.session.Session` (scenario,
+timeline, loss history), the reactive ``cursor`` and the ``selected`` node. Every panel
+is a view of ``(timeline, cursor)``: the app builds the presentation model's step view
+once per change and hands it (with ``hide``, the quiz mode's mask, and the
+:class:`~tui_backprop.render.words.Words` of the chosen language and glyphs) to every
+panel's ``show``.
 
 :func:`create_app` is the one factory used by the CLI and the tests.
 """
@@ -15,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import App
@@ -25,7 +29,9 @@ from textual.reactive import var
 from textual.worker import get_current_worker
 
 from tui_backprop.engine import Scenario, ScenarioError, load, train
-from tui_backprop.numfmt import fmt_value
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
+from tui_backprop.model.view import Hide, Num, step_view
+from tui_backprop.render.words import Words
 from tui_backprop.text.catalogue import Messages, messages, resolve_language
 from tui_backprop.text.escape import printable
 from tui_backprop.text.glyphs import Glyphs, glyphs, locale_is_utf8
@@ -33,10 +39,10 @@ from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
 from tui_backprop.tui.failure import failure_text
+from tui_backprop.tui.i18n import translate_bindings
+from tui_backprop.tui.lines import pad_cells
 from tui_backprop.tui.look import Look, colour_mode, standard_colours
 from tui_backprop.tui.scenario_dir import ScenarioDir, as_scenario_dir
-from tui_backprop.tui.shapes import shape_label
-from tui_backprop.tui.state import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.tui.terminal import StrictNoColor, install_scrollbar_glyphs
 from tui_backprop.tui.themes import BOLD_NUMBERS, EXTRA_THEMES, NO_COLOR_THEME
 from tui_backprop.tui.values import ValuesTable
@@ -50,8 +56,6 @@ if TYPE_CHECKING:
 POLL_SECONDS = 1.0
 #: The error banner lists at most this many of a file's diagnostics.
 MAX_BANNER_ERRORS = 5
-#: ``u``/``t`` without ``[train]``: the hint first, so a narrow status bar keeps it.
-NO_TRAIN = "no {what}: add a [train] table with a learning_rate"
 
 T = TypeVar("T")
 
@@ -86,8 +90,8 @@ class BackpropApp(App):
     TITLE = "tui-backprop"
     COMMANDS = App.COMMANDS | {_goto_provider, _open_provider}
     BINDINGS = [
-        Binding("question_mark,f1", "help", "help", show=False),
-        Binding("q", "quit", "quit", show=False),
+        Binding("question_mark,f1", "help", "tui.key.help", show=False),
+        Binding("q", "quit", "tui.key.quit", show=False),
     ]
 
     #: the step shown (index into ``session.timeline.steps``)
@@ -122,8 +126,14 @@ class BackpropApp(App):
         #: called with the new theme's name when the user picks one (the CLI remembers
         #: it in the config file); returns a note to show when that failed
         self._on_theme = on_theme
-        #: the language every panel speaks (``--lang``; default from the locale)
-        self.messages: Messages = messages(resolve_language(lang))
+        #: the language every panel speaks (``--lang``; default from the locale). ASCII
+        #: is English, as the traces are: Chinese has no ASCII form.
+        self.messages: Messages = messages("en" if self.glyphs.ascii
+                                           else resolve_language(lang))
+        #: which numbers the panels hide (drawn ``?``): None shows every number. Quiz
+        #: mode sets it; every panel passes it to the presentation model, the one place
+        #: a number is masked.
+        self.hide: Hide | None = None
         install_scrollbar_glyphs()
         self._mode_classes()
         self.precision = precision
@@ -133,6 +143,7 @@ class BackpropApp(App):
         #: a capped session also trains at the lowest CPU priority
         self.max_train = max_train
         self.full_precision = False
+        translate_bindings(self, self.words)
         self.session: Session | None = None
         self.message: Text | str | None = None
         self.load_error: Text | None = None
@@ -262,6 +273,15 @@ class BackpropApp(App):
                                  bold_numbers=theme is not None and theme.name in BOLD_NUMBERS)
         return self._look
 
+    @property
+    def words(self) -> Words:
+        """How the panels write: the language, the glyphs and the number format."""
+        return Words(self.messages, self.glyphs, self.precision, self.full_precision)
+
+    def tr(self, key: str, /, **params) -> str:
+        """Message ``key`` in the app's language and glyphs."""
+        return self.words(key, **params)
+
     def _restyle(self) -> None:
         self._look = None
         self.refresh_views()
@@ -301,16 +321,17 @@ class BackpropApp(App):
     def open_scenario(self, name_or_path: str | Scenario) -> bool:
         """Load a scenario (a path or a bundled name; or an already loaded one) and start
         at step 1. A bad file keeps what is on screen and shows its errors."""
+        w = self.words
         if isinstance(name_or_path, Scenario):
             scenario: Scenario | None = name_or_path
-            headline = f"cannot open {printable(name_or_path.title)}"
+            headline = w("tui.fail.open", name=w.s(printable(name_or_path.title)))
         else:
-            headline = f"cannot open {printable(name_or_path)}"
-            scenario = self._attempt(headline + self._still(),
+            headline = w("tui.fail.open", name=w.s(printable(name_or_path)))
+            scenario = self._attempt(self._still(headline),
                                      lambda: load(self._confined(name_or_path)))
         if scenario is None:
             return False
-        headline += self._still()
+        headline = self._still(headline)
         session = self._attempt(headline, lambda: Session.start(scenario))
         if session is None:
             return False
@@ -318,15 +339,17 @@ class BackpropApp(App):
         if not self._adopt(headline, session, cursor=0):
             return False
         self._stamp = _file_stamp(scenario.path)
-        self.sub_title = printable(scenario.title)
+        self.sub_title = self.glyphs.text(printable(scenario.title))
         return True
 
     def _confined(self, name_or_path: str) -> str:
         """The path to load: in a served session only a name inside its folder."""
         return name_or_path if self.scenarios is None else self.scenarios.path_of(name_or_path)
 
-    def _still(self) -> str:
-        return "; still showing the last good scenario" if self.session is not None else ""
+    def _still(self, headline: str) -> str:
+        if self.session is None:
+            return headline
+        return self.tr("tui.fail.still_scenario", headline=headline)
 
     def reload(self) -> bool:
         """Read the scenario file again; keep the cursor on the same step (clamped)."""
@@ -334,7 +357,7 @@ class BackpropApp(App):
             return False
         path = self.session.scenario.path
         self._stamp = _file_stamp(path)
-        headline = "reload failed; still showing the last good version"
+        headline = self.tr("tui.fail.reload")
         scenario = self._attempt(headline, lambda: load(path))
         if scenario is None:
             return False
@@ -347,8 +370,8 @@ class BackpropApp(App):
         if not self._adopt(headline, session, cursor=self.cursor):
             self.set_reactive(BackpropApp.selected, selected)
             return False
-        self.sub_title = printable(scenario.title)
-        self.say("reloaded " + printable(path), "value")
+        self.sub_title = self.glyphs.text(printable(scenario.title))
+        self.say(self.tr("tui.say.reloaded", path=self.glyphs.text(printable(path))), "value")
         return True
 
     def poll_file(self) -> None:
@@ -362,16 +385,17 @@ class BackpropApp(App):
     def _show_failure(self, headline: str, exc: BaseException) -> None:
         """The banner above the status bar: ``headline`` and why (a bad file's
         diagnostics, one per line, or what went wrong inside tui-backprop)."""
+        w = self.words
         text = Text(headline + "\n", self.look.error)
         if isinstance(exc, ScenarioError):
             shown = exc.errors[:MAX_BANNER_ERRORS]
             for diag in shown:
-                text.append(printable(str(diag)) + "\n")
+                text.append(w.s(printable(str(diag))) + "\n")
             if len(exc.errors) > len(shown):
-                text.append(f"… and {len(exc.errors) - len(shown)} more "
-                            "(tui-backprop check FILE lists them all)\n", self.look.muted)
+                text.append(w("tui.fail.more", ellipsis=w.g.ellipsis,
+                              n=len(exc.errors) - len(shown)) + "\n", self.look.muted)
         else:
-            text.append(failure_text(exc) + "\n")
+            text.append(failure_text(exc, w) + "\n")
         text.rstrip()
         self.load_error = text
         self.debugger.show_error(text)
@@ -385,7 +409,7 @@ class BackpropApp(App):
         scenario = session.scenario
         lines = len(scenario.code.split("\n"))
         screen.code.set_code(scenario.code, [scenario.file_line(i + 1) for i in range(lines)],
-                             session.timeline)
+                             session.timeline, self.glyphs.text)
         screen.set_class(scenario.trains, "-trains")
         new = max(0, min(cursor, len(session.timeline) - 1))
         if new != self.cursor:
@@ -405,19 +429,23 @@ class BackpropApp(App):
         """Show ``(timeline, cursor)`` in every panel."""
         screen = self.debugger
         look = self.look
+        w = self.words
         if self.session is None:
-            screen.status.set_text(Text(" no scenario loaded: press o to open one"))
+            screen.status.set_text(Text(" " + w("tui.status.no_scenario")))
             return
         tl = self.session.timeline
         k = self.cursor
         sel = self.selected
-        screen.circuit.show(tl, k, sel)
-        screen.code.show(tl, k, sel, look)
-        screen.inspector.show(tl, k, sel, look)
-        screen.values.show(tl, k, sel, look)
-        screen.explain.show(tl, k, look)
-        screen.status.show(tl, k, look, self.message,
-                           printable(self.session.scenario.title)
+        hide = self.hide
+        # the one model of this step every panel draws (masked here, and only here)
+        view = step_view(tl, k, hide=hide) if len(tl) else None
+        screen.circuit.show(tl, k, sel, hide=hide, words=w)
+        screen.code.show(tl, view, sel, look, w, hide)
+        screen.inspector.show(tl, view, sel, w, look, hide)
+        screen.values.show(tl, view, sel, look, w, hide)
+        screen.explain.show(view, w)
+        screen.status.show(tl, view, w, look, self.message,
+                           w.s(printable(self.session.scenario.title))
                            if screen.has_class("-no-header") else "",
                            planned=self.session.planned_iterations)
         if history:
@@ -467,12 +495,11 @@ class BackpropApp(App):
             if session.more_planned:
                 self._record_next()
             elif session.scenario.trains:
-                self.say(f"iteration {session.last_iteration} is the last one planned: "
-                         "u runs another, t trains N more", "value")
+                self.say(self.tr("tui.say.last_planned", i=session.last_iteration), "value")
             return
         if delta < 0 and self.cursor == 0 and session.first_iteration > 1:
-            self.say(f"iterations before {session.first_iteration} are in the loss history "
-                     f"(the last {MAX_RECORDED_ITERATIONS} are kept recorded)", "value")
+            self.say(self.tr("tui.say.history", i=session.first_iteration,
+                             n=MAX_RECORDED_ITERATIONS), "value")
             return
         self._move(self.cursor + delta)
 
@@ -480,7 +507,7 @@ class BackpropApp(App):
         """Record the iteration after the last recorded one and move to its first step."""
         assert self.session is not None
         nxt = self.session.last_iteration + 1
-        headline = f"cannot record iteration {nxt}; still showing the last good state"
+        headline = self.tr("tui.fail.record", i=nxt)
         session = self._attempt(headline, self.session.next_iteration)
         if session is None:
             return False
@@ -505,7 +532,7 @@ class BackpropApp(App):
         targets = sorted({k for k in (tl.first_nonfinite_forward, tl.first_nonfinite_backward)
                           if k is not None})
         if not targets:
-            self.say("every value and gradient is finite")
+            self.say(self.tr("tui.say.all_finite"))
             return
         later = [k for k in targets if k > self.cursor]
         self.selected = None
@@ -551,7 +578,7 @@ class BackpropApp(App):
         if self.session is None:
             return
         if not self.session.scenario.trains:
-            self.say(NO_TRAIN.format(what="update"))
+            self.say(self.tr("tui.say.no_update"))
             return
         tl = self.session.timeline
         it = tl.iteration_of(self.cursor)
@@ -559,14 +586,14 @@ class BackpropApp(App):
             self._move(tl.iterations[tl.iterations.index(it) + 1].start)
             return
         if self._record_next():
-            self.say(f"updated the params: iteration {self.session.last_iteration} starts "
-                     "(← shows the update)", "value")
+            self.say(self.tr("tui.say.updated", i=self.session.last_iteration,
+                             arrow=self.glyphs.text("←")), "value")
 
     def action_train(self) -> None:
         if self.session is None:
             return
         if not self.session.scenario.trains:
-            self.say(NO_TRAIN.format(what="training"))
+            self.say(self.tr("tui.say.no_training"))
             return
 
         def chosen(n: int | None) -> None:
@@ -608,7 +635,7 @@ class BackpropApp(App):
         lr = session.scenario.learning_rate
         try:
             if lr is None:
-                raise ValueError("this scenario has no learning_rate")
+                raise ValueError(self.tr("tui.fail.no_learning_rate"))
             result = train(session.timeline.next_graph, n, lr, progress=report)
             new = session.after_training(result)
         except Exception as exc:  # noqa: BLE001 - shown by the app, the session goes on
@@ -620,13 +647,13 @@ class BackpropApp(App):
 
     def _trained(self, session: Session, progress: TrainingScreen) -> None:
         progress.dismiss()
-        if self._adopt("training failed; still showing the last good state", session, 0):
-            self.say(f"trained to iteration {session.last_iteration - 1}; stepping through "
-                     f"iteration {session.last_iteration}", "value")
+        if self._adopt(self.tr("tui.fail.training"), session, 0):
+            self.say(self.tr("tui.say.trained", done=session.last_iteration - 1,
+                             now=session.last_iteration), "value")
 
     def _training_failed(self, exc: Exception, progress: TrainingScreen) -> None:
         progress.dismiss()
-        self._show_failure("training failed; still showing the last good state", exc)
+        self._show_failure(self.tr("tui.fail.training"), exc)
 
     # ----------------------------------------------------------------- edit
 
@@ -648,9 +675,12 @@ class BackpropApp(App):
         if name is not None:
             self.edit_leaf(name)
             return
+        w = self.words
         values = self.session.graph.leaf_values
-        leaves = [(n.name, f"{n.kind:<6} {printable(n.name)} = "
-                   + fmt_value(values[n.name], self.precision, max_items=4))
+        kinds = {n.name: w(f"kind.{n.kind}") for n in self.session.timeline.graph.leaves}
+        width = max((cell_len(k) for k in kinds.values()), default=0)
+        leaves = [(n.name, pad_cells(kinds[n.name], width) + f" {w.s(printable(n.name))} = "
+                   + w.num(Num(values[n.name], "value", "leaf"), max_items=4, full=False))
                   for n in self.session.timeline.graph.leaves]
 
         def chosen(leaf: str | None) -> None:
@@ -665,24 +695,27 @@ class BackpropApp(App):
         from tui_backprop.tui.edit import EditScreen
 
         assert self.session is not None
+        w = self.words
         node = self.session.timeline.graph.node(name)
         current = value_text(self.session.graph.leaf_values[name])
-        self.push_screen(EditScreen(name, node.kind, shape_label(node.shape), current,
-                                    lambda text: self.apply_edit(name, text)))
+        self.push_screen(EditScreen(name, w(f"kind.{node.kind}"), w.shape_label(node.shape),
+                                    current, lambda text: self.apply_edit(name, text)))
 
     def apply_edit(self, name: str, text: str) -> str | None:
         """Set leaf ``name`` from typed text; returns an error message or None."""
         assert self.session is not None
+        w = self.words
         try:
-            session = self.session.with_leaf(name, parse_value(text))
+            session = self.session.with_leaf(name, parse_value(text, self.messages))
         except ScenarioError as exc:
-            return printable("; ".join(d.message for d in exc.errors))
+            return w.s(printable("; ".join(d.message for d in exc.errors)))
         except Exception as exc:  # noqa: BLE001 - said in the dialog, the session goes on
-            return failure_text(exc)
-        if not self._adopt(f"cannot show the new {name}; still showing the last good state",
-                           session, cursor=self.cursor):
-            return self.load_error.plain.replace("\n", ": ") if self.load_error else "failed"
-        self.say(f"{name} changed: the timeline was recorded again", "value")
+            return failure_text(exc, w)
+        shown = w.s(printable(name))
+        if not self._adopt(w("tui.fail.show_edit", name=shown), session, cursor=self.cursor):
+            return (self.load_error.plain.replace("\n", ": ") if self.load_error
+                    else w("tui.fail.unknown"))
+        self.say(w("tui.say.changed", name=shown), "value")
         return None
 
     # ----------------------------------------------------------------- other keys
@@ -695,7 +728,7 @@ class BackpropApp(App):
 
     def action_reload(self) -> None:
         if self.session is None or not self.session.scenario.path:
-            self.say("nothing to reload")
+            self.say(self.tr("tui.say.nothing_to_reload"))
             return
         self.reload()
 

@@ -5,7 +5,8 @@ value above (green) and, once the backward pass reached it, its gradient below (
 The current gate is drawn with a double border and the wires it reads and writes are
 heavy, so the highlight survives ``NO_COLOR``.
 
-The geometry lives in :mod:`.circuit_layout` (pure, cached per graph); a step only
+The geometry lives in :mod:`tui_backprop.render.circuit_layout` and the drawing in
+:mod:`tui_backprop.render.circuit_canvas` (pure, cached per graph); a step only
 changes the overlays, only the rows on screen are ever drawn (``render_line``), and
 only the cells a step changed are repainted. Hovering a box shows its numbers in full;
 clicking it posts :class:`CircuitView.NodeSelected`.
@@ -24,23 +25,27 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_backprop.model.view import Hide
 from tui_backprop.numfmt import DEFAULT_PRECISION, fmt_full, fmt_value
-
-from .circuit_layout import (
-    ASCII,
+from tui_backprop.render.circuit_canvas import (
     STYLE_NAMES,
-    UNICODE,
     Canvas,
     Frame,
-    Geometry,
     Labels,
-    Structure,
-    build_structure,
     focus_of,
     label_widths,
     make_frame,
+)
+from tui_backprop.render.circuit_layout import (
+    ASCII,
+    UNICODE,
+    Geometry,
+    Structure,
+    build_structure,
     place,
 )
+from tui_backprop.render.words import Words
+from tui_backprop.text.glyphs import to_ascii
 
 
 def _blank_looks_plain(style: Style, base: Style) -> bool:
@@ -130,6 +135,9 @@ class CircuitView(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._precision = precision
         self._glyphs = ASCII if ascii else UNICODE
+        self._ascii = ascii
+        self._words: Words = Words.of("en", ascii, precision)
+        self._hide: Hide | None = None
         self._timeline = None
         self._cursor = 0
         self._selected: str | None = None
@@ -166,7 +174,7 @@ class CircuitView(ScrollView, can_focus=True):
         self._canvas_key = None
         if self._timeline is not None:
             self._prepare(self._timeline, force=True)
-            self.show(self._timeline, self._cursor, self._selected)
+            self.show(self._timeline, self._cursor, self._selected, hide=self._hide)
 
     @property
     def geometry(self) -> Geometry | None:
@@ -178,9 +186,15 @@ class CircuitView(ScrollView, can_focus=True):
         """What is drawn for the current step."""
         return self._frame
 
-    def show(self, timeline, cursor: int, selected: str | None) -> None:
+    def show(self, timeline, cursor: int, selected: str | None, *, hide: Hide | None = None,
+             words: Words | None = None) -> None:
         """Draw the circuit as of step ``cursor``; ``selected`` (a node or ref name) is
-        drawn with a heavy border. Cheap: the layout is cached per graph."""
+        drawn with a heavy border. Cheap: the layout is cached per graph. The labels are
+        the presentation model's node views (``hide`` masks numbers as ``?``), written
+        with ``words`` (its glyph set must be this view's: ``ascii``)."""
+        if words is not None:
+            self._words = words
+        self._hide = hide
         moved = timeline is not self._timeline or cursor != self._cursor
         previous, previous_cursor = self._timeline, self._cursor
         reselected = selected != self._selected
@@ -191,7 +205,8 @@ class CircuitView(ScrollView, can_focus=True):
         self._selected = selected
         st = self._structure
         assert st is not None and self._canvas is not None
-        labels = Labels(timeline, cursor, st, self._precision, reach=self._reach)
+        labels = Labels(timeline, cursor, st, self._precision, reach=self._reach, hide=hide,
+                        text=self._text)
         current, hot = focus_of(timeline, cursor, st)
         chosen: list[int] = []
         if selected is not None:
@@ -272,9 +287,9 @@ class CircuitView(ScrollView, can_focus=True):
         the canvas when the label widths are unchanged too."""
         graph = timeline.graph
         if force or graph is not self._graph:
-            key = _graph_key(graph)
+            key = (_graph_key(graph), self._ascii)
             if key != self._structure_key or self._structure is None:
-                self._structure = build_structure(graph)
+                self._structure = build_structure(graph, self._text)
                 self._structure_key = key
                 self._canvas_key = None
                 self._widths = None
@@ -283,7 +298,7 @@ class CircuitView(ScrollView, can_focus=True):
         self._timeline = timeline
         self._reach = {}
         st = self._structure
-        widths = label_widths(timeline, st, self._precision)
+        widths = label_widths(timeline, st, self._precision, self._text)
         if self._widths is not None and len(self._widths) == len(widths) and not force:
             # same drawing, new numbers (an edit, the next iteration): columns only
             # grow, so the picture does not jump around between iterations
@@ -513,24 +528,34 @@ class CircuitView(ScrollView, can_focus=True):
         self._hover = None
         self.tooltip = None
 
+    def _text(self, text: str) -> str:
+        """What the drawing shows for ``text`` (ASCII forms on an ASCII terminal)."""
+        return to_ascii(text) if self._ascii else text
+
     def _describe(self, vid: int) -> str:
         st = self._structure
-        tl, k = self._timeline, self._cursor
-        if st is None or tl is None:
+        tl, frame = self._timeline, self._frame
+        if st is None or tl is None or frame is None or frame.labels is None:
             return ""
+        w = self._words
         v = st.vnodes[vid]
-        node = tl.graph.node(v.node)
-        kind = f"gate {node.label}" if v.kind == "gate" else node.kind
-        lines = [f"{v.name}  ({kind})"]
-        for what, arr in (("value", tl.value_at(v.node, k)), ("grad", tl.grad_at(v.node, k))):
-            if arr is None or (what == "grad" and v.index is not None
-                               and not self._frame.labels.grad(vid)):
-                lines.append(f"{what}: —")
+        nv = frame.labels.view(v.node)
+        kind = w("tui.ins.gate_kind", label=w.s(nv.label)) if v.kind == "gate" else \
+            w(f"kind.{nv.kind}")
+        lines = [f"{w.s(v.name)}  ({kind})"]
+        for what, num in (("col.value", nv.value), ("col.grad", nv.grad)):
+            if num is None or (what == "col.grad" and v.index is not None
+                               and not frame.labels.grad(vid)):
+                lines.append(f"{w(what)}: {w.g.missing}")
                 continue
-            a = np.asarray(arr)
+            if num.hidden:
+                lines.append(f"{w(what)}: {num.text()}")
+                continue
+            a = np.asarray(num.value)
             if v.index is not None:
                 a = a[v.index]
-            lines.append(f"{what}: {fmt_full(a) if a.ndim == 0 else fmt_value(a, self._precision)}")
+            lines.append(f"{w(what)}: " + w.s(fmt_full(a) if a.ndim == 0
+                                               else fmt_value(a, self._precision)))
         return "\n".join(lines)
 
     def _node_under(self, event: events.MouseEvent) -> int | None:

@@ -4,10 +4,16 @@ with its value and, once the backward pass reached it, its gradient.
 
 Only the visible lines are built, and a step repaints only the visible lines whose
 text changed, so a 2,000-line scenario steps as fast as a 2-line one.
+
+The annotations are views of the presentation model's node views (``?`` where it hides
+a number); widths and alignment are measured in terminal cells.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.events import Click
@@ -17,20 +23,18 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.engine import Node, Timeline
+from tui_backprop.model.view import Hide, StepView, node_view
+from tui_backprop.render.words import Words
 from tui_backprop.text.escape import printable
 from tui_backprop.tui.inspector import NONFINITE
+from tui_backprop.tui.lines import fit_cells, fit_str, pad_cells
 from tui_backprop.tui.look import Look
 
 #: Room for the `` = value  ∂ grad`` annotation at 4 significant digits.
 ANNOTATION_WIDTH = 27
 
 
-def _fit(text: str, width: int) -> str:
-    """Crop a number's text (a long tensor preview) to ``width`` cells with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _safe_split(src: str) -> tuple[str, str]:
+def _safe_split(src: str, text: Callable[[str], str] = str) -> tuple[str, str]:
     """A code line as ``(code, comment)``, safe to print. A control character in the code
     (a form feed is valid Python whitespace) becomes one space, so the gates' columns stay
     right; a comment is escaped (it may hold ESC sequences that would drive the terminal).
@@ -39,7 +43,7 @@ def _safe_split(src: str) -> tuple[str, str]:
     comment = src[len(body):].strip()
     if not body.isprintable():
         body = "".join(ch if printable(ch) == ch else " " for ch in body)
-    return body.rstrip(), printable(comment)
+    return text(body.rstrip()), text(printable(comment))
 
 
 class CodeView(ScrollView, can_focus=True):
@@ -70,9 +74,11 @@ class CodeView(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- model
 
-    def set_code(self, code: str, file_lines: list[int | None], timeline: Timeline) -> None:
+    def set_code(self, code: str, file_lines: list[int | None], timeline: Timeline,
+                 text: Callable[[str], str] = str) -> None:
         """Set the code text; ``file_lines[i]`` is the file's line number for code line
-        ``i + 1`` (None for generated code, then code lines are numbered)."""
+        ``i + 1`` (None for generated code, then code lines are numbered). ``text``
+        turns a line into what is drawn (ASCII escapes for an ASCII terminal)."""
         lines = code.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
@@ -90,8 +96,8 @@ class CodeView(ScrollView, can_focus=True):
                 self._named.setdefault(node.line, []).append(node.name)
         # the scenario language has no strings, so '#' always starts a comment; the
         # value annotation goes between the code and its comment, where it stays visible
-        self._split = [_safe_split(src) for src in lines]
-        self._width = max((len(c) for c, _ in self._split), default=0)
+        self._split = [_safe_split(src, text) for src in lines]
+        self._width = max((cell_len(c) for c, _ in self._split), default=0)
         self._current_row = -1
         self._rows = {}
         self._state = None
@@ -110,11 +116,12 @@ class CodeView(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- stepping
 
-    def show(self, timeline: Timeline, cursor: int, selected: str | None, look: Look) -> None:
-        """Show the code as of step ``cursor``; repaints only changed visible lines."""
-        step = timeline[cursor] if len(timeline) else None
-        node_name = getattr(step, "node", None)
-        if step is not None and step.phase == "seed":
+    def show(self, timeline: Timeline, view: StepView | None, selected: str | None,
+             look: Look, w: Words, hide: Hide | None = None) -> None:
+        """Show the code as of the view's step; repaints only changed visible lines."""
+        cursor = view.index if view is not None else 0
+        node_name = view.node if view is not None else None
+        if view is not None and view.phase == "seed":
             node_name = timeline.graph.output
         current = timeline.graph.node(node_name) if node_name else None
         sel = None
@@ -123,7 +130,7 @@ class CodeView(ScrollView, can_focus=True):
             sel = n if not n.is_leaf else None
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
         old = {y: self._rows[y] for y in range(top, top + height) if y in self._rows}
-        self._state = (timeline, cursor, current, sel, look)
+        self._state = (timeline, cursor, current, sel, look, w, hide)
         self._rows = {}
         row = current.line - 1 if current is not None and current.line else -1
         if row >= 0 and row != self._current_row:
@@ -139,6 +146,9 @@ class CodeView(ScrollView, can_focus=True):
     def _annotation_width(self, look: Look) -> int:
         return 3 + 2 * (look.precision + 6) + 4
 
+    def _look(self) -> Look:
+        return self._state[4]
+
     def _row(self, i: int) -> tuple:
         """Line ``i`` (0-based) as of the current state, built once per step:
         ``(prefix, code, annotation, comment, fill)``."""
@@ -148,11 +158,11 @@ class CodeView(ScrollView, can_focus=True):
         body, comment = self._split[i]
         if self._state is None:
             return Text("  " + self._gutter[i] + " "), Text(body or comment), Text(), "", None
-        timeline, cursor, current, sel, look = self._state
+        timeline, cursor, current, sel, look, w, hide = self._state
         lineno = i + 1
         is_current = current is not None and current.line == lineno
         prefix = Text(no_wrap=True)
-        prefix.append("▶ " if is_current else "  ", look.accent)
+        prefix.append(w.s("▶") + " " if is_current else "  ", look.accent)
         prefix.append(self._gutter[i] + " ", look.muted)
         code = Text(body, no_wrap=True)
         if not body and comment:  # a comment line: the comment is the code
@@ -165,15 +175,15 @@ class CodeView(ScrollView, can_focus=True):
         note = Text(no_wrap=True)
         column = look.precision + 6
         for name in self._named.get(lineno, ())[:1]:
-            v = timeline.value_at(name, cursor)
-            if v is None:
+            nv = node_view(timeline, cursor, name, hide=hide)
+            if nv.value is None:
                 continue
             note.append(" = ", look.muted)
-            note.append(_fit(look.num(v), column).ljust(column), look.value)
-            g = timeline.grad_at(name, cursor)
-            if g is not None:
-                note.append("  ∂ ", look.grad)
-                note.append(_fit(look.num(g), column), look.grad)
+            note.append(pad_cells(fit_str(w.num(nv.value), column, w.g.ellipsis), column),
+                        look.value)
+            if nv.grad is not None:
+                note.append(f"  {w.g.partial} ", look.grad)
+                note.append(fit_str(w.num(nv.grad), column, w.g.ellipsis), look.grad)
         note.highlight_regex(NONFINITE, look.error)
         row = (prefix, code, note, comment, look.current_fill if is_current else None)
         self._rows[i] = row
@@ -185,7 +195,7 @@ class CodeView(ScrollView, can_focus=True):
         prefix, code, note, comment, _fill = self._row(i)
         room = self._width
         if width is not None and self._state is not None:
-            look = self._state[4]
+            look = self._look()
             free = width - prefix.cell_len - 1
             if not note.plain.strip():  # a comment or a line not computed yet
                 room = max(8, free)
@@ -196,15 +206,15 @@ class CodeView(ScrollView, can_focus=True):
                     note.rstrip()
                     room = max(room, min(code.cell_len, free - note.cell_len))
         if code.cell_len > room:
-            code = code[: room - 1]
-            code.append("…")
+            ellipsis = self._state[5].g.ellipsis if self._state is not None else "…"
+            code = fit_cells(code, room, ellipsis)
         text = prefix.copy()
         text.append_text(code)
         text.append(" " * (room - code.cell_len))
         text.append_text(note)
         if comment and self._state is not None:
-            text.append(" " * max(0, self._annotation_width(self._state[4]) - note.cell_len))
-            text.append("  " + comment, self._state[4].muted)
+            text.append(" " * max(0, self._annotation_width(self._look()) - note.cell_len))
+            text.append("  " + comment, self._look().muted)
         return text
 
     # ----------------------------------------------------------------- drawing

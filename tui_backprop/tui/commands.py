@@ -11,8 +11,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
 from tui_backprop.engine import GATES, bundled
+from tui_backprop.model.session import local_scenarios
 from tui_backprop.text.escape import printable
-from tui_backprop.tui.state import local_scenarios
+from tui_backprop.tui.i18n import words_of
 
 if TYPE_CHECKING:
     from tui_backprop.tui.app import BackpropApp
@@ -54,14 +55,16 @@ class GotoNodeProvider(_ListProvider):
         session = app.session
         if session is None:
             return []
+        w = words_of(app)
         out = []
         for node in session.timeline.graph.nodes:
             if node.is_leaf:
-                help_text = f"{node.kind} leaf"
+                help_text = w("tui.cmd.leaf", kind=w(f"kind.{node.kind}"))
             else:
                 names = [r.name for r in node.inputs]
-                help_text = f"{node.name} = " + GATES[node.op].formula(names, node.const)
-            out.append((f"go to {node.name} ({node.label})", help_text, node.name))
+                help_text = w.s(f"{node.name} = " + GATES[node.op].formula(names, node.const))
+            out.append((w("tui.cmd.goto", name=w.s(node.name), label=w.s(node.label)),
+                        help_text, node.name))
         return out
 
     def run(self, target: str) -> None:
@@ -73,11 +76,13 @@ class OpenScenarioProvider(_ListProvider):
     confined to a scenarios folder, that folder's scenarios only)."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
+        w = words_of(self.app)
         scenarios = getattr(self.app, "scenarios", None)
         if scenarios is not None:
-            return [(f"open {name}", title, name) for name, title in scenarios.entries()]
-        out = [(f"open {name}", title, name) for name, title in bundled()]
-        out += [(f"open {path}", "local file", path)
+            return [(w("tui.cmd.open", name=name), w.s(title), name)
+                    for name, title in scenarios.entries()]
+        out = [(w("tui.cmd.open", name=name), w.s(title), name) for name, title in bundled()]
+        out += [(w("tui.cmd.open", name=w.s(path)), w("tui.cmd.local_file"), path)
                 for path in local_scenarios([Path.cwd()])]
         return out
 

@@ -14,8 +14,6 @@ glyph set, so an ASCII session draws nothing else.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,11 +23,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.widgets._footer import FooterKey
 
-from tui_backprop.text.catalogue import messages
-from tui_backprop.text.glyphs import UNICODE, Glyphs
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.explain import ExplainPanel
+from tui_backprop.tui.i18n import translate_bindings, words_of
 from tui_backprop.tui.inspector import Inspector
 from tui_backprop.tui.loss import LossPanel
 from tui_backprop.tui.status import StatusBar
@@ -102,54 +99,35 @@ class DebuggerScreen(Screen):
 
     # help and quit first, as nano does: the footer cuts from the right, and on a narrow
     # terminal the two keys nobody may miss must survive
-    # descriptions are catalogue keys (``key.*``), put into the app's language on mount
+    # descriptions are catalogue keys, shown in the app's language (see __init__)
     BINDINGS = [
-        Binding("question_mark,f1", "app.help", "help"),
-        Binding("q", "app.quit", "quit"),
-        Binding("right,n,space", "app.step(1)", "next", priority=True),
-        Binding("left,p", "app.step(-1)", "prev", priority=True),
-        Binding("home", "app.first", "first", show=False, priority=True),
-        Binding("end", "app.last", "last", show=False, priority=True),
-        Binding("f", "app.end_of('forward')", "fwd"),
-        Binding("b", "app.end_of('backward')", "bwd"),
-        Binding("u", "app.update", "update"),
-        Binding("t", "app.train", "train"),
-        Binding("e", "app.edit", "edit"),
-        Binding("g", "app.gradcheck", "check"),
-        Binding("v", "toggle_view", "view"),
-        Binding("i", "toggle_detail", "inspector/values", show=False),
-        Binding("F", "app.full_precision", "full precision", show=False),
-        Binding("exclamation_mark", "app.jump_nonfinite", "jump to non-finite", show=False),
-        Binding("escape", "app.clear_selection", "follow step", show=False),
-        Binding("r", "app.reload", "reload", show=False),
-        Binding("o", "app.open", "open", show=False),
+        Binding("question_mark,f1", "app.help", "tui.key.help"),
+        Binding("q", "app.quit", "tui.key.quit"),
+        Binding("right,n,space", "app.step(1)", "tui.key.next", priority=True),
+        Binding("left,p", "app.step(-1)", "tui.key.prev", priority=True),
+        Binding("home", "app.first", "tui.key.first", show=False, priority=True),
+        Binding("end", "app.last", "tui.key.last", show=False, priority=True),
+        Binding("f", "app.end_of('forward')", "tui.key.fwd"),
+        Binding("b", "app.end_of('backward')", "tui.key.bwd"),
+        Binding("u", "app.update", "tui.key.update"),
+        Binding("t", "app.train", "tui.key.train"),
+        Binding("e", "app.edit", "tui.key.edit"),
+        Binding("g", "app.gradcheck", "tui.key.check"),
+        Binding("v", "toggle_view", "tui.key.view"),
+        Binding("i", "toggle_detail", "tui.key.detail", show=False),
+        Binding("F", "app.full_precision", "tui.key.full", show=False),
+        Binding("exclamation_mark", "app.jump_nonfinite", "tui.key.nonfinite", show=False),
+        Binding("escape", "app.clear_selection", "tui.key.follow", show=False),
+        Binding("r", "app.reload", "tui.key.reload", show=False),
+        Binding("o", "app.open", "tui.key.open", show=False),
     ]
 
-    #: each action's catalogue key, for the footer and the help's key table
-    KEY_MESSAGES = {
-        "app.help": "key.help", "app.quit": "key.quit", "app.step(1)": "key.next",
-        "app.step(-1)": "key.prev", "app.first": "key.first", "app.last": "key.last",
-        "app.end_of('forward')": "key.fwd", "app.end_of('backward')": "key.bwd",
-        "app.update": "key.update", "app.train": "key.train", "app.edit": "key.edit",
-        "app.gradcheck": "key.check", "toggle_view": "key.view",
-        "toggle_detail": "key.detail", "app.full_precision": "key.full_precision",
-        "app.jump_nonfinite": "key.nonfinite", "app.clear_selection": "key.follow",
-        "app.reload": "key.reload", "app.open": "key.open",
-    }
-
-    def _translate_bindings(self) -> None:
-        """Key descriptions in the app's language (Textual builds the screen's bindings
-        from the class's BINDINGS: the descriptions are replaced once, here)."""
-        msgs = getattr(self.app, "messages", None)
-        if msgs is None:
-            return
-        for key, bindings in self._bindings.key_to_bindings.items():
-            self._bindings.key_to_bindings[key] = [
-                replace(b, description=msgs(self.KEY_MESSAGES[b.action]))
-                if b.action in self.KEY_MESSAGES else b for b in bindings]
+    def __init__(self) -> None:
+        super().__init__()
+        self._words = words_of()
+        translate_bindings(self, self._words)
 
     def compose(self) -> ComposeResult:
-        self._translate_bindings()
         # classes for the terminal's size before anything mounts: set later, they would
         # restyle every widget once more during start-up
         width, height = self.app.size
@@ -157,17 +135,25 @@ class DebuggerScreen(Screen):
         self.set_class(width < WIDE, "-narrow")
         self.set_class(height < TALL, "-short")
         self.set_class(height < HEADER_ROWS, "-no-header")
-        ascii = self._glyphs.ascii
+        ascii = self._words.g.ascii
         yield Header(show_clock=False, icon="d" if ascii else "∂")
         with Horizontal(id="top"):
-            yield CircuitView(id="circuit", classes="panel", ascii=ascii)
-            yield CodeView(id="code", classes="panel")
+            circuit = CircuitView(id="circuit", classes="panel", ascii=ascii)
+            circuit.border_title = self._words("tui.panel.circuit")
+            yield circuit
+            code = CodeView(id="code", classes="panel")
+            code.border_title = self._words("tui.panel.code")
+            yield code
         with Horizontal(id="bottom"):
-            yield Inspector(id="inspector", classes="panel")
+            inspector = Inspector(id="inspector", classes="panel")
+            inspector.border_title = self._words("tui.panel.inspector")
+            yield inspector
             with Vertical(id="side"):
-                yield ValuesTable(id="values", classes="panel")
+                values = ValuesTable(id="values", classes="panel")
+                values.border_title = self._words("tui.panel.values")
+                yield values
                 loss = LossPanel(id="loss", classes="panel")
-                loss.border_title = self._msg("screen.title.loss")
+                loss.border_title = self._words("tui.panel.loss")
                 yield loss
         yield ExplainPanel(id="explain")
         yield Static(id="load-error")
@@ -247,31 +233,12 @@ class DebuggerScreen(Screen):
     def _layout_of(width: int, height: int) -> tuple[bool, bool, bool]:
         return width < WIDE, height < TALL, height < HEADER_ROWS
 
-    @property
-    def _glyphs(self) -> Glyphs:
-        return getattr(self.app, "glyphs", UNICODE)
-
-    def _msg(self, name: str, /, **params: str) -> str:
-        msgs = getattr(self.app, "messages", None) or messages("en")
-        return self._glyphs.text(msgs(name, **params))
-
     def _titles(self) -> None:
         narrow = self._layout is not None and self._layout[0]
-        names = {panel: self._msg(f"screen.title.{panel}")
-                 for panel in ("circuit", "code", "inspector", "values")}
-        # the separator is a middle dot, or a bar in ASCII (a '*' would read as a product)
-        sep = "|" if self._glyphs.ascii else "·"
-
-        def title(panel: str, key: str, other: str) -> str:
-            if not narrow:
-                return names[panel]
-            return self._msg("screen.title.switch", title=names[panel], sep=sep, key=key,
-                             other=names[other].lower())
-
-        self.circuit.border_title = title("circuit", "v", "code")
-        self.code.border_title = title("code", "v", "circuit")
-        self.inspector.border_title = title("inspector", "i", "values")
-        self.values.border_title = title("values", "i", "inspector")
+        w = self._words
+        for panel, name in ((self.circuit, "circuit"), (self.code, "code"),
+                            (self.inspector, "inspector"), (self.values, "values")):
+            panel.border_title = w(f"tui.panel.{name}.swap" if narrow else f"tui.panel.{name}")
 
     _layout: tuple[bool, bool, bool] | None = None
 
@@ -279,7 +246,7 @@ class DebuggerScreen(Screen):
         """``v``: circuit or code (both are shown on wide terminals)."""
         self.toggle_class("-show-code")
         if not self.has_class("-narrow"):
-            self.app.notify(self._msg("screen.both_shown"), timeout=2)
+            self.app.notify(self._words("tui.say.both_shown"), timeout=2)
         else:
             (self.code if self.has_class("-show-code") else self.circuit).focus()
         self.app.call_after_refresh(self.app.refresh_views)  # type: ignore[attr-defined]

@@ -18,12 +18,14 @@ from textual.widgets.option_list import Option
 
 from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
+from tui_backprop.tui.i18n import translate_bindings, words_of
 
 
 class EditScreen(DialogScreen[bool]):
-    """Edit one leaf; dismisses True when the value was applied."""
+    """Edit one leaf; dismisses True when the value was applied. ``kind`` and ``shape``
+    are already in the app's language."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "tui.key.cancel")]
 
     DEFAULT_CSS = """
     EditScreen > Vertical { width: 90%; max-width: 90; height: auto; }
@@ -35,6 +37,8 @@ class EditScreen(DialogScreen[bool]):
     def __init__(self, name: str, kind: str, shape: str, current: str,
                  apply: Callable[[str], str | None]) -> None:
         super().__init__()
+        self._w = words_of()
+        translate_bindings(self, self._w)
         self._leaf = name
         self._kind = kind
         self._shape = shape
@@ -44,9 +48,10 @@ class EditScreen(DialogScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical() as v:
             # a Text, never markup: the name comes from the scenario file
-            v.border_title = Text(f"Edit {self._kind} {printable(self._leaf)} ({self._shape})")
-            yield Label("A number or a nested list such as [[1, 2], [3, 4]]; nan and inf "
-                        "are allowed. Enter applies, esc cancels.", id="hint")
+            w = self._w
+            v.border_title = Text(w("tui.edit.title", kind=self._kind,
+                                    name=w.s(printable(self._leaf)), shape=self._shape))
+            yield Label(Text(w("tui.edit.hint")), id="hint")
             yield Input(self._current, id="value", select_on_focus=True)
             yield Label("", id="error")
 
@@ -56,7 +61,9 @@ class EditScreen(DialogScreen[bool]):
             self.dismiss(True)
         else:
             # the refusal in words, on screen (Enter doing nothing would say nothing)
-            self.query_one("#error", Label).update(Text("✗ " + printable(error)))
+            w = self._w
+            self.query_one("#error", Label).update(
+                Text(w("tui.edit.refused", mark=w.s("✗"), why=w.s(printable(error)))))
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -65,7 +72,7 @@ class EditScreen(DialogScreen[bool]):
 class LeafChooser(DialogScreen[str | None]):
     """``e`` with no leaf selected: choose which input or param to edit."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "tui.key.cancel")]
 
     DEFAULT_CSS = """
     LeafChooser > Vertical { width: 90%; max-width: 70; height: auto; max-height: 80%; }
@@ -74,11 +81,13 @@ class LeafChooser(DialogScreen[str | None]):
 
     def __init__(self, leaves: list[tuple[str, str]]) -> None:
         super().__init__()
+        self._w = words_of()
+        translate_bindings(self, self._w)
         self._leaves = leaves
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
-            v.border_title = "Edit which leaf? · enter chooses · esc cancels"
+            v.border_title = self._w("tui.edit.choose")
             yield OptionList(*[Option(Text(label), id=name) for name, label in self._leaves])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,19 +1,21 @@
 """What the TUI says when something fails that is not the user's file's fault (a bug in
-tui-backprop, or the machine running out of memory): one printable line, so the session
-can show it and go on.
+tui-backprop, or the machine running out of memory): one printable line in the app's
+language, so the session can show it and go on.
 """
 
 from __future__ import annotations
 
+from tui_backprop.render.words import Words
 from tui_backprop.text.escape import printable
 
 
-def failure_text(exc: BaseException) -> str:
+def failure_text(exc: BaseException, w: Words | None = None) -> str:
     """One line saying why something failed that is not the user's file's fault."""
+    w = w if w is not None else Words.of("en")
     if isinstance(exc, MemoryError):
-        return "not enough memory for this; try fewer iterations or smaller arrays"
+        return w("tui.fail.memory")
     if isinstance(exc, RecursionError):
-        return "nested too deeply to follow"
+        return w("tui.fail.recursion")
     detail = printable(str(exc))[:200]
-    return (f"an unexpected error inside tui-backprop ({type(exc).__name__}"
-            + (f": {detail}" if detail else "") + "); please report it")
+    what = type(exc).__name__ + (f": {detail}" if detail else "")
+    return w("tui.fail.bug", what=w.s(what))

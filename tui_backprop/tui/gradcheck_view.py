@@ -12,27 +12,35 @@ from textual.widgets import DataTable, Label
 
 from tui_backprop.engine import GradCheckRow, Graph, gradcheck
 from tui_backprop.numfmt import fmt_scalar
+from tui_backprop.render.words import Words
 from tui_backprop.tui.dialog import DialogScreen
 from tui_backprop.tui.failure import failure_text
+from tui_backprop.tui.i18n import translate_bindings, words_of
 
 #: A relative error above this fails (the CS231n notes: < 1e-7 is great, > 1e-4 is bad).
 TOLERANCE = 1e-6
 
 
-def summary(rows: list[GradCheckRow], tolerance: float = TOLERANCE) -> str:
+def summary(rows: list[GradCheckRow], tolerance: float = TOLERANCE,
+            w: Words | None = None) -> str:
+    """One line on the check's result, in the language of ``w`` (English by default)."""
+    w = w if w is not None else Words.of("en")
     failed = [r for r in rows if not r.passed(tolerance)]
     if not rows:
-        return "nothing to check: the graph has no differentiable leaves"
+        return w("tui.gradcheck.nothing")
     if not failed:
-        return f"all {len(rows)} gradients pass (relative error ≤ {fmt_scalar(tolerance)})"
-    return (f"{len(failed)} of {len(rows)} fail (relative error > {fmt_scalar(tolerance)}): "
-            + ", ".join(r.name for r in failed[:6]) + (" …" if len(failed) > 6 else ""))
+        return w("tui.gradcheck.all_pass", n=len(rows), le=w.s("≤"),
+                 tolerance=fmt_scalar(tolerance))
+    names = w("sep.list").join(w.s(r.name) for r in failed[:6]) + (
+        " " + w.g.ellipsis if len(failed) > 6 else "")
+    return w("tui.gradcheck.some_fail", failed=len(failed), n=len(rows),
+             tolerance=fmt_scalar(tolerance), names=names)
 
 
 class GradCheckScreen(DialogScreen[None]):
     """Runs ``engine.gradcheck`` in a worker thread and shows the table."""
 
-    BINDINGS = [Binding("escape,q,g", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,g", "dismiss", "tui.key.close")]
 
     DEFAULT_CSS = """
     GradCheckScreen > Vertical { width: 95%; max-width: 100; height: 90%; }
@@ -42,19 +50,23 @@ class GradCheckScreen(DialogScreen[None]):
 
     def __init__(self, graph: Graph, precision: int = 4) -> None:
         super().__init__()
+        self._w = words_of()
+        translate_bindings(self, self._w)
         self._graph = graph
         self._precision = precision
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
-            v.border_title = "Gradient check: analytic vs numerical · esc closes"
-            yield Label("checking…", id="summary")
+            v.border_title = self._w("tui.gradcheck.title")
+            yield Label(self._w("tui.gradcheck.running", ellipsis=self._w.g.ellipsis),
+                        id="summary")
             yield DataTable(id="gradcheck", cursor_type="row")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("leaf", "analytic", "numerical", "rel. error", ""):
-            table.add_column(label, key=label or "ok")
+        w = self._w
+        for key in ("element", "analytic", "numerical", "rel_error", "result"):
+            table.add_column(w(f"gradcheck.col.{key}"), key=key)
         self._run()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -68,7 +80,7 @@ class GradCheckScreen(DialogScreen[None]):
 
     def _failed(self, exc: Exception) -> None:
         self.query_one("#summary", Label).update(
-            Text("the gradient check failed: " + failure_text(exc), "bold red"))
+            Text(self._w("tui.gradcheck.failed", why=failure_text(exc, self._w)), "bold red"))
 
     def _show(self, rows: list[GradCheckRow]) -> None:
         table = self.query_one(DataTable)
@@ -76,7 +88,8 @@ class GradCheckScreen(DialogScreen[None]):
         for r in rows:
             ok = r.passed(TOLERANCE)
             style = "bold green" if ok else "bold red"
-            table.add_row(r.name, fmt_scalar(r.analytic, p), fmt_scalar(r.numerical, p),
-                          Text(fmt_scalar(r.rel_error, 2), style),
-                          Text("pass" if ok else "FAIL", style), key=r.name)
-        self.query_one("#summary", Label).update(summary(rows))
+            table.add_row(Text(self._w.s(r.name)), fmt_scalar(r.analytic, p),
+                          fmt_scalar(r.numerical, p), Text(fmt_scalar(r.rel_error, 2), style),
+                          Text(self._w("gradcheck.pass" if ok else "gradcheck.fail"), style),
+                          key=r.name)
+        self.query_one("#summary", Label).update(Text(summary(rows, TOLERANCE, self._w)))

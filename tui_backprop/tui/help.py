@@ -1,41 +1,61 @@
-"""The ``?`` / F1 help screen: the keys, what the colours mean, and the scenario's own
-introduction."""
+"""The ``?`` / F1 help screen: the keys, how to read the screen (what the colours and
+markers mean), and the scenario's own introduction. Every word comes from the catalogue
+in the app's language, every glyph from its glyph set; plain text (no Markdown), so an
+ASCII terminal gets ASCII only and columns are padded in terminal cells."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
+from tui_backprop.render.words import Words
 from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
+from tui_backprop.tui.i18n import translate_bindings, words_of
+from tui_backprop.tui.lines import pad_cells
 
-KEYS = """\
-| key | what it does |
-|---|---|
-| `→` `n` `space` | next step |
-| `←` `p` | previous step (stepping back undoes exactly) |
-| `home` / `end` | first / last step |
-| `f` / `b` | end of the forward / backward pass |
-| `u` | run the update and start the next iteration |
-| `t` | train N more iterations on the fast path |
-| `e` | edit the selected leaf's value (number or nested list) |
-| `g` | gradient check: analytic vs numerical |
-| `v` | switch circuit / code (narrow terminals) |
-| `i` | switch inspector / values (narrow terminals) |
-| `F` | full precision in the inspector |
-| `!` | jump to the first non-finite value or gradient |
-| `esc` | back to following the current step |
-| `r` | reload the scenario from disk (also automatic) |
-| `o` | open another scenario |
-| `ctrl+p` | command palette: go to a gate, open a scenario, theme |
-| `?` `F1` | this help · `q` quit |
+#: ``(keys, catalogue key of what they do)``, in the order the help lists them.
+KEYS = (
+    ("→ n space", "tui.help.next"),
+    ("← p", "tui.help.prev"),
+    ("home / end", "tui.help.first_last"),
+    ("f / b", "tui.help.fwd_bwd"),
+    ("u", "tui.help.update"),
+    ("t", "tui.help.train"),
+    ("e", "tui.help.edit"),
+    ("g", "tui.help.check"),
+    ("v", "tui.help.view"),
+    ("i", "tui.help.detail"),
+    ("F", "tui.help.full"),
+    ("!", "tui.help.nonfinite"),
+    ("esc", "tui.help.follow"),
+    ("r", "tui.help.reload"),
+    ("o", "tui.help.open"),
+    ("ctrl+p", "tui.help.palette"),
+    ("? F1", "tui.help.help_quit"),
+)
 
-Click a node in the circuit or a row in the values table to select it.
-Forward values are **green**, gradients **red**, as in the CS231n notes.
-"""
+
+def help_text(w: Words) -> Text:
+    """The help's own part (everything but the scenario's introduction)."""
+    text = Text()
+    text.append("tui-backprop\n", style="bold")
+    text.append(w("tui.help.intro") + "\n\n")
+    text.append(w("tui.help.keys") + "\n", style="bold underline")
+    keys = [(w.s(k), w(what)) for k, what in KEYS]
+    width = max(cell_len(k) for k, _ in keys) + 2
+    for k, what in keys:
+        text.append("  " + pad_cells(k, width), style="bold")
+        text.append(what + "\n")
+    text.append("\n" + w("tui.help.reading") + "\n", style="bold underline")
+    text.append(w("tui.help.click") + "\n")
+    text.append(w("tui.help.colours") + "\n")
+    text.append(w("tui.help.markers", marker=w.s("▶"), partial=w.g.partial))
+    return text
 
 
 def reflow(text: str) -> str:
@@ -58,26 +78,30 @@ def reflow(text: str) -> str:
 class HelpScreen(DialogScreen[None]):
     """Keys and the scenario's introduction; any of esc, q, ? closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "tui.key.close")]
 
     DEFAULT_CSS = """
     HelpScreen > VerticalScroll { width: 90%; max-width: 90; height: 90%; }
+    HelpScreen .scenario-title { margin-top: 1; }
     """
 
     def __init__(self, title: str = "", description: str = "") -> None:
         super().__init__()
+        self._w = words_of()
+        translate_bindings(self, self._w)
         self._title = title
         self._description = description.strip()
 
     def compose(self) -> ComposeResult:
+        w = self._w
         with VerticalScroll() as v:
-            v.border_title = "Help · esc to close"
-            yield Markdown("# tui-backprop\n\nStep gate by gate through the forward pass, "
-                           "the backward pass and the update.\n\n## Keys\n\n" + KEYS)
+            v.border_title = w("tui.help.title")
+            yield Static(help_text(w), classes="help-text")
             if self._title:
                 # scenario text is untrusted plain text: never markup, and control
                 # characters escaped (the description keeps its line breaks)
-                yield Static(Text(printable(self._title), style="bold"),
+                yield Static(Text(w.s(printable(self._title)), style="bold"),
                              classes="scenario-title")
-                text = "\n".join(printable(line) for line in reflow(self._description).split("\n"))
+                text = "\n".join(w.s(printable(line))
+                                 for line in reflow(self._description).split("\n"))
                 yield Static(Text(text), classes="scenario-description")

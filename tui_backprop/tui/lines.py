@@ -12,6 +12,8 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_backprop.text.wrap import wrap
+
 
 def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
     return [(ch, seg.style) for seg in strip for ch in seg.text]
@@ -79,18 +81,38 @@ def _spans(plain: str, width: int, rest_width: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _cjk_spans(plain: str, width: int, rest_width: int) -> list[tuple[int, int]]:
+    """Where to cut ``plain`` (which has wide characters) into lines of ``width`` cells,
+    then ``rest_width``: between CJK characters (never before closing punctuation),
+    or at a space, as :func:`tui_backprop.text.wrap.wrap` does; never mid-character."""
+    spans: list[tuple[int, int]] = []
+    start, w = 0, width
+    while start < len(plain):
+        first = wrap(plain[start:], w)[0]  # a prefix of the rest, trailing spaces off
+        end = start + max(1, len(first))
+        spans.append((start, end))
+        start = end
+        while start < len(plain) and plain[start] == " ":
+            start += 1
+        w = rest_width
+    return spans or [(0, 0)]
+
+
 def wrap_hanging(text: Text, console, width: int, hang: int, fallback: int = 0) -> list[Text]:
-    """``text`` wrapped to ``width``; lines after the first indented by ``hang`` (by
-    ``fallback`` if that leaves too little room), and a matrix broken between its rows
-    where it can be."""
+    """``text`` wrapped to ``width`` cells; lines after the first indented by ``hang``
+    (by ``fallback`` if that leaves too little room), and a matrix broken between its
+    rows where it can be. A line with wide (CJK) characters breaks between them."""
     plain = text.plain
+    wide = cell_len(plain) != len(plain)
     if width - hang < MIN_HANG_ROOM:
         hang = fallback
-    if (hang <= 0 or width - hang < MIN_HANG_ROOM or text.cell_len <= width
-            or cell_len(plain) != len(plain)):  # wide characters: the plain wrap
+    if hang <= 0 or width - hang < MIN_HANG_ROOM:
+        hang = 0
+    if text.cell_len <= width or "\n" in plain or (hang == 0 and not wide):
         return list(text.wrap(console, width))
+    spans = (_cjk_spans if wide else _spans)(plain, width, width - hang)
     out: list[Text] = []
-    for i, (start, end) in enumerate(_spans(plain, width, width - hang)):
+    for i, (start, end) in enumerate(spans):
         part = text[start:end]
         part.rstrip()
         if i:
@@ -99,6 +121,34 @@ def wrap_hanging(text: Text, console, width: int, hang: int, fallback: int = 0) 
             part = line
         out.append(part)
     return out
+
+
+def fit_cells(text: Text, width: int, ellipsis: str = "…", pad: bool = False) -> Text:
+    """``text`` cut to ``width`` terminal cells, ending in ``ellipsis`` when cut (the
+    ASCII glyph set's is ``...``); never half of a wide character. With ``pad``, padded
+    with spaces to exactly ``width``. A copy: ``text`` is not changed."""
+    text = text.copy()
+    if text.cell_len > width:
+        room = max(0, width - cell_len(ellipsis))
+        text.truncate(room, overflow="crop")
+        if text.cell_len > room:  # a wide character straddled the cut
+            text.right_crop(1)
+        text.append(ellipsis[:width])
+    if pad and text.cell_len < width:
+        text.append(" " * (width - text.cell_len))
+    return text
+
+
+def fit_str(text: str, width: int, ellipsis: str = "…") -> str:
+    """:func:`fit_cells` for a plain string."""
+    if cell_len(text) <= width:
+        return text
+    return fit_cells(Text(text), width, ellipsis).plain
+
+
+def pad_cells(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells (a CJK character is two)."""
+    return text + " " * max(0, width - cell_len(text))
 
 
 class LinesView(ScrollView):

@@ -17,17 +17,18 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui_backprop.engine import ScenarioError, bundled, load
+from tui_backprop.model.session import local_scenarios
 from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
 from tui_backprop.tui.failure import failure_text
+from tui_backprop.tui.i18n import translate_bindings, words_of
 from tui_backprop.tui.scenario_dir import ScenarioDir
-from tui_backprop.tui.state import local_scenarios
 
 
 class PickerScreen(DialogScreen[str | None]):
     """Choose a scenario; the preview shows its description or its errors."""
 
-    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss", "tui.key.cancel")]
 
     DEFAULT_CSS = """
     PickerScreen > Vertical { width: 90%; max-width: 110; height: 90%; }
@@ -40,26 +41,28 @@ class PickerScreen(DialogScreen[str | None]):
     def __init__(self, folders: list[Path] | None = None, *,
                  scenarios: ScenarioDir | None = None) -> None:
         super().__init__()
+        self._w = words_of()
+        translate_bindings(self, self._w)
         self._folders = folders if folders is not None else [Path.cwd()]
         self._scenarios = scenarios
 
     def compose(self) -> ComposeResult:
         # one line per scenario: a long title ends in … rather than wrapping under the names
         # file names and titles are shown as Text (never markup), control characters escaped
+        w = self._w
         entries = bundled() if self._scenarios is None else self._scenarios.entries()
-        options: list[Option] = [Option(Text(f"{name:<24} {printable(title)}", no_wrap=True,
-                                             overflow="ellipsis"), id=name)
+        options: list[Option] = [Option(Text(f"{name:<24} {w.s(printable(title))}",
+                                             no_wrap=True, overflow="ellipsis"), id=name)
                                  for name, title in entries]
         local = local_scenarios(self._folders) if self._scenarios is None else []
         if local:
             options.append(None)  # a separator
-            options += [Option(Text(printable(path), no_wrap=True, overflow="ellipsis"),
+            options += [Option(Text(w.s(printable(path)), no_wrap=True, overflow="ellipsis"),
                                id=path) for path in local]
         with Vertical() as v:
-            v.border_title = "Open a scenario · enter opens · esc cancels"
-            yield Input(placeholder="path/to/scenario.toml (or pick below)"
-                        if self._scenarios is None else "a scenario name (or pick below)",
-                        id="path")
+            v.border_title = w("tui.picker.title")
+            yield Input(placeholder=w("tui.picker.placeholder" if self._scenarios is None
+                                      else "tui.picker.placeholder_name"), id="path")
             yield OptionList(*options, id="choices")
             yield Label("", id="preview")
 
@@ -74,13 +77,15 @@ class PickerScreen(DialogScreen[str | None]):
         try:
             sc = load(ident if self._scenarios is None else self._scenarios.path_of(ident))
         except ScenarioError as exc:
-            preview.update(Text(printable(str(exc.errors[0])) if exc.errors else "cannot load"))
+            w = self._w
+            preview.update(Text(w.s(printable(str(exc.errors[0]))) if exc.errors
+                                else w("tui.picker.cannot_load")))
             return
         except Exception as exc:  # noqa: BLE001 - a loader bug must not end the session
-            preview.update(Text(failure_text(exc)))
+            preview.update(Text(failure_text(exc, self._w)))
             return
         first = sc.description.strip().split("\n\n")[0].replace("\n", " ")
-        preview.update(Text(f"{printable(sc.title)}\n{printable(first)}"))
+        preview.update(Text(self._w.s(f"{printable(sc.title)}\n{printable(first)}")))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

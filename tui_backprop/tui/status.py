@@ -1,5 +1,9 @@
 """The Timeline / status bar: phase, step k of N, iteration, loss, a compact bar showing
 where in the run the cursor is, and messages (the first non-finite step, hints).
+
+A view of the step view (:class:`~tui_backprop.model.view.StepView`): the loss is the
+view's (``?`` when the model hides it), the words come from the catalogue and the bar's
+glyphs from the glyph set. Widths are terminal cells.
 """
 
 from __future__ import annotations
@@ -8,10 +12,10 @@ from rich.style import Style
 from rich.text import Text
 
 from tui_backprop.engine import Timeline
-from tui_backprop.tui.lines import LinesView
+from tui_backprop.model.view import StepView
+from tui_backprop.render.words import Words
+from tui_backprop.tui.lines import LinesView, fit_cells
 from tui_backprop.tui.look import Look
-
-PHASE_NAMES = {"forward": "FORWARD", "seed": "SEED", "backward": "BACKWARD", "update": "UPDATE"}
 
 
 def phase_style(phase: str, look: Look) -> Style:
@@ -22,87 +26,94 @@ def phase_style(phase: str, look: Look) -> Style:
     return look.grad
 
 
-def progress_bar(timeline: Timeline, cursor: int, width: int, look: Look) -> Text:
-    """One character per slice of the run, coloured by phase; ``●`` marks the cursor."""
+def progress_bar(timeline: Timeline, cursor: int, width: int, look: Look,
+                 w: Words | None = None) -> Text:
+    """One character per slice of the run, coloured by phase; ``●`` marks the cursor
+    (``*``, ``=`` and ``-`` in ASCII)."""
     n = len(timeline)
     bar = Text()
     if n == 0 or width <= 0:
         return bar
+    text = w.s if w is not None else str
+    here, done, todo = text("●"), text("━"), text("─")
     width = min(width, n)
     at = cursor * width // n
     runs: list[tuple[str, Style]] = []  # one escape sequence per run, not per cell
     for x in range(width):
         style = phase_style(timeline[x * n // width].phase, look)
         if x == at:
-            char, style = "●", style + Style(bold=True)
+            char, style = here, style + Style(bold=True)
         elif x < at:
-            char = "━"
+            char = done
         else:
-            char, style = "─", style + look.muted
+            char, style = todo, style + look.muted
         if runs and runs[-1][1] == style and runs[-1][0][-1] == char:
             runs[-1] = (runs[-1][0] + char, style)
         else:
             runs.append((char, style))
-    for text, style in runs:
-        bar.append(text, style)
+    for chars, style in runs:
+        bar.append(chars, style)
     return bar
 
 
-def iteration_text(iteration: int, planned: int | None) -> str:
+def iteration_text(iteration: int, planned: int | None, w: Words,
+                   compact: bool = False) -> str:
     """``iteration 3/50`` (of the scenario's planned count); past it, ``iteration 51
-    (past 50)``."""
+    (past 50)``; ``compact``: ``it 3/50``."""
+    short = ".short" if compact else ""
     if planned is None:
-        return f"iteration {iteration}"
+        return w("tui.status.iteration" + short, i=iteration)
     if iteration <= planned:
-        return f"iteration {iteration}/{planned}"
-    return f"iteration {iteration} (past {planned})"
+        return w("tui.status.iteration.planned" + short, i=iteration, n=planned)
+    return w("tui.status.iteration.past" + short, i=iteration, n=planned)
 
 
-def _where(timeline: Timeline, cursor: int, look: Look, planned: int | None,
+def _where(timeline: Timeline, view: StepView, w: Words, look: Look, planned: int | None,
            compact: bool) -> Text:
     """The first line: phase, step, iteration, gate and the output's value. ``compact``
     drops the words and puts the value before the gate (the inspector names the gate
     too), so what a narrow terminal cuts is never a number."""
-    step = timeline[cursor]
-    it = timeline.iteration_of(cursor)
-    out_name = timeline.graph.output
     line = Text()
-    phase = PHASE_NAMES[step.phase]
-    line.append(f" {phase}" if compact else f" {phase:<8}",
-                phase_style(step.phase, look) + look.bold)
-    line.append(f" {cursor + 1}/{len(timeline)}" if compact
-                else f" step {cursor + 1}/{len(timeline)}")
-    iteration = iteration_text(it.iteration, planned)
-    line.append("  " + (iteration.replace("iteration", "it", 1) if compact else iteration))
+    line.append(" " + w(f"tui.status.phase.{view.phase}"),
+                phase_style(view.phase, look) + look.bold)
+    if compact:
+        line.append(f" {view.index + 1}/{view.count}")
+    else:
+        width = max(Text(w(f"tui.status.phase.{p}")).cell_len
+                    for p in ("forward", "seed", "backward", "update"))
+        line.append(" " * (width + 1 - line.cell_len))
+        line.append(" " + w("tui.status.step", k=view.index + 1, n=view.count))
+    line.append("  " + iteration_text(view.iteration, planned, w, compact))
     gate = Text()
-    node = getattr(step, "node", None)
-    if node is not None:
-        label = timeline.graph.node(node).label
+    if view.node is not None:
+        label = view.gate.label if view.gate is not None else \
+            timeline.graph.node(view.node).label
         if not compact:
-            gate.append("  gate " if step.phase != "seed" else "  output ")
+            gate.append("  " + w("tui.status.gate" if view.phase != "seed"
+                                 else "tui.status.output") + " ")
         else:
             gate.append("  ")
-        gate.append(f"{node} ({label})", look.bold)
-    loss = timeline.value_at(out_name, cursor)
-    value = Text(f"  {out_name} = ")
-    value.append(look.num(loss) if loss is not None else "?", look.value)
+        gate.append(f"{w.s(view.node)} ({w.s(label)})", look.bold)
+    value = Text(f"  {w.s(view.output_name)} = ")
+    value.append(w.num(view.loss) if view.loss is not None else "?", look.value)
     for part in ((value, gate) if compact else (gate, value)):
         line.append_text(part)
     return line
 
 
-def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
+def status_text(timeline: Timeline, view: StepView | None, w: Words, look: Look, width: int,
                 message: Text | str | None = None, title: str = "",
                 planned: int | None = None) -> Text:
     """Two lines: where the cursor is, then the bar and a message. ``planned`` is how
     many iterations the scenario asks for; ``title`` is shown when there is room."""
-    if not len(timeline):
-        return Text("no scenario loaded: press o to open one")
-    line = _where(timeline, cursor, look, planned, compact=False)
+    if view is None or not len(timeline):
+        return Text(w("tui.status.no_scenario"))
+    line = _where(timeline, view, w, look, planned, compact=False)
     if line.cell_len > width:  # a narrow terminal: short words, the loss before the gate
-        line = _where(timeline, cursor, look, planned, compact=True)
-    if title and len(line.plain) + len(title) + 4 <= width:
-        line.append(" " * (width - len(line.plain) - len(title) - 1))
+        line = _where(timeline, view, w, look, planned, compact=True)
+    title_len = Text(title).cell_len
+    if title and line.cell_len + title_len + 4 <= width:
+        line.append(" " * (width - line.cell_len - title_len - 1))
         line.append(title, look.muted)
     line.append("\n")
     nf = timeline.first_nonfinite
@@ -114,13 +125,15 @@ def status_text(timeline: Timeline, cursor: int, look: Look, width: int,
         for what, k in (("value", timeline.first_nonfinite_forward),
                         ("gradient", timeline.first_nonfinite_backward)):
             if k is not None:
-                parts.append(f"{what} step {k + 1} ({getattr(timeline[k], 'node', '')})")
+                parts.append(w(f"tui.status.nonfinite.{what}", k=k + 1,
+                               node=w.s(getattr(timeline[k], "node", ""))))
         # the key comes first: on a narrow terminal the details are what gets cut
-        tail.append("⚠ press ! → non-finite " + ", ".join(parts), look.error)
+        tail.append(w.g.warning + " " + w("tui.status.nonfinite", arrow=w.g.arrow,
+                                          where=w("sep.list").join(parts)), look.error)
     room = width - tail.cell_len - 4
     if room >= 8 or not tail.plain:
         line.append(" ")
-        line.append_text(progress_bar(timeline, cursor, max(8, min(40, room)), look))
+        line.append_text(progress_bar(timeline, view.index, max(8, min(40, room)), look, w))
         line.append("  ")
     else:  # a message wider than the bar leaves room for: the message wins
         line.append(" ")
@@ -139,22 +152,21 @@ class StatusBar(LinesView, can_focus=False):
     StatusBar { overflow-x: hidden; overflow-y: hidden; }
     """
 
-    def show(self, timeline: Timeline, cursor: int, look: Look,
+    def show(self, timeline: Timeline, view: StepView | None, w: Words, look: Look,
              message: Text | str | None = None, title: str = "",
              planned: int | None = None) -> None:
-        self.text = status_text(timeline, cursor, look, self.size.width or 80, message, title,
-                                planned)
-        self.set_text(self.text)
+        self.text = status_text(timeline, view, w, look, self.size.width or 80, message,
+                                title, planned)
+        self.set_text(self.text, w.g.ellipsis)
 
-    def set_text(self, text: Text) -> None:
-        """Show ``text`` (two lines), each cut with an ellipsis at the bar's width."""
+    def set_text(self, text: Text, ellipsis: str = "…") -> None:
+        """Show ``text`` (two lines), each cut with ``ellipsis`` at the bar's width (in
+        cells: never half of a wide character)."""
         self.text = text
         width = self.size.width or 80
-        lines = text.split("\n", allow_blank=True)
-        for line in lines:
-            if line.cell_len > width:
-                line.truncate(width, overflow="ellipsis")
-        self.set_lines(list(lines))
+        lines = [fit_cells(line, width, ellipsis) if line.cell_len > width else line
+                 for line in text.split("\n", allow_blank=True)]
+        self.set_lines(lines)
 
     text: Text = Text()
     """What the bar shows now (tests read ``text.plain``)."""

@@ -6,6 +6,10 @@ A Line-API widget rather than a ``DataTable``: a DataTable re-renders every visi
 cell whenever any cell changes (its render caches are keyed by one update counter), but
 a step changes two or three rows. Rows are built only when visible, and a step repaints
 only the visible rows (and within them only the cells) whose content changed.
+
+Each row is a view of the presentation model's
+:class:`~tui_backprop.model.view.NodeView` (``?`` where it hides a number); headers and
+kinds come from the catalogue, and columns are measured in terminal cells.
 """
 
 from __future__ import annotations
@@ -23,15 +27,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.engine import Timeline
-from tui_backprop.numfmt import fmt_value
+from tui_backprop.model.view import Hide, Num, StepView, node_view
+from tui_backprop.render.words import Words
+from tui_backprop.tui.i18n import translate_bindings
 from tui_backprop.tui.inspector import NONFINITE
-from tui_backprop.tui.lines import changed_span
+from tui_backprop.tui.lines import changed_span, fit_cells
 from tui_backprop.tui.look import Look
-from tui_backprop.tui.shapes import shape_label
 
-#: ``(header label, column key, width)``; the node column fits the names (up to 16).
-COLUMNS = (("", "mark", 1), ("node", "node", 12), ("kind", "kind", 6), ("value", "value", 14),
-           ("grad", "grad", 14), ("+=", "count", 5))
+#: ``(header label's catalogue key, column key, width)``; the node column fits the names
+#: (up to 16 cells).
+COLUMNS = (("", "mark", 1), ("tui.col.node", "node", 12), ("col.kind", "kind", 6),
+           ("col.value", "value", 14), ("col.grad", "grad", 14), ("+=", "count", 5))
 #: Blank cells left and right of every cell (as a DataTable draws them).
 PAD = 1
 
@@ -44,6 +50,7 @@ class _Row(NamedTuple):
     grad: str | None
     count: str
     look: Look
+    words: Words
 
 
 class ValuesTable(ScrollView, can_focus=True):
@@ -61,13 +68,13 @@ class ValuesTable(ScrollView, can_focus=True):
     leaves it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "select", show=False),
-        Binding("up", "cursor_up", "cursor up", show=False),
-        Binding("down", "cursor_down", "cursor down", show=False),
-        Binding("pageup", "page_up", "page up", show=False),
-        Binding("pagedown", "page_down", "page down", show=False),
-        Binding("ctrl+home", "cursor_first", "first node", show=False),
-        Binding("ctrl+end", "cursor_last", "last node", show=False),
+        Binding("enter", "select_cursor", "tui.key.select", show=False),
+        Binding("up", "cursor_up", "tui.key.cursor_up", show=False),
+        Binding("down", "cursor_down", "tui.key.cursor_down", show=False),
+        Binding("pageup", "page_up", "tui.key.page_up", show=False),
+        Binding("pagedown", "page_down", "tui.key.page_down", show=False),
+        Binding("ctrl+home", "cursor_first", "tui.key.first_node", show=False),
+        Binding("ctrl+end", "cursor_last", "tui.key.last_node", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"values--header", "values--cursor",
@@ -120,14 +127,16 @@ class ValuesTable(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        translate_bindings(self)
         self._timeline: Timeline | None = None
         self._names: list[str] = []
         self._kinds: list[str] = []
         self._shapes: list[tuple[int, ...]] = []
         self._widths: list[int] = [w for _, _, w in COLUMNS]
-        self._expected: dict[str, int] = {}
-        #: ``(timeline, cursor, current node, look)`` of the last ``show``
-        self._state: tuple[Timeline, int, str | None, Look] | None = None
+        self._shown_names: list[str] = []
+        #: ``(timeline, cursor, current node, look, words, hide)`` of the last ``show``
+        self._state: tuple[Timeline, int, str | None, Look, Words, Hide | None] | None = None
+        self._words: Words | None = None
         #: rows built for the current state (only the ones asked for)
         self._rows: dict[int, _Row] = {}
         #: the line last rendered for each row, with what it was rendered from
@@ -138,18 +147,19 @@ class ValuesTable(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- model
 
-    def _set_timeline(self, timeline: Timeline) -> None:
+    def _set_timeline(self, timeline: Timeline, w: Words) -> None:
         """Take a new timeline; the rows are laid out again only if the nodes changed."""
         nodes = timeline.graph.nodes
         names = [n.name for n in nodes]
         self._timeline = timeline
-        self._expected = {}
-        if names == self._names:
+        if names == self._names and w == self._words:
             return
         self._names = names
-        self._kinds = [n.kind if n.is_leaf else n.label for n in nodes]
+        self._words = w
+        self._shown_names = [w.s(n) for n in names]
+        self._kinds = [w(f"kind.{n.kind}") if n.is_leaf else w.s(n.label) for n in nodes]
         self._shapes = [n.shape for n in nodes]
-        node_width = min(16, max([4, *(len(n) for n in names)]))
+        node_width = min(16, max([4, *(Text(n).cell_len for n in self._shown_names)]))
         self._widths = [node_width if key == "node" else w for _, key, w in COLUMNS]
         self._strips.clear()
         self._cursor_row = 0
@@ -158,66 +168,57 @@ class ValuesTable(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
-    def _expected_of(self, name: str) -> int:
-        assert self._timeline is not None
-        n = self._expected.get(name)
-        if n is None:
-            n = self._expected[name] = self._timeline.expected_contributions(name)
-        return n
-
     def _row(self, i: int) -> _Row | None:
         """Row ``i`` as of the current state (None before the first ``show``)."""
         row = self._rows.get(i)
         if row is not None or self._state is None:
             return row
-        tl, k, current, look = self._state
+        tl, k, current, look, w, hide = self._state
         name = self._names[i]
-        shape = self._shapes[i]
+        nv = node_view(tl, k, name, hide=hide)
 
-        def fmt(x) -> str | None:
-            if x is None:
+        def fmt(num: Num | None) -> str | None:
+            if num is None:
                 return None
-            if not shape:
-                return look.num(x)
-            return f"{shape_label(shape)} {fmt_value(x, look.precision, max_items=3)}"
+            if num.is_scalar or num.hidden:
+                return w.num(num)
+            return f"{w.shape_label(num.shape)} {w.num(num, max_items=3, full=False)}"
 
-        expected = self._expected_of(name)
-        count = f"{len(tl.contributions_at(name, k))}/{expected}" if expected else ""
-        row = _Row(name == current, fmt(tl.value_at(name, k)), fmt(tl.grad_at(name, k)),
-                   count, look)
+        count = f"{len(nv.received)}/{nv.expected}" if nv.expected else ""
+        row = _Row(name == current, fmt(nv.value), fmt(nv.grad), count, look, w)
         self._rows[i] = row
         return row
 
     def _cells(self, i: int) -> list[Text]:
         """Row ``i``'s cells, one ``Text`` per column (uncropped)."""
         row = self._row(i)
-        name, kind = self._names[i], self._kinds[i]
+        name, kind = self._shown_names[i], self._kinds[i]
         if row is None:
             return [Text(), Text(name), Text(kind), Text(), Text(), Text()]
-        look = row.look
+        look, w = row.look, row.words
 
         def number(s: str | None, style: Style) -> Text:
             if s is None:
-                return Text.styled("—", look.muted)
+                return Text.styled(w.g.missing, look.muted)
             text = Text.styled(s, style)
             text.highlight_regex(NONFINITE, look.error)
             return text
 
-        return [Text.styled("▶", look.accent) if row.current else Text(), Text(name), Text(kind),
-                number(row.value, look.value), number(row.grad, look.grad), Text(row.count)]
+        return [Text.styled(w.s("▶"), look.accent) if row.current else Text(), Text(name),
+                Text(kind), number(row.value, look.value), number(row.grad, look.grad),
+                Text(row.count)]
 
     # ----------------------------------------------------------------- public
 
-    def show(self, timeline: Timeline, cursor: int, selected: str | None, look: Look) -> None:
-        """Show the nodes as of step ``cursor``; repaints only the visible rows whose
+    def show(self, timeline: Timeline, view: StepView | None, selected: str | None,
+             look: Look, w: Words, hide: Hide | None = None) -> None:
+        """Show the nodes as of the view's step; repaints only the visible rows whose
         content changed (and the row cursor's old and new rows)."""
-        if timeline is not self._timeline:
-            self._set_timeline(timeline)
-        step = timeline[cursor] if len(timeline) else None
-        current = getattr(step, "node", None)
-        if step is not None and step.phase == "seed":
-            current = None
-        self._state = (timeline, cursor, current, look)
+        if timeline is not self._timeline or w != self._words:
+            self._set_timeline(timeline, w)
+        cursor = view.index if view is not None else 0
+        current = view.node if view is not None and view.phase != "seed" else None
+        self._state = (timeline, cursor, current, look, w, hide)
         self._rows = {}
         focus = selected or current
         moved = False
@@ -259,7 +260,7 @@ class ValuesTable(ScrollView, can_focus=True):
     def plain_lines(self) -> list[str]:
         """The header and every row as plain text, cells cropped to their columns (tests
         read these; builds every row)."""
-        header = [Text(label) for label, _, _ in COLUMNS]
+        header = self._header_cells()
         return [self._plain(cells) for cells in
                 [header, *(self._cells(i) for i in range(len(self._names)))]]
 
@@ -269,12 +270,15 @@ class ValuesTable(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- drawing
 
-    @staticmethod
-    def _fit(text: Text, width: int) -> Text:
+    def _fit(self, text: Text, width: int) -> Text:
         # (cells carry their colours as spans: ``Text.render`` ignores ``Text.style``)
-        text = text.copy()
-        text.truncate(width, overflow="ellipsis", pad=True)
-        return text
+        ellipsis = self._words.g.ellipsis if self._words is not None else "…"
+        return fit_cells(text, width, ellipsis, pad=True)
+
+    def _header_cells(self) -> list[Text]:
+        w = self._words
+        return [Text(w(key) if w is not None and key.startswith(("col.", "tui.")) else key)
+                for key, _, _ in COLUMNS]
 
     def _style(self, component: str) -> Style:
         style = self._styles.get(component)
@@ -322,7 +326,7 @@ class ValuesTable(ScrollView, can_focus=True):
         return strip
 
     def _header(self) -> Strip:
-        cells = [Text(label) for label, _, _ in COLUMNS]
+        cells = self._header_cells()
         return self._render_cells(cells, self.rich_style + self._style("values--header"), None)
 
     def _data_height(self) -> int:

@@ -1,6 +1,7 @@
-"""The debugger's session state: one scenario, the graph the timeline starts from, the
-recorded timeline and the loss history. Pure (no Textual): the app holds one
-:class:`Session` plus a cursor, and every panel is a view of ``(timeline, cursor)``.
+"""A debugging session: one scenario, the graph the timeline starts from, the recorded
+timeline and the loss history; and the parsing of values a user types. Pure (no Textual,
+no Rich): the TUI holds one :class:`Session` plus a cursor, and every panel is a view of
+``(timeline, cursor)``; a server or an export can hold one just the same.
 
 A session is immutable; every action (update, train, edit, reload) returns a new one.
 """
@@ -27,6 +28,7 @@ from tui_backprop.engine import (
     record,
 )
 from tui_backprop.numfmt import to_json
+from tui_backprop.text.catalogue import Messages, messages
 
 #: At most this many iterations are kept recorded (a window that moves on as the cursor
 #: does); older ones move to the loss history. Every iteration can still be reached:
@@ -133,10 +135,6 @@ class Session:
         return replace(self, graph=graph, timeline=timeline)
 
 
-#: The refusal for a typed number no float64 holds.
-TOO_LARGE = "too large: numbers must be within ±1.8e308 (type inf for infinity)"
-
-
 class _TooLarge(ValueError):
     """A typed number outside float64's range."""
 
@@ -166,31 +164,34 @@ def _refuse(message: str) -> ScenarioError:
     return ScenarioError([Diagnostic(None, None, None, message)])
 
 
-def parse_value(text: str):
+def parse_value(text: str, msgs: Messages | None = None):
     """A number or nested list typed by the user, parsed as a TOML value (never eval).
 
     ``nan``, ``inf`` and ``-inf`` are allowed; a number outside float64's range (``1e999``,
-    a 400-digit integer) is refused as too large. Raises :class:`ScenarioError`."""
+    a 400-digit integer) is refused as too large. Raises :class:`ScenarioError`, whose
+    message is in the language of ``msgs`` (English by default)."""
+    msgs = msgs if msgs is not None else messages("en")
+    too_large = msgs("value.too_large", pm="±")
     # TODO(issue 6): use the engine's shared parser for typed values once it lands;
     # _float/_check_ints are this box's own range check until then
     text = text.strip()
     if not text or "\n" in text or "\r" in text:
-        raise _refuse("type a number or a nested list such as [1, 2]")
+        raise _refuse(msgs("value.ask"))
     try:
         data = tomllib.loads("v = " + text, parse_float=_float)
         _check_ints(data.get("v"))
     except _TooLarge:
-        raise _refuse(TOO_LARGE) from None
+        raise _refuse(too_large) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc).split(" (at ")[0]
-        raise _refuse(f"not a number or list: {msg}") from None
+        raise _refuse(msgs("value.not_a_number", detail=msg)) from None
     except ValueError:  # an integer literal longer than Python converts (4,300 digits)
-        raise _refuse(TOO_LARGE) from None
+        raise _refuse(too_large) from None
     except RecursionError:
-        raise _refuse("nested too deeply") from None
+        raise _refuse(msgs("value.too_deep")) from None
     value = data.get("v")
     if set(data) != {"v"} or isinstance(value, bool) or not isinstance(value, int | float | list):
-        raise _refuse("type a single number or nested list")
+        raise _refuse(msgs("value.single"))
     return value
 
 
