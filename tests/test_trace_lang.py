@@ -142,3 +142,21 @@ def test_values_green_gradients_red_as_in_the_tui():
     assert "31" in colour_of(text, "backward")
     # the text trace used to draw the phases cyan (36) and yellow (33)
     assert "36" not in colour_of(text, "forward") and "33" not in colour_of(text, "backward")
+
+
+def test_a_c_locale_process_draws_ascii_despite_pythons_coercion():
+    """Python turns a ``LANG=C`` process's LC_CTYPE into C.UTF-8 (PEP 538) before any of
+    our code runs; the terminal is still not declared UTF-8, so the output is ASCII."""
+    import subprocess
+    import sys
+
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C", "NO_COLOR": "1",
+           "HOME": os.environ.get("HOME", "/tmp")}
+    out = subprocess.run([sys.executable, "-m", "tui_backprop", "trace", "cs231n-staged"],
+                         capture_output=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout and out.stdout.isascii()
+    env["LANG"] = "en_US.UTF-8"
+    out = subprocess.run([sys.executable, "-m", "tui_backprop", "trace", "cs231n-staged"],
+                         capture_output=True, env=env, timeout=120)
+    assert not out.stdout.isascii()  # the control: a UTF-8 locale draws ∂ and σ

@@ -15,6 +15,7 @@ process to UTF-8 by itself (PEP 538/540). Pure: no Textual, no Rich.
 from __future__ import annotations
 
 import os
+import sys
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -120,9 +121,20 @@ def locale_is_utf8(environ: Mapping[str, str] | None = None) -> bool:
     ``zh_CN.utf8``, ``C.UTF-8``). Unset (the POSIX locale), ``C``, ``POSIX`` or another
     codeset (``zh_CN.GB2312``) is not."""
     env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_CTYPE", "LANG"):
+    names = ("LC_ALL", "LC_CTYPE", "LANG")
+    if environ is None and _coerced_c_locale():
+        names = ("LC_ALL", "LANG")  # LC_CTYPE=C.UTF-8 is Python's, not the user's
+    for var in names:
         value = env.get(var)
         if value:
             codeset = value.partition(".")[2].partition("@")[0]
             return codeset.lower().replace("-", "").replace("_", "") == "utf8"
     return False
+
+
+def _coerced_c_locale() -> bool:
+    """Whether Python itself set ``LC_CTYPE=C.UTF-8`` because the process started in the
+    C/POSIX locale (PEP 538 coercion, which also turns on PEP 540's UTF-8 mode): then the
+    terminal the user started us in was not declared UTF-8."""
+    return (bool(sys.flags.utf8_mode) and os.environ.get("LC_CTYPE") == "C.UTF-8"
+            and "PYTHONUTF8" not in os.environ)
