@@ -186,8 +186,10 @@ class Terminal:
     async def open(cls, conn, cols: int = 80, rows: int = 24, term: str = "xterm-256color",
                    env: dict | None = None) -> Terminal:
         t = cls(conn, cols, rows)
+        # like Debian's and macOS's OpenSSH client (SendEnv LANG LC_*): a UTF-8 locale
+        env = {"LANG": "en_US.UTF-8"} if env is None else env
         t.proc = await conn.create_process(term_type=term, term_size=(cols, rows),
-                                           encoding=None, env=env or {})
+                                           encoding=None, env=env)
         t._reader = asyncio.get_running_loop().create_task(t._read())
         return t
 

@@ -184,6 +184,24 @@ async def test_client_environment_colorterm_and_no_color(room):
         conn.close()
 
 
+async def test_client_locale_picks_language_and_ascii(room):
+    """A client that sends no UTF-8 locale (PuTTY, Windows' ssh) gets ASCII only; one that
+    sends a Chinese UTF-8 locale gets the Chinese debugger."""
+    conn = await connect(room.port)
+    try:
+        bare = await Terminal.open(conn, 80, 24, env={})
+        zh = await Terminal.open(conn, 80, 24, env={"LANG": "zh_CN.UTF-8"})
+        for t in (bare, zh):
+            await t.wait_for(r"add-mul")
+            await t.type("add-mul\r")
+        await bare.wait_for(r"step 1/5")
+        await zh.wait_for(r"1/5")
+        assert bare.text.isascii()
+        assert "前向传播" in zh.text
+    finally:
+        conn.close()
+
+
 async def test_a_crashing_session_ends_alone(room):
     conn = await connect(room.port)
     try:
