@@ -20,6 +20,8 @@ from serve_util import ROOT, Server, Terminal, connect
 SCENARIOS = ROOT / "scenarios"
 PASSWORD = "chain-rule"
 SIZE = (100, 30)
+#: a UTF-8 locale in English, as a student's laptop would send it (no LANG: ASCII)
+ENV = {"LANG": "en_US.UTF-8"}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def room(tmp_path_factory):
 
 async def presenter(port: int) -> tuple[asyncssh.SSHClientConnection, Terminal]:
     conn = await connect(port, username="presenter", password=PASSWORD)
-    t = await Terminal.open(conn, *SIZE)
+    t = await Terminal.open(conn, *SIZE, env=ENV)
     await t.wait_for("PRESENTER")
     await t.wait_for(r"step 1/5")
     return conn, t
@@ -48,7 +50,7 @@ async def presenter(port: int) -> tuple[asyncssh.SSHClientConnection, Terminal]:
 async def student(port: int, name: str = "student") -> tuple[asyncssh.SSHClientConnection,
                                                              Terminal]:
     conn = await connect(port, username=name)
-    t = await Terminal.open(conn, *SIZE)
+    t = await Terminal.open(conn, *SIZE, env=ENV)
     await t.wait_for("FOLLOWING")
     return conn, t
 
@@ -143,3 +145,69 @@ async def test_a_reconnecting_follower_follows_again(room):
     finally:
         aconn.close()
         pconn.close()
+
+
+def paste(text: str) -> str:
+    """What a terminal sends when text is pasted (bracketed paste)."""
+    return f"\x1b[200~{text}\x1b[201~"
+
+
+async def test_class_quiz_answers_tally_reveal_and_hostile_answers(room):
+    pconn, p = await presenter(room.port)
+    aconn, a = await student(room.port, "ana")
+    bconn, b = await student(room.port, "bo")
+    cconn, c = await student(room.port, "cy")
+    try:
+        await p.wait_for(r"3 connected, 3 following")
+        await p.type("z")                                   # the class into quiz mode
+        await p.wait_for(r"z: quiz on")
+        for t in (a, b, c):
+            await t.wait_for(r"Predict the forward output: q = \?")
+        await p.wait_for(r"0 of 3 answered")
+        # hostile answers: refused with a reason, nothing evaluated, the session goes on
+        await a.type(paste("__import__('os').system('touch /tmp/pwned')"))
+        await a.type("\r")
+        await a.wait_for(r"only numbers, \+ - \* / \*\* and parentheses")
+        await a.type(paste("9" * 10_000))
+        await a.type("\r")
+        await a.wait_for(r"too long: at most 200 characters")
+        await p.wait_for(r"0 of 3 answered")                  # none of that was an answer
+        # an arithmetic answer (right), a number (wrong: the sign), the same wrong one
+        await a.type("\x15")                                  # ctrl+u: clear the box
+        await a.wait_for(re.escape("-4, 1/4, 0.73*(1-0.73)"))  # the empty box's hint
+        await a.type("-2+5\r")
+        await a.wait_for(r"Answer 3 sent")
+        await b.type("-3\r")
+        await b.wait_for(r"Answer -3 sent")
+        await p.wait_for(r"2 of 3 answered · 1 right")
+        await c.type("-3\r")
+        await p.wait_for(r"3 of 3 answered · 1 right")
+        await p.wait_for(r"most common wrong answer: -3 \(2\)")
+        screen = p.text
+        assert re.search(r"-3 █+ 2", screen), screen          # the histogram's bars
+        assert re.search(r" 3 █+ 1", screen), screen
+        # the presenter reveals it to everyone
+        await p.type("a")
+        await p.wait_for(r"revealed to everyone")
+        await a.wait_for(r"Right! The answer: 3")
+        await a.wait_for(r"q = x \+ y with x = -2, y = 5: 3")
+        await b.wait_for(r"Not quite: you said -3\. The answer: 3")
+        await a.wait_for(r"score 1/1")
+        await b.wait_for(r"score 0/1")
+        # the next step asks the next number
+        await p.type("n")
+        for t in (a, b):
+            await t.wait_for(r"Predict the forward output: f = \?")
+        await b.type("s")                                     # b skips
+        await b.wait_for(r"Skipped")
+        await a.type("3*-4\r")
+        await p.wait_for(r"1 of 3 answered · 1 right")
+        await p.type("a")
+        await a.wait_for(r"Right! The answer: -12")
+        await a.wait_for(r"score 2/2")
+        await b.wait_for(r"score 0/2")
+    finally:
+        await p.type("z")  # the class quiz off again (the room is shared by the module)
+        await p.wait_for(r"z: quiz off")
+        for conn in (aconn, bconn, cconn, pconn):
+            conn.close()
