@@ -157,6 +157,13 @@ class ClassLink:
                 writer.close()
             self.on_change()
 
+    _apply_pending = False
+
+    def _apply_latest(self) -> None:
+        self._apply_pending = False
+        if self.following:
+            self.apply()
+
     def send(self, msg: dict) -> None:
         if self._writer is None or self._writer.transport.is_closing():
             return
@@ -184,8 +191,12 @@ class ClassLink:
             pos = msg.get("position")
             if isinstance(pos, dict):
                 self.position = pos
-                if self.following:
-                    self.apply()
+                if self.following and not self._apply_pending:
+                    # applied once the messages already here are read: a follower that
+                    # has fallen behind (a busy machine) jumps to the latest position
+                    # instead of drawing every step it missed
+                    self._apply_pending = True
+                    self.app.call_later(self._apply_latest)
         elif kind in ("welcome", "quiz", "reveal", "tally"):
             self.on_quiz(msg)
             self.on_change()

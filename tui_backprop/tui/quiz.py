@@ -357,8 +357,12 @@ class ClassBar(Static):
     }
     """
 
+    _text: str | None = None
+
     def show(self, text: str) -> None:
-        self.update(Text(text), layout=False)
+        if text != self._text:  # unchanged on most steps: no repaint at all
+            self._text = text
+            self.update(Text(text), layout=False)
 
 
 class AnswerInput(Input):
@@ -417,15 +421,19 @@ class QuizPanel(Vertical):
         if quiz is not None:
             self.show(quiz)
 
+    _shown: tuple | None = None
+
     def show(self, quiz: QuizController) -> None:
         lines = quiz.texts()
-        visible = bool(lines)
-        self.set_class(visible, "-visible")
         asking = quiz.waiting
         was_asking = self.has_class("-asking")
-        self.set_class(asking, "-asking")
-        text = Text("\n").join(lines) if lines else Text("")
-        self.query_one("#quiz-text", Static).update(text)
+        shown = (tuple(t.markup for t in lines), asking)
+        if shown != self._shown:  # a follower's step with no quiz: nothing to redraw
+            self._shown = shown
+            self.set_class(bool(lines), "-visible")
+            self.set_class(asking, "-asking")
+            text = Text("\n").join(lines) if lines else Text("")
+            self.query_one("#quiz-text", Static).update(text)
         box = self.query_one("#quiz-answer", Input)
         if asking and not was_asking:
             box.value = ""
