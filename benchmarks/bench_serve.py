@@ -276,7 +276,7 @@ async def follow_room(port: int, followers: int, seconds: float, rate: float
     keys = presenter.sent
     delays: list[float] = []
     missed = 0
-    for i, (want, sent) in enumerate(keys):
+    for want, sent in keys:
         for c in clients:
             shown = next((t for step, t in c.arrivals if step == want and t >= sent), None)
             if shown is None or shown - sent > 2.0:

@@ -253,7 +253,6 @@ class QuizController:
         """What the quiz panel says, one Text per line (language from the app)."""
         app = self.app
         msgs, g = app.messages, app.glyphs
-        prec = self.settings.precision
         p = self.prompt
         if p is None:
             if self.mode == "presenter" and self.on:
@@ -261,14 +260,22 @@ class QuizController:
             return []
         score = g.text(msgs("quiz.score", right=self.score.right,
                             answered=self.score.answered + self.score.skipped))
-        head = Text("? " if not g.ascii else "? ", "bold")
+        head = Text("? ", "bold")
         head.append(g.text(printable(msgs.render(p.question))), "bold")
-        if self.mode != "presenter":
-            head.append("   " + score, "dim")
         lines = [head]
         if self.mode == "presenter":
             lines += self._tally_lines()
             return lines
+        lines += self._learner_lines()
+        lines[-1].append("   " + score, "dim")  # on the last line: the question may be long
+        return lines
+
+    def _learner_lines(self) -> list[Text]:
+        msgs, g = self.app.messages, self.app.glyphs
+        prec = self.settings.precision
+        p = self.prompt
+        assert p is not None
+        lines: list[Text] = []
         if self.status == "asking":
             hint = Text(g.text(msgs("quiz.hint.answer")), "dim")
             if self.error is not None:
