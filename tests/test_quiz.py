@@ -318,3 +318,27 @@ async def test_solo_quiz_in_the_app_scores_and_reveals():
         await pilot.press("left")                        # an answered step stays revealed
         await pilot.pause()
         assert app.hide is None
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def test_open_with_quiz_passes_the_quiz_to_the_app(cli, monkeypatch):
+    import sys
+    import types
+
+    calls = []
+
+    def create_app(scenario, precision, **kwargs):
+        calls.append(kwargs)
+        return types.SimpleNamespace(run=lambda: None, return_code=0)
+
+    module = types.ModuleType("tui_backprop.tui.app")
+    module.create_app = create_app
+    monkeypatch.setitem(sys.modules, "tui_backprop.tui.app", module)
+    assert cli("add-mul", "--quiz").code == 0
+    assert cli("add-mul", "--quiz-kinds", "contribution,update").code == 0
+    assert cli("add-mul").code == 0
+    assert calls == [{"quiz": True}, {"quiz": "contribution,update"}, {}]
+    bad = cli("add-mul", "--quiz-kinds", "sigma")
+    assert bad.code == 2 and "unknown quiz kind 'sigma'" in bad.err

@@ -212,7 +212,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         print_text(build_trace(scenario), make_console(sys.stdout), precision)
         return EXIT_OK
     quiz = (args.quiz_kinds or True) if args.quiz or args.quiz_kinds else False
-    app = create_app(scenario, precision, quiz=quiz)
+    app = create_app(scenario, precision, **({"quiz": quiz} if quiz else {}))
     app.run()
     code = getattr(app, "return_code", None)
     return code if isinstance(code, int) else EXIT_OK
