@@ -26,6 +26,13 @@ as a subprocess and drives it with asyncssh clients in this process, all on 127.
    nothing it started may remain.
 6. (Unless ``--no-exec-compare``) the storm again against a server started with
    ``--no-zygote`` (a new Python per session), to show what the zygote buys.
+7. (Unless ``--no-follow``) a class: a server with ``--presenter-password``, one
+   presenter and ``--clients`` followers; the presenter presses a step key ``--rate``
+   times a second for ``--follow-duration`` seconds. *Presenter step to follower
+   screen*: from just before the presenter's key is written to the arrival, at each
+   follower, of the bytes showing that step (every follower's, for every key). The same
+   run first measures one presenter with a single follower, as the baseline.
+   ``--follow-only`` runs just this part.
 
 Every process this starts is ended (and checked) before it exits; every wait is bounded.
 The machine is shared: the load average at the start and end is printed with the figures.
@@ -59,8 +66,11 @@ def clean(data: bytes) -> str:
 class Client:
     """One student: an SSH session at 80x24 whose output is scanned for the step."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, **login) -> None:
         self.port = port
+        self.login = login
+        self.arrivals: list[tuple[int, float]] = []   # (step shown, time): a follower
+        self.sent: list[tuple[int, float]] = []       # (step asked for, time): every key
         self.text = ""             # escape-free output until the first full screen
         self.first_screen: float | None = None
         self.total_steps = 0
@@ -77,7 +87,7 @@ class Client:
 
     async def start(self) -> None:
         try:
-            self.conn = await connect(self.port)
+            self.conn = await connect(self.port, **self.login)
             self.proc = await self.conn.create_process(
                 term_type="xterm-256color", term_size=(80, 24), encoding=None)
         except Exception as exc:
@@ -106,6 +116,8 @@ class Client:
                     self.ready.set()
                 continue
             found = STEP.findall(text)
+            if found:
+                self.arrivals.append((int(found[-1][0]), now))
             if found and self.pending:
                 shown = int(found[-1][0])
                 for i, (want, _sent) in enumerate(self.pending):
@@ -144,6 +156,7 @@ class Client:
                 self.pending.pop(0)
                 self.dropped += 1
             self.pending.append((want, now))
+            self.sent.append((want, now))
             try:
                 self.proc.stdin.write(key)
             except Exception as exc:
@@ -242,8 +255,74 @@ def latency_line(name: str, clients: list[Client]) -> str:
             f"merged {merged}  not echoed in 2 s {dropped}  failed sessions {errors}")
 
 
+PRESENTER_PASSWORD = "bench-presenter"
+
+
+async def follow_room(port: int, followers: int, seconds: float, rate: float
+                      ) -> tuple[list[float], int, int, Client]:
+    """One presenter stepping, ``followers`` following: the delays from each presenter
+    key to each follower's screen showing its step; keys not shown within 2 s; the
+    presenter (its own keystroke-to-echo in ``latencies``)."""
+    clients, _t0 = await storm(port, followers)
+    presenter = Client(port, username="presenter", password=PRESENTER_PASSWORD)
+    await presenter.start()
+    await asyncio.wait_for(presenter.ready.wait(), 60)
+    if presenter.first_screen is None:
+        raise RuntimeError(f"the presenter never showed a screen: {presenter.error}")
+    await asyncio.sleep(1.0)
+    for c in clients:
+        c.arrivals.clear()
+    await presenter.press_for(seconds, rate)
+    keys = presenter.sent
+    delays: list[float] = []
+    missed = 0
+    for want, sent in keys:
+        for c in clients:
+            shown = next((t for step, t in c.arrivals if step == want and t >= sent), None)
+            if shown is None or shown - sent > 2.0:
+                missed += 1
+            else:
+                delays.append(shown - sent)
+    failed = sum(1 for c in clients if c.error) + (1 if presenter.error else 0)
+    await asyncio.gather(*(c.close() for c in clients), presenter.close())
+    return delays, missed, failed, presenter
+
+
+async def run_follow(args: argparse.Namespace, state: Path) -> list[str]:
+    problems: list[str] = []
+    server = Server(state, "--no-auth", "--open", args.scenario, "--max-sessions",
+                    str(args.clients + 5), "--presenter-password",
+                    PRESENTER_PASSWORD).wait_started()
+    try:
+        for n in (1, args.clients):
+            delays, missed, failed, presenter = await follow_room(
+                server.port, n, args.follow_duration, args.rate)
+            print(f"{f'class: 1 presenter, {n} following':<28} presenter step -> follower "
+                  f"screen: p50 {ms(pct(delays, 50))}  p95 {ms(pct(delays, 95))}  "
+                  f"max {ms(max(delays) if delays else float('nan'))}  "
+                  f"({len(delays)} screens; not updated in 2 s {missed}; "
+                  f"failed sessions {failed})")
+            print(latency_line("  the presenter's own echo", [presenter]))
+            if missed or failed:
+                problems.append(f"class with {n} followers: {missed} screens not updated, "
+                                f"{failed} failed sessions")
+            wait_gone(server.session_pids(), 5.0)
+    finally:
+        left = server.stop()
+        if left:
+            problems.append(f"left behind after stop (class): {left}")
+    return problems
+
+
 async def run(args: argparse.Namespace) -> int:
     state = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    if args.follow_only:
+        print(f"load average at start: {loadavg()}  ({os.cpu_count()} CPUs)")
+        problems = await run_follow(args, state)
+        print(f"load average at end: {loadavg()}")
+        for p in problems:
+            print("PROBLEM:", p)
+        return 1 if problems else 0
     common = ["--no-auth", "--open", args.scenario, "--max-sessions", str(args.clients + 5)]
     print(f"load average at start: {loadavg()}  ({os.cpu_count()} CPUs)")
     server = Server(state, *common).wait_started()
@@ -335,6 +414,8 @@ async def run(args: argparse.Namespace) -> int:
             left = server.stop()
             if left:
                 problems.append(f"left behind after stop (--no-zygote): {left}")
+    if not args.no_follow:
+        problems += await run_follow(args, state)
     print(f"load average at end: {loadavg()}")
     for p in problems:
         print("PROBLEM:", p)
@@ -349,8 +430,11 @@ def main() -> int:
     p.add_argument("--baseline", type=float, default=20.0)
     p.add_argument("--scenario", default="cs231n-sigmoid")
     p.add_argument("--no-exec-compare", action="store_true")
+    p.add_argument("--follow-duration", type=float, default=30.0)
+    p.add_argument("--no-follow", action="store_true")
+    p.add_argument("--follow-only", action="store_true")
     args = p.parse_args()
-    limit = args.baseline + args.duration + 240
+    limit = args.baseline + args.duration + 2 * args.follow_duration + 300
     try:
         return asyncio.run(asyncio.wait_for(run(args), limit))
     except TimeoutError:

@@ -121,6 +121,16 @@ def _tolerance(text: str) -> float:
     return value
 
 
+def _quiz_kinds(text: str) -> str:
+    from .model.quiz import QuizSettings
+
+    try:
+        QuizSettings.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 def _precision_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--precision", type=_int_in("precision", 1, MAX_PRECISION),
                         default=None, metavar="N",
@@ -159,6 +169,12 @@ def _parser(command: str) -> _Parser:
         p.add_argument("--theme", default=None, metavar="NAME",
                        help="the colour theme: Textual's themes or projector (default: "
                             "remembered, else textual-dark)")
+        p.add_argument("--quiz", action="store_true",
+                       help="predict each step's new number before it is shown")
+        p.add_argument("--quiz-kinds", type=_quiz_kinds, default=None, metavar="KINDS",
+                       help="what --quiz asks (comma-separated): output, local, upstream, "
+                            "contribution, accumulate, update, or all (default: all but "
+                            "upstream)")
     elif command == "list":
         pass
     elif command == "check":
@@ -273,8 +289,10 @@ def cmd_open(args: argparse.Namespace) -> int:
         print_text(build_trace(scenario), make_console(sys.stdout), precision,
                    lang=resolve_language(chosen.lang))
         return EXIT_OK
+    quiz = (args.quiz_kinds or True) if args.quiz or args.quiz_kinds else False
     app = create_app(scenario, precision, lang=chosen.lang, ascii=chosen.ascii,
-                     theme=chosen.theme, on_theme=remember_theme)
+                     theme=chosen.theme, on_theme=remember_theme,
+                     **({"quiz": quiz} if quiz else {}))
     app.run()
     code = getattr(app, "return_code", None)
     return code if isinstance(code, int) else EXIT_OK

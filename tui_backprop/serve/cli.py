@@ -28,6 +28,7 @@ DEFAULT_CPU_SECONDS = 600
 HELP = f"""\
 usage: {PROG} ssh [--host H] [--port P] [--scenarios DIR] [--open NAME]
                           (--password PW | --password-file F | --authorized-keys F | --no-auth)
+                          [--presenter-password PW | --presenter-key F]
                           [--max-sessions N] [--idle-timeout T] [--log FILE] ...
        {PROG} web [--host H] [--port P] [--scenarios DIR] [--open NAME] [--public-url URL]
 
@@ -93,6 +94,14 @@ def _parser(kind: str) -> _Parser:
                                "--i-know-this-is-open")
         auth.add_argument("--i-know-this-is-open", action="store_true",
                           help="allow --no-auth on an address others can reach")
+        teach = p.add_argument_group("a presenter the class follows (user name 'presenter', "
+                                     "whatever the students' login)")
+        teach.add_argument("--presenter-password", metavar="PW", default=None,
+                           help="the presenter's password (see --presenter-password-file)")
+        teach.add_argument("--presenter-password-file", metavar="FILE", default=None,
+                           help="read the presenter's password from the first line of FILE")
+        teach.add_argument("--presenter-key", metavar="FILE", default=None,
+                           help="the presenter's public key(s), authorized_keys format")
         p.add_argument("--max-sessions", type=_int_in("max-sessions", 1, 10_000),
                        default=DEFAULT_MAX_SESSIONS, metavar="N",
                        help=f"sessions at once (default {DEFAULT_MAX_SESSIONS}); the next "
@@ -141,23 +150,36 @@ def _session_options(args: argparse.Namespace) -> tuple[SessionOptions, int]:
     return opts, count
 
 
-def _password(args: argparse.Namespace) -> str | None:
-    if args.password is not None and args.password_file is not None:
-        raise UsageError("give --password or --password-file, not both")
-    if args.password_file is not None:
+def _password(args: argparse.Namespace, option: str = "password") -> str | None:
+    given, file = getattr(args, option), getattr(args, option + "_file")
+    name = "--" + option.replace("_", "-")
+    if given is not None and file is not None:
+        raise UsageError(f"give {name} or {name}-file, not both")
+    if file is not None:
         try:
-            with open(args.password_file, encoding="utf-8") as fh:
+            with open(file, encoding="utf-8") as fh:
                 text = fh.readline().rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"--password-file {printable(args.password_file)}: "
+            raise UsageError(f"{name}-file {printable(file)}: "
                              f"{getattr(exc, 'strerror', None) or exc}") from None
         if not text:
-            raise UsageError(f"--password-file {printable(args.password_file)}: "
-                             "the first line is empty")
+            raise UsageError(f"{name}-file {printable(file)}: the first line is empty")
         return text
-    if args.password == "":
-        raise UsageError("--password must not be empty")
-    return args.password
+    if given == "":
+        raise UsageError(f"{name} must not be empty")
+    return given
+
+
+def _check_keys(option: str, path: str | None) -> None:
+    if path is None:
+        return
+    import asyncssh
+
+    try:
+        asyncssh.read_authorized_keys(path)
+    except (OSError, ValueError, asyncssh.KeyImportError) as exc:
+        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise UsageError(f"{option} {printable(path)}: {printable(detail)}") from None
 
 
 def cmd_ssh(argv: list[str]) -> int:
@@ -174,21 +196,19 @@ def cmd_ssh(argv: list[str]) -> int:
         raise UsageError(f"--no-auth on {printable(args.host)} would let anyone who can "
                          "reach it in; use --password or --authorized-keys, or add "
                          "--i-know-this-is-open")
-    if args.authorized_keys is not None:
-        import asyncssh
-
-        try:
-            asyncssh.read_authorized_keys(args.authorized_keys)
-        except (OSError, ValueError, asyncssh.KeyImportError) as exc:
-            detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            raise UsageError(f"--authorized-keys {printable(args.authorized_keys)}: "
-                             f"{printable(detail)}") from None
+    _check_keys("--authorized-keys", args.authorized_keys)
+    presenter_password = _password(args, "presenter_password")
+    _check_keys("--presenter-key", args.presenter_key)
+    if presenter_password is not None and presenter_password == password:
+        raise UsageError("the presenter password must differ from the class password")
     session, count = _session_options(args)
     opts = ssh.SSHOptions(session=session, host=args.host, port=args.port,
                           max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
                           password=password, authorized_keys=args.authorized_keys,
                           no_auth=args.no_auth, host_key=args.host_key, log=args.log,
-                          zygote=not args.no_zygote)
+                          zygote=not args.no_zygote,
+                          presenter_password=presenter_password,
+                          presenter_keys=args.presenter_key)
     return ssh.run(opts, count)
 
 

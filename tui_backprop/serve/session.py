@@ -52,6 +52,11 @@ class SessionOptions:
     max_train: int = 20_000
     cpu_seconds: int = 600
     nice: int = 5
+    #: a served class (``serve ssh --presenter-...``): ``presenter`` or ``student``, the
+    #: broker's socket and this session's one-time token (see :mod:`.broker`)
+    role: str | None = None
+    broker: str | None = None
+    token: str | None = None
 
     def argv(self) -> list[str]:
         out = ["--scenarios", self.scenarios, "--precision", str(self.precision),
@@ -59,6 +64,8 @@ class SessionOptions:
                "--nice", str(self.nice)]
         if self.open is not None:
             out += ["--open", self.open]
+        if self.role is not None and self.broker is not None and self.token is not None:
+            out += ["--role", self.role, "--broker", self.broker, "--token", self.token]
         return out
 
     def to_dict(self) -> dict:
@@ -166,8 +173,13 @@ def run(opts: SessionOptions) -> int:
     gc.collect()
     gc.freeze()
     gc.disable()  # no full collection during start-up: it finds nothing to collect
+    classroom = None
+    if opts.role is not None and opts.broker is not None and opts.token is not None:
+        from tui_backprop.tui.follow import ClassOptions
+
+        classroom = ClassOptions(opts.role, opts.broker, opts.token)
     app = create_app(opts.open, opts.precision, scenarios=opts.scenarios,
-                     max_train=opts.max_train)
+                     max_train=opts.max_train, classroom=classroom)
 
     async def after_start(pilot) -> None:
         pilot.app.set_timer(1.0, lambda: _settle(pilot.app))
@@ -189,6 +201,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-train", type=int, default=20_000)
     p.add_argument("--cpu-seconds", type=int, default=600)
     p.add_argument("--nice", type=int, default=5)
+    p.add_argument("--role", choices=("presenter", "student"), default=None)
+    p.add_argument("--broker", default=None, help="the class broker's socket")
+    p.add_argument("--token", default=None)
     p.add_argument("--tty", action="store_true",
                    help="stdin is the session's own pty: make it the controlling terminal")
     return p
@@ -199,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     opts = SessionOptions(scenarios=os.path.abspath(args.scenarios), open=args.open,
                           precision=args.precision,
                           max_train=args.max_train, cpu_seconds=args.cpu_seconds,
-                          nice=args.nice)
+                          nice=args.nice, role=args.role, broker=args.broker,
+                          token=args.token)
     prepare(opts, tty=args.tty)
     return run(opts)
 

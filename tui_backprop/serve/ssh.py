@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import fcntl
 import hmac
 import ipaddress
@@ -28,6 +29,7 @@ from typing import TextIO
 
 import asyncssh
 
+from tui_backprop.serve.broker import Broker
 from tui_backprop.serve.session import SessionOptions, session_env
 from tui_backprop.serve.spawn import (
     Child,
@@ -48,6 +50,8 @@ HIGH_WATER = 256 * 1024
 #: Connections (logged in or not) beyond the session cap that may wait for a slot.
 EXTRA_CONNECTIONS = 16
 HOST_KEY_NAME = "ssh_host_ed25519_key"
+#: The user name the presenter logs in with.
+PRESENTER = "presenter"
 
 
 # ------------------------------------------------------------------ options, host key
@@ -68,6 +72,14 @@ class SSHOptions:
     host_key: str | None = None
     log: str | None = None
     zygote: bool = True
+    #: the presenter's credentials (``presenter`` logs in with one of them, whatever the
+    #: students' login is); either one makes this server a class (see broker.py)
+    presenter_password: str | None = None
+    presenter_keys: str | None = None
+
+    @property
+    def has_presenter(self) -> bool:
+        return self.presenter_password is not None or self.presenter_keys is not None
 
 
 def state_dir() -> Path:
@@ -178,6 +190,11 @@ class Room:
     sessions: dict[int, _Session] = field(default_factory=dict)
     reserved: int = 0
     connections: int = 0
+    #: the class broker (a server with a presenter), and the keys logins are checked
+    #: against (read once at start)
+    broker: Broker | None = None
+    student_keys: asyncssh.SSHAuthorizedKeys | None = None
+    presenter_keys: asyncssh.SSHAuthorizedKeys | None = None
 
     @property
     def auth_required(self) -> bool:
@@ -190,8 +207,9 @@ class Room:
         conn = process.get_extra_info("connection")
         owner = conn.get_owner() if conn is not None else None
         who = getattr(owner, "who", "?")
+        presenter = bool(getattr(owner, "presenter", False))
         try:
-            await self._session(process, who)
+            await self._session(process, who, presenter)
         except Exception as exc:  # a bug here must not take the server down
             self.log(f"crash {who}: server-side {type(exc).__name__}: "
                      f"{printable(str(exc))[:200]}")
@@ -207,7 +225,8 @@ class Room:
             process.stdout.write(f"tui-backprop: {message}\r\n".encode())
             process.exit(1)
 
-    async def _session(self, process: asyncssh.SSHServerProcess, who: str) -> None:
+    async def _session(self, process: asyncssh.SSHServerProcess, who: str,
+                       presenter: bool = False) -> None:
         term = process.get_terminal_type()
         if term is None:
             self._refuse(process, who, "no terminal (pty) requested",
@@ -221,13 +240,20 @@ class Room:
             return
         self.reserved += 1
         master = slave = -1
+        options = self.opts.session
+        token = None
+        if self.broker is not None:
+            role = "presenter" if presenter else "student"
+            token = self.broker.new_token(role)
+            options = dataclasses.replace(options, role=role, broker=self.broker.path,
+                                          token=token)
         try:
             width, height = process.get_terminal_size()[:2]
             master, slave = os.openpty()
             set_winsize(master, height, width)
             env = session_env(dict(process.env), term)
             try:
-                child = await self.spawner.spawn(slave, env, self.opts.session)
+                child = await self.spawner.spawn(slave, env, options)
             except SpawnError as exc:
                 self.log(f"crash {who}: could not start a session: {exc}")
                 process.stdout.write(b"tui-backprop: could not start your session; "
@@ -245,7 +271,8 @@ class Room:
         started = time.monotonic()
         record = _Session(who, child, started)
         self.sessions[child.pid] = record
-        self.log(f"connect {who} TERM={printable(term)} {width}x{height} pid {child.pid} "
+        role = " presenter" if presenter and self.broker is not None else ""
+        self.log(f"connect{role} {who} TERM={printable(term)} {width}x{height} pid {child.pid} "
                  f"({len(self.sessions)}/{self.opts.max_sessions} sessions)")
         reason = "client left"
         try:
@@ -257,6 +284,8 @@ class Room:
                 record.ended_by_server = True
                 await end_child(child)
             self.sessions.pop(child.pid, None)
+            if self.broker is not None:
+                self.broker.forget(token)
         status = child.exited.result() if child.exited.done() else None
         crashed = (not record.ended_by_server and status is not None and status != 0)
         duration = fmt_duration(time.monotonic() - started)
@@ -400,8 +429,12 @@ class _Server(asyncssh.SSHServer):
         self.user: str | None = None
         self.authenticated = False
         self.refused = False
+        #: logged in as the presenter (with the presenter's credential)
+        self.presenter = False
+        self.conn: asyncssh.SSHServerConnection | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.who = f"{peer[0]}:{peer[1]}"
         self.room.connections += 1
@@ -417,19 +450,34 @@ class _Server(asyncssh.SSHServer):
                    else "left before logging in")
             self.room.log(f"refused {self.who}: {why}")
 
+    def _is_presenter(self, username: str) -> bool:
+        return username == PRESENTER and self.room.opts.has_presenter
+
     def begin_auth(self, username: str) -> bool:
         self.user = username
         self.who = f"{printable(username)[:32]}@{self.who.split('@')[-1]}"
+        # each user name is checked against its own keys: the presenter's never let a
+        # student in, and a student's key never makes anyone the presenter
+        keys = (self.room.presenter_keys if self._is_presenter(username)
+                else self.room.student_keys)
+        if self.conn is not None:
+            self.conn.set_authorized_keys(keys)
+        if self._is_presenter(username):
+            return True  # the presenter always logs in, even with --no-auth
         return self.room.auth_required
 
     def auth_completed(self) -> None:
         self.authenticated = True
+        self.presenter = self.user is not None and self._is_presenter(self.user)
 
     def password_auth_supported(self) -> bool:
+        if self.user is not None and self._is_presenter(self.user):
+            return self.room.opts.presenter_password is not None
         return self.room.opts.password is not None
 
     def validate_password(self, username: str, password: str) -> bool:
-        expected = self.room.opts.password
+        expected = (self.room.opts.presenter_password if self._is_presenter(username)
+                    else self.room.opts.password)
         if expected is None:
             return False
         return hmac.compare_digest(password.encode(), expected.encode())
@@ -444,9 +492,14 @@ async def start(opts: SSHOptions, log: Callable[[str], None],
     spawner: ZygoteSpawner | ExecSpawner = ZygoteSpawner(log) if opts.zygote else ExecSpawner()
     await spawner.start()
     room = Room(opts, log, spawner)
-    kwargs = {}
     if opts.authorized_keys is not None:
-        kwargs["authorized_client_keys"] = opts.authorized_keys
+        room.student_keys = asyncssh.read_authorized_keys(opts.authorized_keys)
+    if opts.presenter_keys is not None:
+        room.presenter_keys = asyncssh.read_authorized_keys(opts.presenter_keys)
+    if opts.has_presenter:
+        room.broker = Broker(log)
+        await room.broker.start()
+    kwargs: dict = {}
     acceptor = await asyncssh.create_server(
         lambda: _Server(room), opts.host, opts.port,
         server_host_keys=[host_key], process_factory=room.handle, encoding=None,
@@ -464,6 +517,8 @@ async def stop(acceptor: asyncssh.SSHAcceptor, room: Room) -> None:
     await asyncio.gather(*(end_child(r.child) for r in list(room.sessions.values())),
                          return_exceptions=True)
     await room.spawner.close()
+    if room.broker is not None:
+        await room.broker.close()
     with contextlib.suppress(Exception):
         await asyncio.wait_for(acceptor.wait_closed(), 2.0)
 
@@ -502,6 +557,13 @@ def banner(opts: SSHOptions, key: asyncssh.SSHKey, key_path: Path, created: bool
         f"{opts.session.cpu_seconds} CPU-s per session",
         "  stop with ctrl+c",
     ]
+    if opts.has_presenter:
+        how = " or ".join(w for w in (
+            "the presenter password" if opts.presenter_password is not None else "",
+            f"a key in {opts.presenter_keys}" if opts.presenter_keys is not None else "")
+            if w)
+        lines[-1:-1] = [f"  presenter:       ssh {port}presenter@{where} (with {how}); "
+                        "everyone else follows"]
     return "\n".join(lines)
 
 

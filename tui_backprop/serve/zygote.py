@@ -46,9 +46,11 @@ def preload() -> None:
     import tui_backprop.tui.app  # noqa: F401
     import tui_backprop.tui.commands  # noqa: F401
     import tui_backprop.tui.edit  # noqa: F401
+    import tui_backprop.tui.follow  # noqa: F401  (a served class)
     import tui_backprop.tui.gradcheck_view  # noqa: F401
     import tui_backprop.tui.help  # noqa: F401
     import tui_backprop.tui.picker  # noqa: F401
+    import tui_backprop.tui.quiz  # noqa: F401
     import tui_backprop.tui.train  # noqa: F401
 
 

@@ -15,8 +15,8 @@ process to UTF-8 by itself (PEP 538/540). Pure: no Textual, no Rich.
 from __future__ import annotations
 
 import os
-import sys
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 

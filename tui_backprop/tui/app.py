@@ -48,6 +48,10 @@ from tui_backprop.tui.themes import BOLD_NUMBERS, EXTRA_THEMES, NO_COLOR_THEME
 from tui_backprop.tui.values import ValuesTable
 
 if TYPE_CHECKING:
+    from tui_backprop.model.quiz import QuizSettings
+    from tui_backprop.model.view import Hide
+    from tui_backprop.tui.follow import ClassLink, ClassOptions
+    from tui_backprop.tui.quiz import QuizController
     from tui_backprop.tui.train import TrainingScreen
 
 # The modal screens are imported when first opened: start-up time is a feature here.
@@ -92,6 +96,15 @@ class BackpropApp(App):
     BINDINGS = [
         Binding("question_mark,f1", "help", "tui.key.help", show=False),
         Binding("q", "quit", "tui.key.quit", show=False),
+        # a served class and the quiz (tui/follow.py, tui/quiz.py); check_action lets
+        # each through only where it applies, so elsewhere the key does what it did
+        # (F: full precision) or reaches the answer box
+        Binding("x", "explore", "tui.key.explore", show=False, priority=True),
+        Binding("F", "snap_back", "tui.key.snap_back", show=False, priority=True),
+        Binding("s", "skip", "tui.key.skip", show=False, priority=True),
+        Binding("z", "class_quiz", "tui.key.class_quiz", show=False),
+        Binding("a", "reveal", "tui.key.reveal", show=False),
+        Binding("d", "full_precision", "tui.key.full", show=False),
     ]
 
     #: the step shown (index into ``session.timeline.steps``)
@@ -103,7 +116,9 @@ class BackpropApp(App):
                  lang: str | None = None, ascii: bool | None = None,
                  scenarios: ScenarioDir | None = None, max_train: int | None = None,
                  theme: str | None = None,
-                 on_theme: Callable[[str], str | None] | None = None) -> None:
+                 on_theme: Callable[[str], str | None] | None = None,
+                 quiz: QuizSettings | None = None,
+                 classroom: ClassOptions | None = None) -> None:
         # NO_COLOR: native ANSI colours, so that Textual picks its no-colour filter (with
         # a truecolor theme it would paint in greys), and the ANSI theme (in on_mount)
         #: the characters every panel draws with (``--ascii``; default: ASCII when the
@@ -154,6 +169,12 @@ class BackpropApp(App):
         #: new size is already scheduled
         self._views_size: tuple[int, int] | None = None
         self._resize_pending = False
+        #: the served class this session belongs to (None: on its own)
+        self.classroom: ClassLink | None = None
+        #: the quiz (``--quiz``, or a served class that can be switched into one)
+        self.quiz: QuizController | None = None
+        self._class_options = classroom
+        self._quiz_settings = quiz
 
     # ----------------------------------------------------------------- start-up
 
@@ -250,6 +271,8 @@ class BackpropApp(App):
     def start(self) -> None:
         """Called once by the debugger screen when its panels exist."""
         self.debugger.circuit.precision = self.precision
+        if self._class_options is not None or self._quiz_settings is not None:
+            self._start_class()
         if self._initial is None or not self.open_scenario(self._initial):
             self.refresh_views()
         if self._initial is None:
@@ -414,12 +437,14 @@ class BackpropApp(App):
         new = max(0, min(cursor, len(session.timeline) - 1))
         if new != self.cursor:
             self.set_reactive(BackpropApp.cursor, new)
+        self.class_hook()
         self.refresh_views(history=True)
 
     # ----------------------------------------------------------------- views
 
     def watch_cursor(self) -> None:
         self.message = None
+        self.class_hook()
         self.refresh_views()
 
     def watch_selected(self) -> None:
@@ -718,6 +743,107 @@ class BackpropApp(App):
         self.say(w("tui.say.changed", name=shown), "value")
         return None
 
+    # ----------------------------------------------------------------- class, quiz
+
+    def _start_class(self) -> None:
+        from tui_backprop.model.quiz import QuizSettings
+        from tui_backprop.tui.follow import ClassLink
+        from tui_backprop.tui.quiz import QuizController, mount_class_widgets
+
+        opts = self._class_options
+        if opts is not None:
+            self.classroom = ClassLink(self, opts)
+            settings = self._quiz_settings or QuizSettings(precision=self.precision)
+            self.quiz = QuizController(self, opts.role, settings)
+            self.classroom.on_quiz = self.quiz.on_message
+            self.classroom.on_change = self.class_hook
+        else:
+            self.quiz = QuizController(self, "solo", self._quiz_settings)
+        mount_class_widgets(self)
+        if self.classroom is not None:
+            self.classroom.start()
+
+    def class_hook(self) -> None:
+        """After every change of cursor or session (before the views are drawn): the
+        quiz picks the step's prompt and sets :attr:`hide`; the presenter publishes its
+        position; the class bar says where this session stands."""
+        if self.quiz is not None:
+            self.quiz.refresh()
+        keys = (self.classroom is not None and self.classroom.following,
+                self.quiz is not None and self.quiz.waiting)
+        if keys != self._keys_state:  # which keys apply has changed: the footer too
+            self._keys_state = keys
+            self.refresh_bindings()
+        if self.classroom is not None:
+            self.classroom.changed()
+            try:
+                from tui_backprop.tui.quiz import ClassBar
+
+                bar = self.debugger.query_one(ClassBar)
+            except Exception:  # noqa: BLE001 - not mounted yet
+                return
+            bar.show(self.class_status() or "")
+
+    def class_status(self) -> str | None:
+        """The follow marker in the app's language: "following" / "exploring" for a
+        student, the room's counts for the presenter (None: not in a class)."""
+        if self.classroom is None:
+            return None
+        text = self.messages.render(self.classroom.status())
+        if self.classroom.presenter and self.quiz is not None:
+            state = self.messages("class.quiz.on" if self.quiz.on else "class.quiz.off")
+            text += " · " + self.messages("class.presenter.quiz", state=state)
+        return self.glyphs.text(text)
+
+    _keys_state: tuple[bool, bool] = (False, False)
+
+    #: what a following student cannot do (the presenter drives)
+    _DRIVING = frozenset({"step", "first", "last", "end_of", "update", "train", "edit",
+                          "open", "reload", "jump_nonfinite"})
+    #: the stepping keys that go to the answer box while it is open
+    _STEPPING = frozenset({"step", "first", "last"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        link, quiz = self.classroom, self.quiz
+        student = link is not None and not link.presenter
+        if action == "explore":
+            return student and link.following
+        if action == "snap_back":
+            return student
+        if action == "skip":
+            return quiz is not None and quiz.waiting
+        if action in ("class_quiz", "reveal"):
+            return link is not None and link.presenter
+        if student and link.following and action in self._DRIVING:
+            return None  # shown, but the presenter drives
+        if quiz is not None and quiz.waiting and action in self._STEPPING:
+            return False  # the key goes to the answer box
+        return True
+
+    def action_explore(self) -> None:
+        if self.classroom is not None:
+            self.classroom.explore()
+            self.class_hook()
+            self.refresh_views()
+
+    def action_snap_back(self) -> None:
+        if self.classroom is not None:
+            self.classroom.snap_back()
+            self.class_hook()
+            self.refresh_views()
+
+    def action_skip(self) -> None:
+        if self.quiz is not None:
+            self.quiz.skip()
+
+    def action_class_quiz(self) -> None:
+        if self.quiz is not None:
+            self.quiz.toggle()
+
+    def action_reveal(self) -> None:
+        if self.quiz is not None:
+            self.quiz.reveal()
+
     # ----------------------------------------------------------------- other keys
 
     def action_gradcheck(self) -> None:
@@ -773,7 +899,8 @@ def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
                lang: str | None = None, ascii: bool | None = None, theme: str | None = None,
                on_theme: Callable[[str], str | None] | None = None,
                scenarios: str | os.PathLike[str] | ScenarioDir | None = None,
-               max_train: int | None = None) -> BackpropApp:
+               max_train: int | None = None, quiz: bool | str | QuizSettings = False,
+               classroom: ClassOptions | None = None) -> BackpropApp:
     """The application for ``scenario`` (a path or a bundled name, or a Scenario the
     caller already loaded; None opens the picker). The one factory shared by the CLI, the
     servers and the tests. ``lang`` (``en``/``zh``) and ``ascii`` default from the locale;
@@ -786,7 +913,17 @@ def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
     names inside it, and nothing outside it can be opened. ``max_train`` caps one ``t``
     and runs training at the lowest CPU priority, so one student's training cannot starve
     a room.
+
+    ``quiz`` (True, or the kinds of number to ask: ``"output,contribution"``) runs the
+    predict-then-reveal quiz for one learner; ``classroom`` makes the app a session of a
+    served class (:mod:`tui_backprop.tui.follow`).
     """
+    settings = None
+    if quiz is not False and quiz is not None:
+        from tui_backprop.model.quiz import QuizSettings
+
+        settings = (quiz if isinstance(quiz, QuizSettings)
+                    else QuizSettings.parse(None if quiz is True else quiz, precision))
     return BackpropApp(scenario, precision, lang=lang, ascii=ascii, theme=theme,
                        on_theme=on_theme, scenarios=as_scenario_dir(scenarios),
-                       max_train=max_train)
+                       max_train=max_train, quiz=settings, classroom=classroom)
