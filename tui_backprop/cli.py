@@ -24,8 +24,11 @@ from collections.abc import Sequence
 
 from . import __version__
 from .engine import MAX_ARRAY_ELEMENTS, ScenarioError, bundled, gradcheck, load, resolve
-from .engine.scenario import MAX_ITERATIONS
+from .engine.parse import MAX_GATES
+from .engine.scenario import MAX_ITERATIONS, parse_count
+from .engine.timeline import MAX_RECORD_BYTES
 from .numfmt import DEFAULT_PRECISION
+from .text.escape import printable
 
 PROG = "tui-backprop"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -57,7 +60,8 @@ commands:
                       if any relative error exceeds the tolerance (default 1e-6)
 
 exit codes: 0 success, 1 gradient check failed or internal error, 2 bad scenario or usage.
-Scenario arrays are limited to {MAX_ARRAY_ELEMENTS:,} elements.
+limits: {MAX_ARRAY_ELEMENTS:,} elements per array, {MAX_GATES:,} gates, {MAX_ITERATIONS:,}
+iterations, {MAX_RECORD_BYTES // 2**20} MiB to record one iteration step by step.
 """
 
 
@@ -73,32 +77,44 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _err(line: str) -> None:
-    print(line, file=sys.stderr)
+    """One diagnostic: control characters from file names, keys or arguments are
+    escaped, so it stays one line and cannot drive the terminal."""
+    print(printable(line), file=sys.stderr)
 
 
 # ------------------------------------------------------------------ argument types
 
 
+def _shown(text: str) -> str:
+    """A command-line argument quoted for a message: short, escaped, one line."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _int_in(name: str, lo: int, hi: int):
     def parse(text: str) -> int:
         try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number, got {text!r}") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{name} must be from {lo:,} to {hi:,}, got {text}")
-        return value
+            return parse_count(text, lo, hi, name)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
     return parse
 
 
 def _tolerance(text: str) -> float:
+    t = text.strip()
+    if not t or len(t) > 100 or not t.isascii() or t.lower().lstrip("+-") in (
+            "inf", "infinity", "nan"):
+        raise argparse.ArgumentTypeError(f"tolerance must be a positive number, got "
+                                         f"{_shown(text)}")
     try:
-        value = float(text)
+        value = float(t)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"tolerance must be a number, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"tolerance must be a positive number, got {text}")
+        raise argparse.ArgumentTypeError(f"tolerance must be a number, got "
+                                         f"{_shown(text)}") from None
+    if math.isinf(value):
+        raise argparse.ArgumentTypeError("tolerance is too large (beyond float64's range)")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"tolerance must be a positive number, got "
+                                         f"{_shown(text)}")
     return value
 
 
@@ -196,7 +212,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     entries = bundled()
     width = max((len(name) for name, _ in entries), default=0)
     for name, title in entries:
-        print(f"{name:<{width}}  {title}")
+        print(printable(f"{name:<{width}}  {title}"))
     return EXIT_OK
 
 
@@ -206,7 +222,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if _load(name) is None:
             status = EXIT_USAGE
         else:
-            print(f"{resolve(name)}: ok")
+            print(printable(f"{resolve(name)}: ok"))
     return status
 
 
@@ -220,7 +236,12 @@ def cmd_trace(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from .report import build_trace, make_console, print_text, render_json, render_markdown
 
-    trace = build_trace(scenario, args.iterations)
+    try:
+        trace = build_trace(scenario, args.iterations)
+    except ScenarioError as exc:  # e.g. the recording's memory budget
+        for diag in exc.with_path(resolve(args.file)).errors:
+            _err(str(diag))
+        return EXIT_USAGE
     if args.format == "json":
         # JSON stays exact on a narrow terminal: \u escapes instead of replaced characters
         sys.stdout.write(render_json(trace, ascii_only=not _utf8(sys.stdout)))
@@ -237,8 +258,12 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from .report import gradcheck_summary, gradcheck_table, make_console, print_renderables
 
+    from rich.text import Text
+
     rows = gradcheck(scenario.graph)
+    notes = [Text(n) for r in rows if (n := r.note(args.tolerance))]
     print_renderables(make_console(sys.stdout), [gradcheck_table(rows, args.tolerance),
+                                                 *notes,
                                                  gradcheck_summary(rows, args.tolerance)])
     return EXIT_OK if all(r.passed(args.tolerance) for r in rows) else EXIT_FAIL
 

@@ -11,8 +11,11 @@ Errors are collected (not raised one by one) so ``check`` can report all of them
 from __future__ import annotations
 
 import ast
+import math
 import re
 import sys
+import unicodedata
+import warnings
 from dataclasses import replace
 
 from .errors import Diagnostic
@@ -66,6 +69,7 @@ class _Parser:
         self.internal = internal
         self.nodes: list[Node] = list(leaves)
         self.consts: dict[str, Node] = {}
+        self.const_values: dict[str, float] = {}
         self.shapes = {n.name: n.shape for n in leaves}
         self.defined = set(self.shapes)
         self.poisoned: set[str] = set()
@@ -117,41 +121,56 @@ class _Parser:
         self.errors.sort(key=lambda d: (d.line or 0, d.col or 0))
 
     def _parse_recovering(self) -> ast.Module | None:
-        """``ast.parse`` the code. After a syntax error the bad line is blanked and the
-        rest parsed again, so ``check`` reports every bad line and the good lines are
-        still checked; the name a blanked line assigns is poisoned (no cascade). Returns
-        ``None`` when nothing more can be recovered."""
+        """``ast.parse`` the code. After a syntax error the bad line is blanked (with the
+        indented lines that continue it) and the rest parsed again, so ``check`` reports
+        every bad line and the good lines are still checked; the name a blanked line
+        assigns is poisoned (no cascade). At most ``MAX_SYNTAX_ERRORS`` reparses, so
+        the cost stays linear in the code. Returns ``None`` when nothing more can be
+        recovered."""
         lines = self.code.split("\n")
         blanked = 0
-        while True:
+        for _ in range(MAX_SYNTAX_ERRORS + 1):
             try:
-                return ast.parse("\n".join(lines), mode="exec")
+                with warnings.catch_warnings():
+                    # "invalid decimal literal" and friends: the error (if any) is ours
+                    # to report, and nothing else may reach stderr
+                    warnings.simplefilter("ignore")
+                    return ast.parse("\n".join(lines), mode="exec")
             except SyntaxError as exc:
                 ln = exc.lineno
                 if ln is None or not 1 <= ln <= len(lines) or not lines[ln - 1].strip():
                     if not blanked:
-                        self._syntax_error(exc)
+                        self._syntax_error(exc, len(lines))
                     return None
                 # after a blanked line, an indented line is the tail of its statement
                 if not (blanked and exc.msg == "unexpected indent"):
-                    self._syntax_error(exc)
-                m = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", lines[ln - 1])
+                    self._syntax_error(exc, len(lines))
+                m = re.match(r"\s*([^\W\d]\w*)\s*=(?!=)", lines[ln - 1])
                 if m:
-                    self.poisoned.add(m.group(1))
+                    self.poisoned.add(unicodedata.normalize("NFKC", m.group(1)))
                 lines[ln - 1] = ""
                 blanked += 1
+                # the indented lines after it continue it: blank them in the same pass
+                k = ln
+                while k < len(lines) and (lines[k][:1] in (" ", "\t") or not lines[k].strip()):
+                    lines[k] = ""
+                    k += 1
                 if len(self.errors) >= MAX_SYNTAX_ERRORS:
                     return None
+        return None
 
-    def _syntax_error(self, exc: SyntaxError) -> None:
-        msg = exc.msg
+    def _syntax_error(self, exc: SyntaxError, n_lines: int) -> None:
+        msg = " ".join(str(exc.msg).split())
         if "parenthes" in msg and "nested" in msg:
             msg = f"expression nested too deeply (at most {MAX_DEPTH} levels)"
         if msg.startswith("Exceeds the limit"):
             msg = "number literal too long"
+        line = exc.lineno
+        if line is not None:
+            line = max(1, min(line, n_lines))  # never past the end of the code
         # offset 0 means "somewhere on the line": columns are 1-based
-        self.errors.append(Diagnostic(None, exc.lineno, exc.offset or None,
-                                      f"syntax error: {msg}"))
+        col = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else None
+        self.errors.append(Diagnostic(None, line, col, f"syntax error: {msg}"))
 
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
@@ -222,9 +241,13 @@ class _Parser:
                 what = "strings are" if isinstance(v, str | bytes) else f"the constant {v!r} is"
                 raise _LineError(node, f"{what} not allowed; only numbers")
             try:
-                return float(v)
+                f = float(v)
             except OverflowError:  # an int literal beyond float range
-                raise _LineError(node, "number too large for a float") from None
+                f = math.inf
+            if math.isinf(f):  # 1e999 or a 400-digit integer: not a float64
+                raise _LineError(node, "number too large (float64 holds at most about "
+                                 "1.8e308; put inf in [inputs] if you mean it)")
+            return f
         if isinstance(node, ast.Name):
             if node.id in self.poisoned:
                 return _POISON
@@ -322,10 +345,11 @@ class _Parser:
         return Ref(node.value.id, tuple(e.value for e in elts))
 
     def const(self, c: float) -> Ref:
-        name = fmt_const(c)
+        name = const_name(c)
         if name not in self.consts:
             n = Node(name, "const", shape=())
             self.consts[name] = n
+            self.const_values[name] = c
             self.shapes[name] = ()
         return Ref(name)
 
@@ -342,6 +366,18 @@ class _Parser:
                                None if end is None else end + 1))
         self.shapes[tmp] = tuple(shape)
         return Ref(tmp)
+
+
+def const_name(c: float) -> str:
+    """The node name of a constant: its label (``2``, ``0.5``, ``-1``), never a valid
+    identifier, so it cannot collide with a leaf or a name the code assigns (``inf``
+    is named ``+inf``); ``-0.0`` is ``-0``, apart from ``0``."""
+    name = fmt_const(c)
+    if c == 0 and math.copysign(1.0, c) < 0:
+        return "-0"
+    if name.isidentifier():
+        return "+" + name
+    return name
 
 
 def _label(op: str, c: float | None) -> str:
@@ -368,14 +404,21 @@ def parse_graph(code: str, leaves: list[Node], leaf_values: dict, output: str | 
                                    f"the code has too many gates (at most {MAX_GATES:,})"))
     if not p.errors and not p.assigned_names:
         p.errors.append(Diagnostic(None, None, None, "the code assigns nothing"))
-    if output is not None and output not in p.defined and output not in p.poisoned:
-        p.errors.append(Diagnostic(None, None, None, f"output '{output}' is not assigned in code"))
+    if output is not None:
+        output = unicodedata.normalize("NFKC", output)
+        shown = repr(output) if len(output) <= 40 else repr(output[:36]) + "..."
+        if any(n.name == output for n in leaves):
+            p.errors.append(Diagnostic(None, None, None, f"output {shown} is a leaf (an input "
+                                       "or param): the output must be a gate, a name the "
+                                       "code assigns"))
+        elif output not in p.defined and output not in p.poisoned:
+            p.errors.append(Diagnostic(None, None, None,
+                                       f"output {shown} is not assigned in code"))
     if p.errors or p.last_assigned is None:  # (None: every line used a poisoned name)
         return None, p.errors
     nodes = p.nodes[: len(leaves)] + list(p.consts.values()) + p.nodes[len(leaves):]
     values = dict(leaf_values)
-    for name in p.consts:
-        values[name] = float(name)
+    values.update(p.const_values)
     out = output or p.last_assigned
     errs, discrete = _check_indices(nodes, values)
     if errs:

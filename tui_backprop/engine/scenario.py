@@ -7,9 +7,13 @@ is parsed (never evaluated) by :mod:`.parse`. Every problem becomes a
 
 from __future__ import annotations
 
+import datetime
 import keyword
+import math
 import re
+import sys
 import tomllib
+import unicodedata
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -21,6 +25,8 @@ from .errors import Diagnostic, ScenarioError
 from .gates import FUNCTIONS
 from .graph import Graph, Node
 from .parse import parse_graph
+from .timeline import MAX_RECORD_BYTES, budget_message, recording_bytes
+from .tomlpos import CodeMap, KeyIndex
 
 #: Refuse scenario files larger than this many bytes.
 MAX_FILE_BYTES = 5_000_000
@@ -50,6 +56,8 @@ class Scenario:
     learning_rate: float | None = None
     iterations: int = 1
     kind: str = "graph"  # graph | network
+    #: the file line of each line of the graph's code (empty for generated code)
+    line_map: tuple[int, ...] = ()
 
     @property
     def code(self) -> str:
@@ -63,12 +71,15 @@ class Scenario:
         """The file's own line number for a line of the graph's code."""
         if code_line is None or self.kind != "graph":
             return None
+        if self.line_map:
+            return self.line_map[min(max(code_line, 1), len(self.line_map)) - 1]
         return self.code_line + code_line - 1
 
     def with_leaf(self, name: str, value) -> Scenario:
         """A copy with leaf ``name`` set to ``value`` (shape-checked)."""
         errs = _Errors(None, "")
-        value = _to_array(value, name, errs, None)
+        if not isinstance(value, np.ndarray):
+            value = _to_array(value, name, errs, None)
         if value is None:  # ragged, too large, not numbers: say which
             raise ScenarioError(errs.items)
         return replace(self, graph=self.graph.with_leaf(name, value))
@@ -78,37 +89,43 @@ class Scenario:
 
 
 class _Errors:
-    """Collects diagnostics and finds where keys sit in the TOML text."""
+    """Collects diagnostics and finds where keys sit in the TOML text (through one
+    :class:`~.tomlpos.KeyIndex` built in a single pass, so each lookup is O(1))."""
 
     def __init__(self, path: str | None, text: str):
         self.path = path
-        self.lines = text.split("\n")
+        self.text = text
         self.items: list[Diagnostic] = []
+        self._index: KeyIndex | None = None
+
+    @property
+    def index(self) -> KeyIndex:
+        if self._index is None:
+            self._index = KeyIndex(self.text)
+        return self._index
+
+    @property
+    def n_lines(self) -> int:
+        return max(1, self.text.count("\n") + (0 if self.text.endswith("\n") else 1))
 
     def add(self, message: str, line: int | None = None, col: int | None = None) -> None:
+        if line is not None:  # never past the end of the file
+            line = max(1, min(line, self.n_lines))
         self.items.append(Diagnostic(self.path, line, col, message))
 
     def locate(self, table: str | None, key: str | None = None,
                occurrence: int = 0) -> tuple[int | None, int | None]:
-        """Line/column of ``key`` inside ``[table]`` (its ``occurrence``-th one for an
-        array of tables), or of the table's header when ``key`` is None or not found."""
-        header = re.compile(r"^\s*\[\[?\s*([A-Za-z_\"][\w.\-\" ]*?)\s*\]\]?\s*(#.*)?$")
-        key_re = re.compile(r"^(\s*)(\"?)" + re.escape(key) + r"\2\s*=") if key else None
-        current, counts = "", {"": 0}
-        for i, line in enumerate(self.lines, 1):
-            m = header.match(line)
-            if m:
-                current = m.group(1).replace(" ", "").replace('"', "")
-                counts[current] = counts.get(current, -1) + 1
-                if key is None and current == table and counts[current] == occurrence:
-                    return i, line.index("[") + 1
-                continue
-            if key_re and current == (table or "") and counts[current] == occurrence:
-                km = key_re.match(line)
-                if km:
-                    return i, len(km.group(1)) + 1
-        if key is not None and table:
-            return self.locate(table, None, occurrence)
+        """Line/column of ``key`` inside ``[table]`` (a dotted table name; its
+        ``occurrence``-th one for an array of tables), or of the table itself when
+        ``key`` is None or not found."""
+        index = self.index
+        path: tuple = tuple(table.split(".")) if table else ()
+        if path and path in index.arrays:
+            path += (occurrence,)
+        for p in ((path + (key,)) if key is not None else path, path):
+            pos = index.get(p) if p else None
+            if pos is not None:
+                return index.line_col(pos.key)
         return None, None
 
     def at(self, message: str, table: str | None, key: str | None = None,
@@ -116,23 +133,44 @@ class _Errors:
         self.add(message, *self.locate(table, key, occurrence))
 
 
-def _code_start(errs: _Errors) -> tuple[int, int]:
-    """(file line, column) where the first character of ``[graph] code`` sits."""
-    line, col = errs.locate("graph", "code")
-    if line is None:
-        return 1, 1
-    text = errs.lines[line - 1]
-    m = re.search(r"=\s*(\"\"\"|'''|\"|')", text)
-    if not m:
-        return line, 1
-    quote = m.group(1)
-    rest = text[m.end():]
-    if len(quote) == 3 and rest.strip() == "":
-        return line + 1, 1  # TOML drops the newline right after an opening """
-    return line, m.end() + 1
-
-
 # ------------------------------------------------------------------------ values
+
+
+class TooLarge:
+    """A TOML float literal beyond float64's range (``1e999``): TOML reads it as inf,
+    but ``inf`` is only data when it is written as ``inf``."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _parse_float(text: str):
+    value = float(text)
+    if math.isinf(value) and "inf" not in text:
+        return TooLarge(text)
+    return value
+
+
+_FLOAT_MAX = sys.float_info.max
+TOO_LARGE = f"number too large (float64 holds at most about {_FLOAT_MAX:.3g})"
+
+
+def _as_float(v) -> float | None:
+    """A TOML number as a float; None when it is outside float64's range."""
+    if isinstance(v, TooLarge):
+        return None
+    if isinstance(v, int):
+        try:
+            return float(v)
+        except OverflowError:
+            return None
+    return float(v)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, int | float | TooLarge) and not isinstance(v, bool)
 
 
 def _to_array(value, where: str, errs: _Errors, loc) -> np.ndarray | None:
@@ -145,13 +183,15 @@ def _to_array(value, where: str, errs: _Errors, loc) -> np.ndarray | None:
 
     if isinstance(value, bool):
         return bad("expected a number or nested list of numbers, got a boolean")
-    if isinstance(value, int | float):
-        return np.asarray(float(value))
+    if _is_number(value):
+        f = _as_float(value)
+        return bad(TOO_LARGE) if f is None else np.asarray(f)
     if not isinstance(value, list):
         return bad(f"expected a number or nested list of numbers, got {_tname(value)}")
     count = 0
     shape: list[int] = []
     stack = [(value, 0)]
+    convert = False  # ints and too-large numbers need converting element by element
     while stack:
         v, depth = stack.pop()
         if isinstance(v, list):
@@ -164,34 +204,80 @@ def _to_array(value, where: str, errs: _Errors, loc) -> np.ndarray | None:
             elif shape[depth] != len(v):
                 return bad("ragged array: rows have different lengths")
             stack.extend((x, depth + 1) for x in v)
-        elif isinstance(v, bool) or not isinstance(v, int | float):
+        elif not _is_number(v):
             return bad(f"arrays hold numbers only, got {_tname(v)}")
         else:
             if depth != len(shape):
                 return bad("ragged array: rows have different lengths")
+            if type(v) is not float:
+                if _as_float(v) is None:
+                    return bad(TOO_LARGE)
+                convert = True
             count += 1
             if count > MAX_ARRAY_ELEMENTS:
                 return bad(f"array is too large (more than {MAX_ARRAY_ELEMENTS:,} elements)")
+    if convert:
+        value = _floats(value)
     try:
         arr = np.array(value, dtype=np.float64)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError):  # (checked above: cannot happen)
+        return bad("ragged array: rows have different lengths")
+    if arr.shape != tuple(shape):
         return bad("ragged array: rows have different lengths")
     return arr
 
 
+def _floats(v):
+    return [_floats(x) for x in v] if isinstance(v, list) else _as_float(v)
+
+
+def _number(value, what: str, errs: _Errors, table: str | None, key: str) -> float | None:
+    """A scalar number from the file, or None (with an error said at its line)."""
+    if not _is_number(value):
+        errs.at(f"{what} must be a number, got {_tname(value)}", table, key)
+        return None
+    f = _as_float(value)
+    if f is None:
+        errs.at(f"{what}: {TOO_LARGE}", table, key)
+    return f
+
+
 def _tname(v) -> str:
+    if isinstance(v, TooLarge):
+        return "a number too large for float64"
+    if isinstance(v, datetime.datetime):
+        return "a date and time"
+    if isinstance(v, datetime.date):
+        return "a date"
+    if isinstance(v, datetime.time):
+        return "a time of day"
     return {str: "a string", dict: "a table", bool: "a boolean", list: "a list",
-            int: "an integer", float: "a float"}.get(type(v), type(v).__name__)
+            int: "an integer", float: "a float"}.get(type(v), "a value of another kind")
 
 
-def _check_name(name: str, table: str, errs: _Errors) -> bool:
+def _say(value) -> str:
+    """A value from the file quoted for a message: short and on one line."""
+    if isinstance(value, str):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:37] + "...'"
+    return _tname(value)
+
+
+def _check_name(name: str, table: str, errs: _Errors) -> str | None:
+    """The leaf name as code would spell it (NFKC, as Python normalises identifiers),
+    or None after saying why it is not a name."""
+    shown = _say(name)
     if not name.isidentifier() or keyword.iskeyword(name):
-        errs.at(f"[{table}] name '{name}' is not a valid identifier", table, name)
-        return False
-    if name in FUNCTIONS or name == "T":
-        errs.at(f"[{table}] name '{name}' is a function name", table, name)
-        return False
-    return True
+        errs.at(f"[{table}] name {shown} is not a valid identifier", table, name)
+        return None
+    norm = unicodedata.normalize("NFKC", name)
+    if keyword.iskeyword(norm):
+        errs.at(f"[{table}] name {shown} is not a valid identifier", table, name)
+        return None
+    if norm in FUNCTIONS or norm == "T":
+        errs.at(f"[{table}] name {shown} is a function name", table, name)
+        return None
+    return norm
 
 
 # -------------------------------------------------------------------------- loading
@@ -203,13 +289,11 @@ def load_text(text: str, path: str | None = None) -> Scenario:
         return _load_text(text, path)
 
 
-def _load_text(text: str, path: str | None) -> Scenario:
-    errs = _Errors(path, text)
+def _read_toml(text: str, errs: _Errors) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text, parse_float=_parse_float)
     except RecursionError:
         errs.add("invalid TOML: arrays or tables nested too deeply")
-        raise ScenarioError(errs.items) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
@@ -218,23 +302,38 @@ def _load_text(text: str, path: str | None) -> Scenario:
         if m:
             errs.add(f"invalid TOML: {msg}", int(m.group(1)), int(m.group(2)))
         else:
-            errs.add(f"invalid TOML: {msg}", len(errs.lines) if "end of document" in str(exc)
+            errs.add(f"invalid TOML: {msg}", errs.n_lines if "end of document" in str(exc)
                      else None)
-        raise ScenarioError(errs.items) from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (it would take
+        # quadratic time): find the literal to say where it is
+        m = re.search(r"(?<![\w.])[+-]?\d[\d_]{4299,}", text)
+        if m:
+            line, col = KeyIndex.line_col_of(text, m.start())
+            errs.add(TOO_LARGE, line, col)
+        else:
+            errs.add("invalid TOML: a value could not be read")
+    raise ScenarioError(errs.items)
+
+
+def _load_text(text: str, path: str | None) -> Scenario:
+    errs = _Errors(path, text)
+    data = _read_toml(text, errs) if text.strip() else {}
     if not data:
         errs.add("empty scenario: it needs at least a title and a [graph] or [network]")
         raise ScenarioError(errs.items)
 
     for key in data:
         if key not in TOP_KEYS:
-            errs.at(f"unknown key '{key}' (expected one of: {', '.join(sorted(TOP_KEYS))})",
-                    None if not isinstance(data[key], dict) else key,
-                    key if not isinstance(data[key], dict) else None)
+            errs.at(f"unknown key {_say(key)} (expected one of: {', '.join(sorted(TOP_KEYS))})",
+                    None, key)
     title = data.get("title")
     if title is None:
-        errs.add("missing required key 'title'", 1 if errs.lines else None)
+        errs.add("missing required key 'title'", 1)
+        title = ""
     elif not isinstance(title, str):
         errs.at(f"'title' must be a string, got {_tname(title)}", None, "title")
+        title = ""
     description = data.get("description", "")
     if not isinstance(description, str):
         errs.at(f"'description' must be a string, got {_tname(description)}", None,
@@ -260,22 +359,34 @@ def _load_text(text: str, path: str | None) -> Scenario:
         graph = expand_network(data["network"], errs)
         if errs.items or graph is None:
             raise ScenarioError(errs.items)
+        _check_budget(graph, errs, "network")
+        if errs.items:
+            raise ScenarioError(errs.items)
         return Scenario(title, description, graph, path, text, 0, learning_rate, iterations,
                         "network")
 
     leaves, values, bad = [], {}, set()
+    raw_names: dict[str, str] = {}
     for table, kind in (("inputs", "input"), ("params", "param")):
         section = data.get(table, {})
         if not isinstance(section, dict):
-            errs.at(f"[{table}] must be a table", None, table)
+            errs.at(f"[{table}] must be a table of names and values, got {_tname(section)}",
+                    None, table)
             continue
-        for name, raw in section.items():
-            if not _check_name(name, table, errs):
+        for raw, value in section.items():
+            name = _check_name(raw, table, errs)
+            if name is None:
                 continue
-            if name in values:
-                errs.at(f"'{name}' is defined in both [inputs] and [params]", table, name)
+            if name in raw_names:
+                other = raw_names[name]
+                errs.at(f"{_say(raw)} is defined twice" + (
+                    "" if other == raw else f" (as {_say(other)}: the same name once "
+                    "normalised, as Python reads identifiers)") + (
+                    " in [inputs] and [params]" if (other, table) != (raw, table) else ""),
+                    table, raw)
                 continue
-            arr = _to_array(raw, f"[{table}] {name}", errs, errs.locate(table, name))
+            raw_names[name] = raw
+            arr = _to_array(value, f"[{table}] {name}", errs, errs.locate(table, raw))
             if arr is None:
                 bad.add(name)  # reported once here, not again wherever the code uses it
             else:
@@ -284,11 +395,11 @@ def _load_text(text: str, path: str | None) -> Scenario:
 
     g = data["graph"]
     if not isinstance(g, dict):
-        errs.at("[graph] must be a table", None, "graph")
+        errs.at(f"[graph] must be a table, got {_tname(g)}", None, "graph")
         raise ScenarioError(errs.items)
     for key in g:
         if key not in GRAPH_KEYS:
-            errs.at(f"unknown key '{key}' in [graph] (expected code, output)", "graph", key)
+            errs.at(f"unknown key {_say(key)} in [graph] (expected code, output)", "graph", key)
     code = g.get("code")
     output = g.get("output")
     if not isinstance(code, str):
@@ -299,42 +410,115 @@ def _load_text(text: str, path: str | None) -> Scenario:
     if output is not None and not isinstance(output, str):
         errs.at(f"[graph] output must be a string, got {_tname(output)}", "graph", "output")
         output = None
-    line0, col0 = _code_start(errs)
+    pos = errs.index.get(("graph", "code"))
+    cmap = CodeMap.of(errs.index, pos) if pos is not None else None
     graph, diags = parse_graph(code, leaves, values, output, poisoned=frozenset(bad))
     for d in diags:
         if d.line is None and d.message.startswith("output "):
             errs.at(d.message, "graph", "output")
-        elif d.line is None:
+        elif d.line is None or cmap is None:
             errs.add(d.message, *errs.locate("graph", "code"))
         else:
-            errs.items.append(d.shifted(path, line0 - 1, col0 - 1))
+            errs.add(d.message, *cmap.position(d.line, d.col))
+    if not errs.items:
+        _check_budget(graph, errs, "graph")
     if errs.items:
         raise ScenarioError(errs.items)
-    return Scenario(title, description, graph, path, text, line0, learning_rate, iterations)
+    code_lines = code.count("\n") + 1
+    line_map = tuple(cmap.position(k, None)[0] for k in range(1, code_lines + 1)) \
+        if cmap is not None else ()
+    line0 = line_map[0] if line_map else 1
+    return Scenario(title, description, graph, path, text, line0, learning_rate, iterations,
+                    line_map=line_map)
+
+
+def _check_budget(graph: Graph, errs: _Errors, where: str) -> None:
+    need = recording_bytes(graph)
+    if need > MAX_RECORD_BYTES:
+        errs.at(budget_message(need, 1), where, None)
 
 
 def _train(section, errs: _Errors) -> tuple[float | None, int]:
     if section is None:
         return None, 1
     if not isinstance(section, dict):
-        errs.at("[train] must be a table", None, "train")
+        errs.at(f"[train] must be a table, got {_tname(section)}", None, "train")
         return None, 1
     for key in section:
         if key not in TRAIN_KEYS:
-            errs.at(f"unknown key '{key}' in [train] (expected learning_rate, iterations)",
+            errs.at(f"unknown key {_say(key)} in [train] (expected learning_rate, iterations)",
                     "train", key)
     lr = section.get("learning_rate")
     if lr is None:
         errs.at("[train] needs 'learning_rate'", "train")
-    elif isinstance(lr, bool) or not isinstance(lr, int | float) or not np.isfinite(lr):
-        errs.at("[train] learning_rate must be a finite number", "train", "learning_rate")
-        lr = None
+    else:
+        lr = _number(lr, "[train] learning_rate", errs, "train", "learning_rate")
+        if lr is not None and not math.isfinite(lr):
+            errs.at("[train] learning_rate must be a finite number", "train", "learning_rate")
+            lr = None
     it = section.get("iterations", 1)
     if isinstance(it, bool) or not isinstance(it, int) or not 1 <= it <= MAX_ITERATIONS:
-        errs.at(f"[train] iterations must be a whole number from 1 to {MAX_ITERATIONS:,}",
-                "train", "iterations")
+        what = f", got {_tname(it)}" if not _is_number(it) or isinstance(it, bool) else (
+            " (too large)" if isinstance(it, TooLarge) or (isinstance(it, int) and it > 0)
+            else "")
+        errs.at(f"[train] iterations must be a whole number from 1 to {MAX_ITERATIONS:,}"
+                + what, "train", "iterations")
         it = 1
-    return (None if lr is None else float(lr)), it
+    return lr, it
+
+
+# --------------------------------------------------------------------- typed values
+
+
+def parse_typed_value(text: str):
+    """A number or nested list typed by a user (the TUI's edit box), read with exactly
+    the rules of a scenario file: TOML syntax (never eval), ``nan``/``inf``/``-inf``
+    allowed, numbers beyond float64's range refused as too large, at most
+    ``MAX_ARRAY_ELEMENTS`` elements. Returns a float64 array (0-d for a number).
+
+    Raises :class:`ScenarioError` holding one diagnostic without a position."""
+    text = text.strip()
+
+    def fail(msg: str):
+        raise ScenarioError([Diagnostic(None, None, None, msg)])
+
+    if not text or any(not ch.isprintable() for ch in text):
+        fail("type a number or a nested list such as [1, 2]")
+    if len(text) > MAX_FILE_BYTES:
+        fail(f"too long (at most {MAX_FILE_BYTES:,} characters)")
+    try:
+        data = tomllib.loads("v = " + text, parse_float=_parse_float)
+    except RecursionError:
+        fail("not a number or list: nested too deeply")
+    except tomllib.TOMLDecodeError as exc:
+        fail(f"not a number or list: {str(exc).split(' (at ')[0]}")
+    except ValueError:
+        fail(TOO_LARGE)
+    value = data.get("v")
+    if set(data) != {"v"} or not (_is_number(value) or isinstance(value, list)):
+        fail("type a single number or nested list")
+    errs = _Errors(None, "")
+    arr = _to_array(value, "value", errs, None)
+    if arr is None:
+        fail(errs.items[0].message.removeprefix("value: "))
+    return arr
+
+
+def parse_count(text: str, lo: int = 1, hi: int = MAX_ITERATIONS, what: str = "iterations"
+                ) -> int:
+    """A whole number typed by a user (the TUI's train box, CLI flags): ASCII digits
+    only (no signs, spaces inside, underscores or other scripts' digits), from ``lo`` to
+    ``hi``. Raises :class:`ValueError` with a one-line message."""
+    text = text.strip()
+    if not text or not (text.isascii() and text.isdigit()):
+        raise ValueError(f"{what} must be a whole number written with digits 0-9, "
+                         f"got {_say(text)}")
+    if len(text.lstrip("0")) > len(str(hi)):
+        raise ValueError(f"{what} must be from {lo:,} to {hi:,} (too large)")
+    value = int(text)
+    if not lo <= value <= hi:
+        raise ValueError(f"{what} must be from {lo:,} to {hi:,}, got {value:,}")
+    return value
 
 
 def bundled_dir():

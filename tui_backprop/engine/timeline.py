@@ -21,9 +21,57 @@ import numpy as np
 
 from ._gc import no_gc
 from .gates import GATES, GateSpec, unbroadcast
+from .errors import Diagnostic, ScenarioError
 from .graph import Graph, replace_values
 
 Array = np.ndarray
+
+#: The most memory one call of :func:`record` may keep (its estimate, checked before any
+#: work starts): every recorded step holds its own copies of the values it shows.
+MAX_RECORD_BYTES = 512 * 2**20
+#: Python objects per recorded step (the step, its tuples, 0-d arrays), measured.
+_STEP_OVERHEAD = 2_000
+_ARRAY_OVERHEAD = 120
+
+
+def recording_bytes(graph: Graph, iterations: int = 1) -> int:
+    """An upper estimate of the memory :func:`record` keeps for ``iterations``
+    iterations of ``graph``: per gate its output, cache and local gradients (forward),
+    and per input its contribution, grad_before and grad_after (backward; an element
+    reference such as ``W1[0,1]`` keeps a copy of the whole accumulated gradient)."""
+    size = {n.name: int(np.prod(n.shape, dtype=np.int64)) for n in graph.nodes}
+    total = 0
+    for n in graph.nodes:
+        if n.is_leaf:
+            continue
+        out = size[n.name]
+        elements = 2 * out  # the output and (at most) a cache of the same size
+        arrays = 3
+        for r in n.inputs:
+            inp = 1 if r.index is not None else size[r.node]
+            full = size[r.node]
+            elements += inp * 3 + full  # local_grad, contribution, before; after (full)
+            arrays += 5
+        total += 8 * elements + arrays * _ARRAY_OVERHEAD + 2 * _STEP_OVERHEAD
+    params = sum(size[n.name] for n in graph.nodes if n.kind == "param")
+    total += 8 * 3 * params + _STEP_OVERHEAD
+    return total * max(1, iterations)
+
+
+def budget_message(need: int, iterations: int) -> str:
+    """Why a recording is refused, with how much it would need and how to shrink it."""
+    what = "one iteration" if iterations == 1 else f"{iterations:,} iterations"
+    return (f"recording {what} step by step would need about {_mib(need)} "
+            f"(the budget is {_mib(MAX_RECORD_BYTES)}): use smaller arrays or fewer gates"
+            + ("" if iterations == 1 else ", or record fewer iterations"))
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{max(1, round(n / 2**20)):,} MiB"
+
+
+class RecordingTooLarge(ScenarioError):
+    """:func:`record` was asked for more than :data:`MAX_RECORD_BYTES`."""
 
 
 def _ro(a) -> Array:
@@ -298,8 +346,13 @@ def record(graph: Graph, *, iterations: int = 1, learning_rate: float | None = N
     """Run ``iterations`` iterations of ``graph`` and record every step.
 
     Without a ``learning_rate`` one iteration is recorded (forward, seed, backward) and
-    nothing is updated.
+    nothing is updated. Raises :class:`RecordingTooLarge` (before any work) when the
+    recording would need more than :data:`MAX_RECORD_BYTES`.
     """
+    n = iterations if learning_rate is not None else 1
+    need = recording_bytes(graph, n)
+    if need > MAX_RECORD_BYTES:
+        raise RecordingTooLarge([Diagnostic(None, None, None, budget_message(need, n))])
     with no_gc():
         return _record(graph, iterations, learning_rate, first_iteration)
 
