@@ -58,13 +58,13 @@ def expand_network(net, errs) -> Graph | None:
     if "inputs" not in net:
         errs.at("[network] needs 'inputs'", "network")
     else:
-        x = _to_array(net["inputs"], "[network] inputs", errs, errs.locate("network", "inputs"))
+        x = _to_array(net["inputs"], "[network] inputs", errs, ("network", "inputs"))
     t = None
     if "targets" not in net:
         errs.at("[network] needs 'targets'", "network")
     else:
         t = _to_array(net["targets"], "[network] targets", errs,
-                      errs.locate("network", "targets"))
+                      ("network", "targets"))
     if x is not None and x.ndim not in (1, 2):
         errs.at("[network] inputs must be one sample (a list) or a batch (a list of lists)",
                 "network", "inputs")
@@ -104,7 +104,7 @@ def expand_network(net, errs) -> Graph | None:
         acts.append(act)
         if "weights" in layer:
             w = _to_array(layer["weights"], f"layer {k} weights", errs,
-                          errs.locate(where[0], "weights", where[1]))
+                          (where[0], "weights", where[1]))
             if w is None:
                 return None
             if w.ndim != 2 or w.shape[1] != fan_in:
@@ -138,7 +138,7 @@ def expand_network(net, errs) -> Graph | None:
             w = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(units, fan_in))
         if "biases" in layer:
             b = _to_array(layer["biases"], f"layer {k} biases", errs,
-                          errs.locate(where[0], "biases", where[1]))
+                          (where[0], "biases", where[1]))
             if b is None:
                 return None
             if b.shape != (units,):

@@ -14,6 +14,7 @@ import ast
 import math
 import re
 import sys
+import threading
 import unicodedata
 import warnings
 from dataclasses import replace
@@ -28,6 +29,10 @@ MAX_DEPTH = 100
 MAX_SYNTAX_ERRORS = 20
 #: The most gates one graph may have.
 MAX_GATES = 100_000
+
+#: The worker thread's stack for parsing a long flat chain (virtual memory: only the
+#: pages a deep parse touches are used).
+_DEEP_STACK = 1024 * 2**20
 
 _POISON = object()  # the value of a name whose own line had an error: no cascades
 
@@ -76,13 +81,18 @@ class _Parser:
         self.errors: list[Diagnostic] = []
         self.last_assigned: str | None = None
         self.assigned_names: set[str] = set()
+        self._utf8: dict[int, bytes] = {}
 
     # -- positions ---------------------------------------------------------------
     def _col(self, node: ast.AST | None) -> tuple[int | None, int | None]:
         if node is None or not hasattr(node, "lineno"):
             return None, None
-        line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
-        raw = line.encode("utf-8")
+        raw = self._utf8.get(node.lineno)
+        if raw is None:  # ast columns count UTF-8 bytes; encode each line once
+            line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
+            raw = self._utf8[node.lineno] = b"" if line.isascii() else line.encode("utf-8")
+        if not raw:  # ASCII: bytes are characters
+            return node.lineno, node.col_offset + 1
         col = len(raw[: node.col_offset].decode("utf-8", "replace")) + 1
         return node.lineno, col
 
@@ -92,13 +102,8 @@ class _Parser:
 
     # -- the walk ----------------------------------------------------------------
     def run(self) -> None:
-        limit = sys.getrecursionlimit()
         try:
-            # CPython builds the tree of a long flat sum (a wide neuron's generated
-            # w*x + w*x + ...) recursively; true nesting stays capped by the C parser
-            # (200 parentheses) and by MAX_DEPTH below, so a higher limit here is safe.
-            sys.setrecursionlimit(max(limit, 20_000))
-            tree = self._parse_recovering()
+            tree = self._parse_deep()
             if tree is None:
                 return
         except (RecursionError, MemoryError):
@@ -106,10 +111,11 @@ class _Parser:
                 None, None, None, f"expression nested too deeply (at most {MAX_DEPTH} levels)"))
             return
         except ValueError as exc:  # e.g. null bytes
-            self.errors.append(Diagnostic(None, None, None, f"syntax error: {exc}"))
+            msg = " ".join(str(exc).split())
+            if "null" in msg:
+                msg = "the code contains a null character"
+            self.errors.append(Diagnostic(None, None, None, f"syntax error: {msg}"))
             return
-        finally:
-            sys.setrecursionlimit(limit)
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name
@@ -119,6 +125,47 @@ class _Parser:
             self.statement(stmt)
         # syntax errors were found before the walk: report everything in line order
         self.errors.sort(key=lambda d: (d.line or 0, d.col or 0))
+
+    def _parse_deep(self) -> ast.Module | None:
+        """:meth:`_parse_recovering` with room for long flat chains.
+
+        CPython builds the tree of a flat sum ``a + b + c + ...`` (a wide neuron's
+        generated ``w*x + w*x + ...``) recursively, one level per term; true nesting
+        stays capped by the C parser (200 parentheses) and by ``MAX_DEPTH``. A short
+        chain parses under a raised recursion limit here; a long one (up to
+        ``MAX_GATES`` terms) in a worker thread with a stack big enough for it."""
+        limit = sys.getrecursionlimit()
+        try:
+            sys.setrecursionlimit(max(limit, 20_000))
+            return self._parse_recovering()
+        except RecursionError:
+            if self.code.count("\n") + 1 > MAX_GATES and len(self.code) > 50 * MAX_GATES:
+                raise
+        finally:
+            sys.setrecursionlimit(limit)
+        self.errors.clear()
+        self.poisoned.clear()
+        result: dict = {}
+
+        def work():
+            try:
+                result["tree"] = self._parse_recovering()
+            except BaseException as exc:  # handed to the caller's thread
+                result["error"] = exc
+
+        old_stack = threading.stack_size()
+        try:
+            sys.setrecursionlimit(max(limit, 4 * MAX_GATES))
+            threading.stack_size(_DEEP_STACK)
+            worker = threading.Thread(target=work, name="tui-backprop-parse")
+            worker.start()
+            worker.join()
+        finally:
+            threading.stack_size(old_stack)
+            sys.setrecursionlimit(limit)
+        if "error" in result:
+            raise result["error"]
+        return result.get("tree")
 
     def _parse_recovering(self) -> ast.Module | None:
         """``ast.parse`` the code. After a syntax error the bad line is blanked (with the
@@ -215,13 +262,15 @@ class _Parser:
     def _name_line(self, line_gates: list[int], target: str) -> None:
         """Give the line's last gate the assigned name, inner gates ``target_1``, …"""
         renames: dict[str, str] = {}
+        taken: set[str] = set()  # (a set: a long sum names thousands of inner gates)
         k = 0
         for pos in line_gates[:-1]:
             k += 1
             name = f"{target}_{k}"
-            while name in self.assigned_names or name in self.defined or name in renames.values():
+            while name in self.assigned_names or name in self.defined or name in taken:
                 name = "_" + name
             renames[self.nodes[pos].name] = name
+            taken.add(name)
         renames[self.nodes[line_gates[-1]].name] = target
         for pos in line_gates:
             n = self.nodes[pos]

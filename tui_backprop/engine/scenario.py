@@ -11,7 +11,6 @@ import datetime
 import keyword
 import math
 import re
-import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass, replace
@@ -35,7 +34,9 @@ MAX_ARRAY_ELEMENTS = 100_000
 #: Refuse arrays nested deeper than this.
 MAX_ARRAY_DIMS = 4
 #: The most iterations a [train] table may ask for.
-MAX_ITERATIONS = 1_000_000
+#: (lowered from 1,000,000: a vector graph on the numpy path runs ~30-80 us per iteration,
+#: so the most a `trace` may ask for still finishes in seconds)
+MAX_ITERATIONS = 100_000
 
 TOP_KEYS = {"title", "description", "inputs", "params", "graph", "network", "train"}
 GRAPH_KEYS = {"code", "output"}
@@ -97,16 +98,13 @@ class _Errors:
         self.text = text
         self.items: list[Diagnostic] = []
         self._index: KeyIndex | None = None
+        self.n_lines = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
 
     @property
     def index(self) -> KeyIndex:
         if self._index is None:
             self._index = KeyIndex(self.text)
         return self._index
-
-    @property
-    def n_lines(self) -> int:
-        return max(1, self.text.count("\n") + (0 if self.text.endswith("\n") else 1))
 
     def add(self, message: str, line: int | None = None, col: int | None = None) -> None:
         if line is not None:  # never past the end of the file
@@ -153,8 +151,7 @@ def _parse_float(text: str):
     return value
 
 
-_FLOAT_MAX = sys.float_info.max
-TOO_LARGE = f"number too large (float64 holds at most about {_FLOAT_MAX:.3g})"
+TOO_LARGE = "number too large (float64 holds at most about 1.8e308)"
 
 
 def _as_float(v) -> float | None:
@@ -174,11 +171,14 @@ def _is_number(v) -> bool:
 
 
 def _to_array(value, where: str, errs: _Errors, loc) -> np.ndarray | None:
+    """``value`` as a float64 array, or None after saying why not. ``loc`` is
+    ``(table, key[, occurrence])`` for :meth:`_Errors.locate` (looked up only on an
+    error), or None for no position."""
     def bad(msg):
         if loc is None:
             errs.add(f"{where}: {msg}")
         else:
-            errs.add(f"{where}: {msg}", *loc)
+            errs.at(f"{where}: {msg}", *loc)
         return None
 
     if isinstance(value, bool):
@@ -366,7 +366,7 @@ def _load_text(text: str, path: str | None) -> Scenario:
                         "network")
 
     leaves, values, bad = [], {}, set()
-    raw_names: dict[str, str] = {}
+    raw_names: dict[str, tuple[str, str]] = {}
     for table, kind in (("inputs", "input"), ("params", "param")):
         section = data.get(table, {})
         if not isinstance(section, dict):
@@ -378,15 +378,15 @@ def _load_text(text: str, path: str | None) -> Scenario:
             if name is None:
                 continue
             if name in raw_names:
-                other = raw_names[name]
+                other, other_table = raw_names[name]
                 errs.at(f"{_say(raw)} is defined twice" + (
-                    "" if other == raw else f" (as {_say(other)}: the same name once "
+                    "" if other == raw else f" (also as {_say(other)}: the same name once "
                     "normalised, as Python reads identifiers)") + (
-                    " in [inputs] and [params]" if (other, table) != (raw, table) else ""),
+                    " in [inputs] and [params]" if other_table != table else ""),
                     table, raw)
                 continue
-            raw_names[name] = raw
-            arr = _to_array(value, f"[{table}] {name}", errs, errs.locate(table, raw))
+            raw_names[name] = (raw, table)
+            arr = _to_array(value, f"[{table}] {name}", errs, (table, raw))
             if arr is None:
                 bad.add(name)  # reported once here, not again wherever the code uses it
             else:

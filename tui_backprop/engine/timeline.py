@@ -12,6 +12,7 @@ the first step where one appears is recorded.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -26,43 +27,38 @@ from .graph import Graph, replace_values
 
 Array = np.ndarray
 
-#: The most memory one call of :func:`record` may keep (its estimate, checked before any
-#: work starts): every recorded step holds its own copies of the values it shows.
-MAX_RECORD_BYTES = 512 * 2**20
-#: Python objects per recorded step (the step, its tuples, 0-d arrays), measured.
-_STEP_OVERHEAD = 2_000
-_ARRAY_OVERHEAD = 120
+#: The most array data one call of :func:`record` may keep (its estimate, checked before
+#: any work starts): every recorded step holds its own copies of the values it shows, so
+#: a large array through many gates multiplies. (Each step also costs about 1.8 KB of
+#: Python objects; that part is bounded by the gate limit: ~350 MiB at 100,000 gates.)
+MAX_RECORD_BYTES = 128 * 2**20
 
 
 def recording_bytes(graph: Graph, iterations: int = 1) -> int:
-    """An upper estimate of the memory :func:`record` keeps for ``iterations``
+    """An upper estimate of the array data :func:`record` keeps for ``iterations``
     iterations of ``graph``: per gate its output, cache and local gradients (forward),
     and per input its contribution, grad_before and grad_after (backward; an element
-    reference such as ``W1[0,1]`` keeps a copy of the whole accumulated gradient)."""
-    size = {n.name: int(np.prod(n.shape, dtype=np.int64)) for n in graph.nodes}
-    total = 0
+    reference such as ``W1[0,1]`` keeps a copy of the whole accumulated gradient), plus
+    the params' before, grad and after in the update."""
+    size = {n.name: math.prod(n.shape) for n in graph.nodes}
+    elements = 0
     for n in graph.nodes:
         if n.is_leaf:
             continue
-        out = size[n.name]
-        elements = 2 * out  # the output and (at most) a cache of the same size
-        arrays = 3
+        elements += 2 * size[n.name]  # the output and (at most) a cache of its size
         for r in n.inputs:
             inp = 1 if r.index is not None else size[r.node]
-            full = size[r.node]
-            elements += inp * 3 + full  # local_grad, contribution, before; after (full)
-            arrays += 5
-        total += 8 * elements + arrays * _ARRAY_OVERHEAD + 2 * _STEP_OVERHEAD
-    params = sum(size[n.name] for n in graph.nodes if n.kind == "param")
-    total += 8 * 3 * params + _STEP_OVERHEAD
-    return total * max(1, iterations)
+            elements += inp * 3 + size[r.node]  # local_grad, contribution, before; after
+    elements += 3 * sum(size[n.name] for n in graph.nodes if n.kind == "param")
+    return 8 * elements * max(1, iterations)
 
 
 def budget_message(need: int, iterations: int) -> str:
     """Why a recording is refused, with how much it would need and how to shrink it."""
     what = "one iteration" if iterations == 1 else f"{iterations:,} iterations"
-    return (f"recording {what} step by step would need about {_mib(need)} "
-            f"(the budget is {_mib(MAX_RECORD_BYTES)}): use smaller arrays or fewer gates"
+    return (f"recording {what} step by step would keep about {_mib(need)} of array "
+            f"values (the budget is {_mib(MAX_RECORD_BYTES)}): use smaller arrays or fewer "
+            "gates"
             + ("" if iterations == 1 else ", or record fewer iterations"))
 
 
@@ -556,7 +552,8 @@ def train(graph: Graph, iterations: int, learning_rate: float,
         with np.errstate(all="ignore"):
             for i in range(done, iterations):
                 vals, grads = _pass(comp, values, True)
-                losses.append(np.asarray(vals[comp.output]))
+                loss = np.asarray(vals[comp.output])
+                losses.append(np.float64(loss) if loss.ndim == 0 else loss)
                 for s in comp.param_slots:
                     g = grads[s]
                     if g is not None:
@@ -655,7 +652,7 @@ class _ScalarProgram:
                 loss = v[out]
                 for s in params:
                     v[s] = v[s] - lr * g[s]
-                losses.append(np.asarray(loss))
+                losses.append(np.float64(loss))  # 32 bytes; a 0-d array is ~100
                 done = i + 1
                 if progress is not None and done % every == 0:
                     progress(done, iterations)
