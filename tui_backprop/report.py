@@ -37,6 +37,12 @@ from .engine import (
     train,
 )
 from .numfmt import DEFAULT_PRECISION, fmt_scalar, fmt_shape, fmt_value, to_json
+from .text.escape import printable
+
+
+def _prose(text: str) -> str:
+    """Untrusted multi-line text (a description): each line escaped, line breaks kept."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 #: The ``format`` field of the JSON trace; bump it when the contract changes.
 TRACE_FORMAT = "tui-backprop-trace/1"
@@ -318,9 +324,9 @@ def render_markdown(trace: Trace, precision: int = DEFAULT_PRECISION) -> str:
     """A handout: the scenario, then one section per phase with a table per step."""
     p = precision
     sc, out = trace.scenario, trace.output
-    lines = [f"# {_md_text(sc.title)}", ""]
+    lines = [f"# {_md_text(printable(sc.title))}", ""]
     if sc.description.strip():
-        lines += [_md_text(sc.description.strip()), ""]
+        lines += [_md_text(_prose(sc.description.strip())), ""]
     lines += ["## Scenario", "",
               "Code" + (" (generated from the [network] table)" if sc.kind == "network" else "")
               + ":", "", "```python", sc.code.strip("\n"), "```", "",
@@ -415,9 +421,9 @@ def text_renderables(trace: Trace, precision: int = DEFAULT_PRECISION) -> list:
     p = precision
     sc, out = trace.scenario, trace.output
     parts: list = []
-    parts.append(Rule(Text(sc.title, style="bold"), characters="═", align="left"))
+    parts.append(Rule(Text(printable(sc.title), style="bold"), characters="═", align="left"))
     if sc.description.strip():
-        parts.append(Text(sc.description.strip() + "\n"))
+        parts.append(Text(_prose(sc.description.strip()) + "\n"))
     code = Text()
     for i, line in enumerate(sc.code.strip("\n").split("\n"), 1):
         code.append(f"{i:>3}  ", style="dim")

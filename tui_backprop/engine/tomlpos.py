@@ -159,6 +159,8 @@ class KeyIndex:
                 if double:
                     self._i += 1
                 parts, key_off = self._key()
+                for k in range(1, len(parts)):  # [a.b.c] defines a and a.b where it is
+                    self._record(self._resolve(parts[:k]), off, off, "table")
                 if double:
                     base = self._resolve(parts[:-1]) + (parts[-1],)
                     n = self.arrays.get(base, 0)
