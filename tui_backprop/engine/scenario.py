@@ -34,9 +34,9 @@ MAX_ARRAY_ELEMENTS = 100_000
 #: Refuse arrays nested deeper than this.
 MAX_ARRAY_DIMS = 4
 #: The most iterations a [train] table may ask for.
-#: (lowered from 1,000,000: a vector graph on the numpy path runs ~30-80 us per iteration,
+#: (lowered from 1,000,000: a vector graph on the numpy path runs ~50-250 us per iteration
 #: so the most a `trace` may ask for still finishes in seconds)
-MAX_ITERATIONS = 100_000
+MAX_ITERATIONS = 10_000
 
 TOP_KEYS = {"title", "description", "inputs", "params", "graph", "network", "train"}
 GRAPH_KEYS = {"code", "output"}
