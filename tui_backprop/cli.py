@@ -256,9 +256,9 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     scenario = _load(args.file)
     if scenario is None:
         return EXIT_USAGE
-    from .report import gradcheck_summary, gradcheck_table, make_console, print_renderables
-
     from rich.text import Text
+
+    from .report import gradcheck_summary, gradcheck_table, make_console, print_renderables
 
     rows = gradcheck(scenario.graph)
     notes = [Text(n) for r in rows if (n := r.note(args.tolerance))]

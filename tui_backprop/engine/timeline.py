@@ -21,8 +21,8 @@ from typing import ClassVar
 import numpy as np
 
 from ._gc import no_gc
-from .gates import GATES, GateSpec, unbroadcast
 from .errors import Diagnostic, ScenarioError
+from .gates import GATES, GateSpec, unbroadcast
 from .graph import Graph, replace_values
 
 Array = np.ndarray
