@@ -44,14 +44,14 @@ def make_files(d: Path) -> None:
                                     '"""\n[train]\nlearning_rate = 0.01\n')
 
 
-def run(argv: list[str], env: dict, repeat: int) -> tuple[float, float, int, str]:
+def run(argv: list[str], env: dict, repeat: int, cwd: str) -> tuple[float, float, int, str]:
     times, rss = [], []
     code, err = 0, b""
     for _ in range(repeat):
         with tempfile.TemporaryFile() as errf:
             t = time.perf_counter()
             p = subprocess.Popen([sys.executable, "-m", "tui_backprop", *argv], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=errf)
+                                 stdout=subprocess.DEVNULL, stderr=errf, cwd=cwd)
             _, status, usage = os.wait4(p.pid, 0)
             times.append(time.perf_counter() - t)
             rss.append(usage.ru_maxrss / 1024)
@@ -93,7 +93,9 @@ def main() -> None:
     for name, argv in cases.items():
         if any(k in name for k in args.skip):
             continue
-        t, rss, code, err = run(argv, env, args.repeat)
+        # (from the temporary folder: "python -m" puts the current folder first on
+        # sys.path, which would shadow --root with a checkout)
+        t, rss, code, err = run(argv, env, args.repeat, str(d))
         first = err.splitlines()[0][:70] if err else ""
         print(f"{name:34s} {t:9.2f} {rss:9.0f}  {code:4d}  {first}", flush=True)
 
