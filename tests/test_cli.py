@@ -112,15 +112,20 @@ def test_gradcheck_bundled(cli, name):
     assert "FAIL" not in result.out
 
 
-def test_gradcheck_fails_at_a_kink(cli, tmp_path):
-    # relu at exactly 0: the central difference gives 0.5, the analytic side 0 or 1,
-    # so the relative error is 0.5 or 1: far above 1e-6, below 2.
+def test_gradcheck_at_a_kink_names_the_gate(cli, tmp_path):
+    # relu at exactly 0: the central difference gives 3 * 0.5 = 1.5, the analytic side
+    # 0 or 3: not a wrong gradient but a point where there is none, so no bare FAIL
     path = write(tmp_path, 'title = "kink"\n[inputs]\nx = 0.0\n[graph]\n'
                            'code = "f = relu(x) * 3"\n', "kink.toml")
     result = cli("gradcheck", path)
-    assert result.code == 1
-    assert "FAIL" in result.out and "0 of 1 leaf elements pass" in result.out
-    assert cli("gradcheck", path, "--tolerance", "2").code == 0
+    assert result.code == 0, result.out
+    assert "FAIL" not in result.out
+    rows = [line.split() for line in result.out.splitlines() if line.startswith("x ")]
+    assert rows[0][2] == "1.5" and rows[0][-1] == "kink"
+    text = " ".join(result.out.split())  # Rich wraps long lines at the console width
+    assert "x: not differentiable here: gate 'f_1' (relu) is at its switching point " \
+           "(its input is 0)" in text
+    assert "0 of 1 leaf elements pass" in text and "1 at a kink" in text
 
 
 def test_gradcheck_nan_fails(cli, tmp_path):

@@ -26,7 +26,9 @@ from collections.abc import Sequence
 
 from . import __version__
 from .engine import MAX_ARRAY_ELEMENTS, ScenarioError, bundled, gradcheck, load, resolve
-from .engine.scenario import MAX_ITERATIONS
+from .engine.parse import MAX_GATES
+from .engine.scenario import MAX_ITERATIONS, parse_count
+from .engine.timeline import MAX_RECORD_BYTES
 from .numfmt import DEFAULT_PRECISION
 from .text.catalogue import resolve_language
 from .text.escape import printable
@@ -76,7 +78,8 @@ commands:
                       '{PROG} serve --help')
 
 exit codes: 0 success, 1 gradient check failed or internal error, 2 bad scenario or usage.
-Scenario arrays are limited to {MAX_ARRAY_ELEMENTS:,} elements.
+limits: {MAX_ARRAY_ELEMENTS:,} elements per array, {MAX_GATES:,} gates, {MAX_ITERATIONS:,}
+iterations, {MAX_RECORD_BYTES // 2**20} MiB to record one iteration step by step.
 """
 
 
@@ -92,32 +95,44 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _err(line: str) -> None:
-    print(line, file=sys.stderr)
+    """One diagnostic: control characters from file names, keys or arguments are
+    escaped, so it stays one line and cannot drive the terminal."""
+    print(printable(line), file=sys.stderr)
 
 
 # ------------------------------------------------------------------ argument types
 
 
+def _shown(text: str) -> str:
+    """A command-line argument quoted for a message: short, escaped, one line."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _int_in(name: str, lo: int, hi: int):
     def parse(text: str) -> int:
         try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number, got {text!r}") from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"{name} must be from {lo:,} to {hi:,}, got {text}")
-        return value
+            return parse_count(text, lo, hi, name)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
     return parse
 
 
 def _tolerance(text: str) -> float:
+    t = text.strip()
+    if not t or len(t) > 100 or not t.isascii() or t.lower().lstrip("+-") in (
+            "inf", "infinity", "nan"):
+        raise argparse.ArgumentTypeError(f"tolerance must be a positive number, got "
+                                         f"{_shown(text)}")
     try:
-        value = float(text)
+        value = float(t)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"tolerance must be a number, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"tolerance must be a positive number, got {text}")
+        raise argparse.ArgumentTypeError(f"tolerance must be a number, got "
+                                         f"{_shown(text)}") from None
+    if math.isinf(value):
+        raise argparse.ArgumentTypeError("tolerance is too large (beyond float64's range)")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"tolerance must be a positive number, got "
+                                         f"{_shown(text)}")
     return value
 
 
@@ -302,7 +317,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     entries = bundled()
     width = max((len(name) for name, _ in entries), default=0)
     for name, title in entries:
-        print(f"{name:<{width}}  {title}")
+        print(printable(f"{name:<{width}}  {title}"))
     return EXIT_OK
 
 
@@ -312,7 +327,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if _load(name) is None:
             status = EXIT_USAGE
         else:
-            print(f"{resolve(name)}: ok")
+            print(printable(f"{resolve(name)}: ok"))
     return status
 
 
@@ -327,7 +342,12 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from .report import build_trace, make_console, print_text, render_json, render_markdown
     from .text.glyphs import locale_is_utf8
 
-    trace = build_trace(scenario, args.iterations)
+    try:
+        trace = build_trace(scenario, args.iterations)
+    except ScenarioError as exc:  # e.g. the recording's memory budget
+        for diag in exc.with_path(resolve(args.file)).errors:
+            _err(str(diag))
+        return EXIT_USAGE
     ascii = args.ascii or not locale_is_utf8() or not _utf8(sys.stdout)
     lang = resolve_language(args.lang)
     if ascii and args.lang == "zh" and args.format != "json":
@@ -350,11 +370,18 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     scenario = _load(args.file)
     if scenario is None:
         return EXIT_USAGE
+    from rich.text import Text
+
     from .report import gradcheck_summary, gradcheck_table, make_console, print_renderables
 
     rows = gradcheck(scenario.graph)
-    print_renderables(make_console(sys.stdout), [gradcheck_table(rows, args.tolerance),
-                                                 gradcheck_summary(rows, args.tolerance)])
+    notes = [Text(n) for r in rows if (n := r.note(args.tolerance))]
+    lang = resolve_language(getattr(args, "lang", None))
+    print_renderables(make_console(sys.stdout), [gradcheck_table(rows, args.tolerance,
+                                                                 lang=lang),
+                                                 *notes,
+                                                 gradcheck_summary(rows, args.tolerance,
+                                                                   lang=lang)])
     return EXIT_OK if all(r.passed(args.tolerance) for r in rows) else EXIT_FAIL
 
 

@@ -40,8 +40,14 @@ from .model.view import (
 from .numfmt import DEFAULT_PRECISION, fmt_scalar, to_json
 from .render.roles import ANSI, phase_role
 from .render.words import Words
+from .text.escape import printable
 from .text.glyphs import glyphs
 from .text.wrap import wrap
+
+
+def _prose(text: str) -> str:
+    """Untrusted multi-line text (a description): each line escaped, line breaks kept."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 #: The ``format`` field of the JSON trace; bump it when the contract changes.
 TRACE_FORMAT = "tui-backprop-trace/1"
@@ -312,9 +318,9 @@ def render_markdown(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: s
     ``lang``; ``ascii`` writes only ASCII characters (and English)."""
     w = Words.of(lang, ascii, precision)
     sc, out = trace.scenario, trace.output
-    lines = [f"# {_md_text(w.s(sc.title))}", ""]
+    lines = [f"# {_md_text(w.s(printable(sc.title)))}", ""]
     if sc.description.strip():
-        lines += [_md_text(w.s(sc.description.strip())), ""]
+        lines += [_md_text(w.s(_prose(sc.description.strip()))), ""]
     code_title = w("trace.code.network" if sc.kind == "network" else "trace.code")
     lines += [f"## {w('trace.scenario')}", "", _md_text(code_title) + ":", "", "```python",
               w.s(sc.code.strip("\n")), "```", ""]
@@ -449,9 +455,9 @@ def text_renderables(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: 
     ``lang``; ``ascii`` draws only ASCII characters (and writes English)."""
     w = Words.of(lang, ascii, precision)
     sc, out = trace.scenario, trace.output
-    parts: list = [_rule(w, w.s(sc.title), heavy=True)]
+    parts: list = [_rule(w, w.s(printable(sc.title)), heavy=True)]
     if sc.description.strip():
-        parts.append(_Paragraph(w.s(sc.description.strip()) + "\n"))
+        parts.append(_Paragraph(w.s(_prose(sc.description.strip())) + "\n"))
     code = Text()
     for i, line in enumerate(sc.code.strip("\n").split("\n"), 1):
         code.append(f"{i:>3}  ", style=_style("muted"))
@@ -608,22 +614,26 @@ def gradcheck_table(rows: Sequence[GradCheckRow], tolerance: float, *, lang: str
                w("gradcheck.col.numerical"), w("gradcheck.col.rel_error"),
                w("gradcheck.col.result"))
     for r in rows:
-        ok = r.passed(tolerance)
-        t.add_row(Text(w.s(r.name)), Text(fmt_scalar(r.analytic, 10)),
+        status = r.status(tolerance)  # pass, kink or FAIL
+        t.add_row(Text(w.s(printable(r.name))), Text(fmt_scalar(r.analytic, 10)),
                   Text(fmt_scalar(r.numerical, 10)), Text(fmt_scalar(r.rel_error, 2)),
-                  Text(w("gradcheck.pass" if ok else "gradcheck.fail"),
-                       style=_style("ok" if ok else "error")))
+                  Text(w(f"gradcheck.{status.lower()}"),
+                       style=_style({"pass": "ok", "kink": "warn"}.get(status, "error"))))
     return t
 
 
 def gradcheck_summary(rows: Sequence[GradCheckRow], tolerance: float, *, lang: str = "en",
                       ascii: bool = False) -> Text:
-    """``n of N leaf elements pass``, red when any fails."""
+    """``n of N leaf elements pass``, red when any fails, yellow when some sit at a kink."""
     w = Words.of(lang, ascii)
-    bad = sum(1 for r in rows if not r.passed(tolerance))
-    text = w("gradcheck.summary", passed=len(rows) - bad, total=len(rows),
-             tolerance=fmt_scalar(tolerance, 3))
+    bad = sum(1 for r in rows if r.status(tolerance) == "FAIL")
+    kinks = sum(1 for r in rows if r.status(tolerance) == "kink")
+    text = w("gradcheck.summary", passed=len(rows) - bad - kinks, total=len(rows),
+             tolerance=fmt_scalar(tolerance, 3),
+             abs_tolerance=fmt_scalar(rows[0].abs_tolerance if rows else 0.0, 3))
+    if kinks:
+        text = w("gradcheck.summary.kinks", summary=text, kinks=kinks)
     if bad:
         return Text(w("gradcheck.summary.failed", summary=text, failed=bad),
                     style=_style("error"))
-    return Text(text, style=_style("ok"))
+    return Text(text, style=_style("warn" if kinks else "ok"))

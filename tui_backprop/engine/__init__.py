@@ -9,13 +9,17 @@ from .graph import Graph, Node, Ref
 from .scenario import (
     MAX_ARRAY_ELEMENTS,
     MAX_FILE_BYTES,
+    MAX_ITERATIONS,
     Scenario,
     bundled,
     load,
     load_text,
+    parse_count,
+    parse_typed_value,
     resolve,
 )
 from .timeline import (
+    MAX_RECORD_BYTES,
     BackwardStep,
     Contribution,
     Evaluation,
@@ -24,6 +28,7 @@ from .timeline import (
     InputValue,
     IterationInfo,
     ParamUpdate,
+    RecordingTooLarge,
     SeedStep,
     Step,
     Timeline,
@@ -31,11 +36,14 @@ from .timeline import (
     UpdateStep,
     evaluate,
     record,
+    recording_bytes,
     train,
 )
 
 __all__ = [
-    "GATES", "MAX_ARRAY_ELEMENTS", "MAX_FILE_BYTES", "BackwardStep", "Contribution",
+    "GATES", "MAX_ARRAY_ELEMENTS", "MAX_FILE_BYTES", "MAX_ITERATIONS", "MAX_RECORD_BYTES",
+    "RecordingTooLarge", "parse_count", "parse_typed_value", "recording_bytes",
+    "BackwardStep", "Contribution",
     "Diagnostic", "Evaluation", "ForwardStep", "GateSpec", "GradCheckRow", "Graph",
     "InputGrad", "InputValue", "IterationInfo", "Node", "ParamUpdate", "Ref", "Scenario",
     "ScenarioError", "SeedStep", "Step", "Timeline", "TrainResult", "UpdateStep", "bundled",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..text.escape import printable
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -15,12 +17,14 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
+        """``path:line:col: error: message``, always one line: control characters in the
+        path or the message (a key, a name) are escaped as ``repr`` escapes them."""
         where = self.path or "<scenario>"
         if self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        return f"{where}: error: {self.message}"
+        return printable(f"{where}: error: {self.message}")
 
     def shifted(self, path: str | None, line_offset: int, col_offset: int = 0) -> Diagnostic:
         """Move a diagnostic from code-relative to file-relative coordinates."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import MAX_ARRAY_ELEMENTS, _tname, _to_array
+from .arrays import MAX_ARRAY_ELEMENTS, TooLarge, _say, _tname, _to_array
 from .graph import Graph, Node
 from .parse import MAX_GATES, parse_graph
 
@@ -36,40 +36,49 @@ def expand_network(net, errs) -> Graph | None:
     n_before = len(errs.items)
     for key in net:
         if key not in NETWORK_KEYS:
-            errs.at(f"unknown key '{key}' in [network] (expected one of: "
+            errs.at(f"unknown key {_say(key)} in [network] (expected one of: "
                     f"{', '.join(sorted(NETWORK_KEYS))})", "network", key)
     loss = net.get("loss")
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         errs.at(f"[network] loss must be one of {', '.join(sorted(LOSSES))}"
-                + ("" if loss is None else f", got {loss!r}"), "network", "loss")
+                + ("" if loss is None else f", got {_say(loss)}"), "network", "loss")
     gran = net.get("granularity", "layer")
-    if gran not in ("layer", "neuron"):
-        errs.at(f"[network] granularity must be \"layer\" or \"neuron\", got {gran!r}",
+    if not isinstance(gran, str) or gran not in ("layer", "neuron"):
+        errs.at(f"[network] granularity must be \"layer\" or \"neuron\", got {_say(gran)}",
                 "network", "granularity")
     seed = net.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        errs.at("[network] seed must be a whole number >= 0", "network", "seed")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        too_large = isinstance(seed, TooLarge) or (isinstance(seed, int)
+                                                   and not isinstance(seed, bool) and seed > 0)
+        errs.at("[network] seed must be a whole number from 0 to 2**64 - 1"
+                + (" (too large)" if too_large else f", got {_say(seed)}"), "network", "seed")
         seed = 0
     x = None
     if "inputs" not in net:
         errs.at("[network] needs 'inputs'", "network")
     else:
-        x = _to_array(net["inputs"], "[network] inputs", errs, errs.locate("network", "inputs"))
+        x = _to_array(net["inputs"], "[network] inputs", errs, ("network", "inputs"))
     t = None
     if "targets" not in net:
         errs.at("[network] needs 'targets'", "network")
     else:
         t = _to_array(net["targets"], "[network] targets", errs,
-                      errs.locate("network", "targets"))
+                      ("network", "targets"))
     if x is not None and x.ndim not in (1, 2):
         errs.at("[network] inputs must be one sample (a list) or a batch (a list of lists)",
                 "network", "inputs")
         x = None
     layers = net.get("layers")
-    if not isinstance(layers, list) or not layers or not all(isinstance(v, dict)
-                                                            for v in layers):
-        errs.at("[network] needs at least one [[network.layers]] table", "network")
+    if not isinstance(layers, list) or not layers:
+        errs.at("[network] needs at least one [[network.layers]] table"
+                + ("" if layers is None else f", got {_tname(layers)}"), "network",
+                None if layers is None else "layers")
         return None
+    for k, layer in enumerate(layers):
+        if not isinstance(layer, dict):
+            errs.at(f"layer {k + 1} must be a table ([[network.layers]]), got "
+                    f"{_tname(layer)}", "network", "layers")
+            return None
     if x is None:
         return None
 
@@ -84,17 +93,17 @@ def expand_network(net, errs) -> Graph | None:
         where = ("network.layers", k - 1)
         for key in layer:
             if key not in LAYER_KEYS:
-                errs.at(f"unknown key '{key}' in layer {k} (expected one of: "
+                errs.at(f"unknown key {_say(key)} in layer {k} (expected one of: "
                         f"{', '.join(sorted(LAYER_KEYS))})", *where[:1], key, where[1])
         act = layer.get("activation")
-        if act not in ACTIVATIONS:
+        if not isinstance(act, str) or act not in ACTIVATIONS:
             errs.at(f"layer {k}: activation must be one of {', '.join(sorted(ACTIVATIONS))}"
-                    + ("" if act is None else f", got {act!r}"), where[0], "activation",
+                    + ("" if act is None else f", got {_say(act)}"), where[0], "activation",
                     where[1])
         acts.append(act)
         if "weights" in layer:
             w = _to_array(layer["weights"], f"layer {k} weights", errs,
-                          errs.locate(where[0], "weights", where[1]))
+                          (where[0], "weights", where[1]))
             if w is None:
                 return None
             if w.ndim != 2 or w.shape[1] != fan_in:
@@ -103,13 +112,19 @@ def expand_network(net, errs) -> Graph | None:
                         where[0], "weights", where[1])
                 return None
             units = w.shape[0]
-            if "units" in layer and layer["units"] != units:
-                errs.at(f"layer {k}: units = {layer['units']!r} but weights have {units} rows",
+            given = layer.get("units", units)
+            if isinstance(given, bool) or not isinstance(given, int) or given != units:
+                shown = given if isinstance(given, int) and not isinstance(given, bool) and \
+                    abs(given) < 10**9 else _say(given)
+                errs.at(f"layer {k}: units = {shown} but weights have {units} rows",
                         where[0], "units", where[1])
         else:
             units = layer.get("units")
             if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= 1000:
-                got = _tname(units) if units is not None else "neither"
+                got = ("neither" if units is None else
+                       f"{units:,}" if isinstance(units, int) and abs(units) < 10**9 else
+                       "a number too large" if isinstance(units, int | TooLarge) else
+                       _tname(units))
                 errs.at(f"layer {k}: give 'weights', or 'units' (a whole number from 1 to "
                         f"1000) to draw them from the seed, got {got}",
                         where[0], "units", where[1])
@@ -122,7 +137,7 @@ def expand_network(net, errs) -> Graph | None:
             w = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(units, fan_in))
         if "biases" in layer:
             b = _to_array(layer["biases"], f"layer {k} biases", errs,
-                          errs.locate(where[0], "biases", where[1]))
+                          (where[0], "biases", where[1]))
             if b is None:
                 return None
             if b.shape != (units,):
@@ -154,9 +169,9 @@ def expand_network(net, errs) -> Graph | None:
     if len(errs.items) > n_before:
         return None
     if gran == "neuron":
-        estimate = _neuron_gate_estimate(values, len(layers))
+        estimate = _neuron_gate_estimate(values, acts, loss)
         if estimate > MAX_GATES:
-            errs.at(f"granularity = \"neuron\" would make about {estimate:,} gates (at most "
+            errs.at(f"granularity = \"neuron\" would make {estimate:,} gates (at most "
                     f"{MAX_GATES:,}); use granularity = \"layer\"", "network", "granularity")
             return None
 
@@ -166,22 +181,42 @@ def expand_network(net, errs) -> Graph | None:
         leaves += [Node(f"W{k}", "param", shape=values[f"W{k}"].shape),
                    Node(f"b{k}", "param", shape=values[f"b{k}"].shape)]
     graph, diags = parse_graph(code, leaves, values, "loss", internal=True)
-    if diags:  # generated code that does not parse is a bug in this module
+    if diags:  # the limits on layers, units and gates should have refused it earlier
         for d in diags:
-            errs.at(f"internal error expanding [network]: {d.message} (line {d.line})",
-                    "network")
+            errs.at(f"[network] cannot be expanded: {d.message}", "network")
         return None
     return graph
 
 
-def _neuron_gate_estimate(values, n_layers: int) -> int:
-    """Gates the neuron expansion makes: per sample and unit, a multiply and an add per
-    input, the bias add and the activation (loss gates are few and not counted)."""
-    x = values["x"]
-    samples = x.shape[0] if x.ndim == 2 else 1
-    per_sample = sum(values[f"W{k}"].shape[0] * (2 * values[f"W{k}"].shape[1] + 1)
-                     for k in range(1, n_layers + 1))
-    return samples * per_sample
+def _neuron_gate_estimate(values, acts, loss) -> int:
+    """The number of gates :func:`_neuron_code` makes, counted without generating it:
+    per sample and unit a multiply and an add per input (the last add is the bias's)
+    and the activation; a softmax layer stacks its scores (one gate) into a softmax;
+    then the loss gates, and the mean over the batch."""
+    x, t = values["x"], values["target"]
+    batch = x.ndim == 2
+    samples = x.shape[0] if batch else 1
+    per_sample = 0
+    units = x.shape[-1]
+    last_softmax = False
+    for k, act in enumerate(acts, 1):
+        fan_in, units = values[f"W{k}"].shape[1], values[f"W{k}"].shape[0]
+        per_sample += units * 2 * fan_in
+        if act == "softmax":
+            per_sample += 2
+            last_softmax = k == len(acts)
+            if last_softmax:
+                break
+        elif act != "linear":
+            per_sample += units
+    if last_softmax:
+        per_sample += 2  # stack the targets, the loss
+    elif loss == "cross_entropy":
+        one_hot = t.shape == ((x.shape[0], units) if batch else (units,))
+        per_sample += 2 + (1 if one_hot else 0)
+    else:
+        per_sample += units * (8 if loss == "bce" else 2) + (units - 1) + 1
+    return samples * per_sample + ((samples - 1) + 1 if batch else 0)
 
 
 def _layer_code(values, acts, loss) -> str:

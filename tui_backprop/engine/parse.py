@@ -11,8 +11,12 @@ Errors are collected (not raised one by one) so ``check`` can report all of them
 from __future__ import annotations
 
 import ast
+import math
 import re
 import sys
+import threading
+import unicodedata
+import warnings
 from dataclasses import replace
 
 from .errors import Diagnostic
@@ -25,6 +29,10 @@ MAX_DEPTH = 100
 MAX_SYNTAX_ERRORS = 20
 #: The most gates one graph may have.
 MAX_GATES = 100_000
+
+#: The worker thread's stack for parsing a long flat chain (virtual memory: only the
+#: pages a deep parse touches are used).
+_DEEP_STACK = 1024 * 2**20
 
 _POISON = object()  # the value of a name whose own line had an error: no cascades
 
@@ -66,19 +74,25 @@ class _Parser:
         self.internal = internal
         self.nodes: list[Node] = list(leaves)
         self.consts: dict[str, Node] = {}
+        self.const_values: dict[str, float] = {}
         self.shapes = {n.name: n.shape for n in leaves}
         self.defined = set(self.shapes)
         self.poisoned: set[str] = set()
         self.errors: list[Diagnostic] = []
         self.last_assigned: str | None = None
         self.assigned_names: set[str] = set()
+        self._utf8: dict[int, bytes] = {}
 
     # -- positions ---------------------------------------------------------------
     def _col(self, node: ast.AST | None) -> tuple[int | None, int | None]:
         if node is None or not hasattr(node, "lineno"):
             return None, None
-        line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
-        raw = line.encode("utf-8")
+        raw = self._utf8.get(node.lineno)
+        if raw is None:  # ast columns count UTF-8 bytes; encode each line once
+            line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else ""
+            raw = self._utf8[node.lineno] = b"" if line.isascii() else line.encode("utf-8")
+        if not raw:  # ASCII: bytes are characters
+            return node.lineno, node.col_offset + 1
         col = len(raw[: node.col_offset].decode("utf-8", "replace")) + 1
         return node.lineno, col
 
@@ -88,13 +102,8 @@ class _Parser:
 
     # -- the walk ----------------------------------------------------------------
     def run(self) -> None:
-        limit = sys.getrecursionlimit()
         try:
-            # CPython builds the tree of a long flat sum (a wide neuron's generated
-            # w*x + w*x + ...) recursively; true nesting stays capped by the C parser
-            # (200 parentheses) and by MAX_DEPTH below, so a higher limit here is safe.
-            sys.setrecursionlimit(max(limit, 20_000))
-            tree = self._parse_recovering()
+            tree = self._parse_deep()
             if tree is None:
                 return
         except (RecursionError, MemoryError):
@@ -102,10 +111,11 @@ class _Parser:
                 None, None, None, f"expression nested too deeply (at most {MAX_DEPTH} levels)"))
             return
         except ValueError as exc:  # e.g. null bytes
-            self.errors.append(Diagnostic(None, None, None, f"syntax error: {exc}"))
+            msg = " ".join(str(exc).split())
+            if "null" in msg:
+                msg = "the code contains a null character"
+            self.errors.append(Diagnostic(None, None, None, f"syntax error: {msg}"))
             return
-        finally:
-            sys.setrecursionlimit(limit)
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name
@@ -116,42 +126,98 @@ class _Parser:
         # syntax errors were found before the walk: report everything in line order
         self.errors.sort(key=lambda d: (d.line or 0, d.col or 0))
 
+    def _parse_deep(self) -> ast.Module | None:
+        """:meth:`_parse_recovering` with room for long flat chains.
+
+        CPython builds the tree of a flat sum ``a + b + c + ...`` (a wide neuron's
+        generated ``w*x + w*x + ...``) recursively, one level per term; true nesting
+        stays capped by the C parser (200 parentheses) and by ``MAX_DEPTH``. A short
+        chain parses under a raised recursion limit here; a long one (up to
+        ``MAX_GATES`` terms) in a worker thread with a stack big enough for it."""
+        limit = sys.getrecursionlimit()
+        try:
+            sys.setrecursionlimit(max(limit, 20_000))
+            return self._parse_recovering()
+        except RecursionError:
+            if self.code.count("\n") + 1 > MAX_GATES and len(self.code) > 50 * MAX_GATES:
+                raise
+        finally:
+            sys.setrecursionlimit(limit)
+        self.errors.clear()
+        self.poisoned.clear()
+        result: dict = {}
+
+        def work():
+            try:
+                result["tree"] = self._parse_recovering()
+            except BaseException as exc:  # handed to the caller's thread
+                result["error"] = exc
+
+        old_stack = threading.stack_size()
+        try:
+            sys.setrecursionlimit(max(limit, 4 * MAX_GATES))
+            threading.stack_size(_DEEP_STACK)
+            worker = threading.Thread(target=work, name="tui-backprop-parse")
+            worker.start()
+            worker.join()
+        finally:
+            threading.stack_size(old_stack)
+            sys.setrecursionlimit(limit)
+        if "error" in result:
+            raise result["error"]
+        return result.get("tree")
+
     def _parse_recovering(self) -> ast.Module | None:
-        """``ast.parse`` the code. After a syntax error the bad line is blanked and the
-        rest parsed again, so ``check`` reports every bad line and the good lines are
-        still checked; the name a blanked line assigns is poisoned (no cascade). Returns
-        ``None`` when nothing more can be recovered."""
+        """``ast.parse`` the code. After a syntax error the bad line is blanked (with the
+        indented lines that continue it) and the rest parsed again, so ``check`` reports
+        every bad line and the good lines are still checked; the name a blanked line
+        assigns is poisoned (no cascade). At most ``MAX_SYNTAX_ERRORS`` reparses, so
+        the cost stays linear in the code. Returns ``None`` when nothing more can be
+        recovered."""
         lines = self.code.split("\n")
         blanked = 0
-        while True:
+        for _ in range(MAX_SYNTAX_ERRORS + 1):
             try:
-                return ast.parse("\n".join(lines), mode="exec")
+                with warnings.catch_warnings():
+                    # "invalid decimal literal" and friends: the error (if any) is ours
+                    # to report, and nothing else may reach stderr
+                    warnings.simplefilter("ignore")
+                    return ast.parse("\n".join(lines), mode="exec")
             except SyntaxError as exc:
                 ln = exc.lineno
                 if ln is None or not 1 <= ln <= len(lines) or not lines[ln - 1].strip():
                     if not blanked:
-                        self._syntax_error(exc)
+                        self._syntax_error(exc, len(lines))
                     return None
                 # after a blanked line, an indented line is the tail of its statement
                 if not (blanked and exc.msg == "unexpected indent"):
-                    self._syntax_error(exc)
-                m = re.match(r"\s*([A-Za-z_]\w*)\s*=(?!=)", lines[ln - 1])
+                    self._syntax_error(exc, len(lines))
+                m = re.match(r"\s*([^\W\d]\w*)\s*=(?!=)", lines[ln - 1])
                 if m:
-                    self.poisoned.add(m.group(1))
+                    self.poisoned.add(unicodedata.normalize("NFKC", m.group(1)))
                 lines[ln - 1] = ""
                 blanked += 1
+                # the indented lines after it continue it: blank them in the same pass
+                k = ln
+                while k < len(lines) and (lines[k][:1] in (" ", "\t") or not lines[k].strip()):
+                    lines[k] = ""
+                    k += 1
                 if len(self.errors) >= MAX_SYNTAX_ERRORS:
                     return None
+        return None
 
-    def _syntax_error(self, exc: SyntaxError) -> None:
-        msg = exc.msg
+    def _syntax_error(self, exc: SyntaxError, n_lines: int) -> None:
+        msg = " ".join(str(exc.msg).split())
         if "parenthes" in msg and "nested" in msg:
             msg = f"expression nested too deeply (at most {MAX_DEPTH} levels)"
         if msg.startswith("Exceeds the limit"):
             msg = "number literal too long"
+        line = exc.lineno
+        if line is not None:
+            line = max(1, min(line, n_lines))  # never past the end of the code
         # offset 0 means "somewhere on the line": columns are 1-based
-        self.errors.append(Diagnostic(None, exc.lineno, exc.offset or None,
-                                      f"syntax error: {msg}"))
+        col = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else None
+        self.errors.append(Diagnostic(None, line, col, f"syntax error: {msg}"))
 
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
@@ -196,13 +262,15 @@ class _Parser:
     def _name_line(self, line_gates: list[int], target: str) -> None:
         """Give the line's last gate the assigned name, inner gates ``target_1``, …"""
         renames: dict[str, str] = {}
+        taken: set[str] = set()  # (a set: a long sum names thousands of inner gates)
         k = 0
         for pos in line_gates[:-1]:
             k += 1
             name = f"{target}_{k}"
-            while name in self.assigned_names or name in self.defined or name in renames.values():
+            while name in self.assigned_names or name in self.defined or name in taken:
                 name = "_" + name
             renames[self.nodes[pos].name] = name
+            taken.add(name)
         renames[self.nodes[line_gates[-1]].name] = target
         for pos in line_gates:
             n = self.nodes[pos]
@@ -222,9 +290,13 @@ class _Parser:
                 what = "strings are" if isinstance(v, str | bytes) else f"the constant {v!r} is"
                 raise _LineError(node, f"{what} not allowed; only numbers")
             try:
-                return float(v)
+                f = float(v)
             except OverflowError:  # an int literal beyond float range
-                raise _LineError(node, "number too large for a float") from None
+                f = math.inf
+            if math.isinf(f):  # 1e999 or a 400-digit integer: not a float64
+                raise _LineError(node, "number too large (float64 holds at most about "
+                                 "1.8e308; put inf in [inputs] if you mean it)")
+            return f
         if isinstance(node, ast.Name):
             if node.id in self.poisoned:
                 return _POISON
@@ -322,10 +394,11 @@ class _Parser:
         return Ref(node.value.id, tuple(e.value for e in elts))
 
     def const(self, c: float) -> Ref:
-        name = fmt_const(c)
+        name = const_name(c)
         if name not in self.consts:
             n = Node(name, "const", shape=())
             self.consts[name] = n
+            self.const_values[name] = c
             self.shapes[name] = ()
         return Ref(name)
 
@@ -342,6 +415,18 @@ class _Parser:
                                None if end is None else end + 1))
         self.shapes[tmp] = tuple(shape)
         return Ref(tmp)
+
+
+def const_name(c: float) -> str:
+    """The node name of a constant: its label (``2``, ``0.5``, ``-1``), never a valid
+    identifier, so it cannot collide with a leaf or a name the code assigns (``inf``
+    is named ``+inf``); ``-0.0`` is ``-0``, apart from ``0``."""
+    name = fmt_const(c)
+    if c == 0 and math.copysign(1.0, c) < 0:
+        return "-0"
+    if name.isidentifier():
+        return "+" + name
+    return name
 
 
 def _label(op: str, c: float | None) -> str:
@@ -368,14 +453,21 @@ def parse_graph(code: str, leaves: list[Node], leaf_values: dict, output: str | 
                                    f"the code has too many gates (at most {MAX_GATES:,})"))
     if not p.errors and not p.assigned_names:
         p.errors.append(Diagnostic(None, None, None, "the code assigns nothing"))
-    if output is not None and output not in p.defined and output not in p.poisoned:
-        p.errors.append(Diagnostic(None, None, None, f"output '{output}' is not assigned in code"))
+    if output is not None:
+        output = unicodedata.normalize("NFKC", output)
+        shown = repr(output) if len(output) <= 40 else repr(output[:36]) + "..."
+        if any(n.name == output for n in leaves):
+            p.errors.append(Diagnostic(None, None, None, f"output {shown} is a leaf (an input "
+                                       "or param): the output must be a gate, a name the "
+                                       "code assigns"))
+        elif output not in p.defined and output not in p.poisoned:
+            p.errors.append(Diagnostic(None, None, None,
+                                       f"output {shown} is not assigned in code"))
     if p.errors or p.last_assigned is None:  # (None: every line used a poisoned name)
         return None, p.errors
     nodes = p.nodes[: len(leaves)] + list(p.consts.values()) + p.nodes[len(leaves):]
     values = dict(leaf_values)
-    for name in p.consts:
-        values[name] = float(name)
+    values.update(p.const_values)
     out = output or p.last_assigned
     errs, discrete = _check_indices(nodes, values)
     if errs:

@@ -8,8 +8,10 @@ is parsed (never evaluated) by :mod:`.parse`. Every problem becomes a
 from __future__ import annotations
 
 import keyword
+import math
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -17,17 +19,33 @@ from pathlib import Path
 import numpy as np
 
 from ._gc import no_gc
-from .arrays import MAX_ARRAY_DIMS, MAX_ARRAY_ELEMENTS, _tname, _to_array  # noqa: F401 (re-exported limits)
+from .arrays import (  # noqa: F401 (re-exported limits)
+    MAX_ARRAY_DIMS,
+    MAX_ARRAY_ELEMENTS,
+    TOO_LARGE,
+    TooLarge,
+    _as_float,
+    _is_number,
+    _number,
+    _parse_float,
+    _say,
+    _tname,
+    _to_array,
+)
 from .errors import Diagnostic, ScenarioError
 from .gates import FUNCTIONS
 from .graph import Graph, Node
 from .network import expand_network
 from .parse import parse_graph
+from .timeline import MAX_RECORD_BYTES, budget_message, recording_bytes
+from .tomlpos import CodeMap, KeyIndex
 
 #: Refuse scenario files larger than this many bytes.
 MAX_FILE_BYTES = 5_000_000
 #: The most iterations a [train] table may ask for.
-MAX_ITERATIONS = 1_000_000
+#: (lowered from 1,000,000: a vector graph on the numpy path runs ~50-250 us per iteration
+#: so the most a `trace` may ask for still finishes in seconds)
+MAX_ITERATIONS = 10_000
 
 TOP_KEYS = {"title", "description", "inputs", "params", "graph", "network", "train"}
 GRAPH_KEYS = {"code", "output"}
@@ -48,6 +66,8 @@ class Scenario:
     learning_rate: float | None = None
     iterations: int = 1
     kind: str = "graph"  # graph | network
+    #: the file line of each line of the graph's code (empty for generated code)
+    line_map: tuple[int, ...] = ()
 
     @property
     def code(self) -> str:
@@ -61,12 +81,15 @@ class Scenario:
         """The file's own line number for a line of the graph's code."""
         if code_line is None or self.kind != "graph":
             return None
+        if self.line_map:
+            return self.line_map[min(max(code_line, 1), len(self.line_map)) - 1]
         return self.code_line + code_line - 1
 
     def with_leaf(self, name: str, value) -> Scenario:
         """A copy with leaf ``name`` set to ``value`` (shape-checked)."""
         errs = _Errors(None, "")
-        value = _to_array(value, name, errs, None)
+        if not isinstance(value, np.ndarray):
+            value = _to_array(value, name, errs, None)
         if value is None:  # ragged, too large, not numbers: say which
             raise ScenarioError(errs.items)
         return replace(self, graph=self.graph.with_leaf(name, value))
@@ -76,37 +99,40 @@ class Scenario:
 
 
 class _Errors:
-    """Collects diagnostics and finds where keys sit in the TOML text."""
+    """Collects diagnostics and finds where keys sit in the TOML text (through one
+    :class:`~.tomlpos.KeyIndex` built in a single pass, so each lookup is O(1))."""
 
     def __init__(self, path: str | None, text: str):
         self.path = path
-        self.lines = text.split("\n")
+        self.text = text
         self.items: list[Diagnostic] = []
+        self._index: KeyIndex | None = None
+        self.n_lines = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+
+    @property
+    def index(self) -> KeyIndex:
+        if self._index is None:
+            self._index = KeyIndex(self.text)
+        return self._index
 
     def add(self, message: str, line: int | None = None, col: int | None = None) -> None:
+        if line is not None:  # never past the end of the file
+            line = max(1, min(line, self.n_lines))
         self.items.append(Diagnostic(self.path, line, col, message))
 
     def locate(self, table: str | None, key: str | None = None,
                occurrence: int = 0) -> tuple[int | None, int | None]:
-        """Line/column of ``key`` inside ``[table]`` (its ``occurrence``-th one for an
-        array of tables), or of the table's header when ``key`` is None or not found."""
-        header = re.compile(r"^\s*\[\[?\s*([A-Za-z_\"][\w.\-\" ]*?)\s*\]\]?\s*(#.*)?$")
-        key_re = re.compile(r"^(\s*)(\"?)" + re.escape(key) + r"\2\s*=") if key else None
-        current, counts = "", {"": 0}
-        for i, line in enumerate(self.lines, 1):
-            m = header.match(line)
-            if m:
-                current = m.group(1).replace(" ", "").replace('"', "")
-                counts[current] = counts.get(current, -1) + 1
-                if key is None and current == table and counts[current] == occurrence:
-                    return i, line.index("[") + 1
-                continue
-            if key_re and current == (table or "") and counts[current] == occurrence:
-                km = key_re.match(line)
-                if km:
-                    return i, len(km.group(1)) + 1
-        if key is not None and table:
-            return self.locate(table, None, occurrence)
+        """Line/column of ``key`` inside ``[table]`` (a dotted table name; its
+        ``occurrence``-th one for an array of tables), or of the table itself when
+        ``key`` is None or not found."""
+        index = self.index
+        path: tuple = tuple(table.split(".")) if table else ()
+        if path and path in index.arrays:
+            path += (occurrence,)
+        for p in ((path + (key,)) if key is not None else path, path):
+            pos = index.get(p) if p else None
+            if pos is not None:
+                return index.line_col(pos.key)
         return None, None
 
     def at(self, message: str, table: str | None, key: str | None = None,
@@ -114,33 +140,24 @@ class _Errors:
         self.add(message, *self.locate(table, key, occurrence))
 
 
-def _code_start(errs: _Errors) -> tuple[int, int]:
-    """(file line, column) where the first character of ``[graph] code`` sits."""
-    line, col = errs.locate("graph", "code")
-    if line is None:
-        return 1, 1
-    text = errs.lines[line - 1]
-    m = re.search(r"=\s*(\"\"\"|'''|\"|')", text)
-    if not m:
-        return line, 1
-    quote = m.group(1)
-    rest = text[m.end():]
-    if len(quote) == 3 and rest.strip() == "":
-        return line + 1, 1  # TOML drops the newline right after an opening """
-    return line, m.end() + 1
-
-
 # ------------------------------------------------------------------------ values
 
 
-def _check_name(name: str, table: str, errs: _Errors) -> bool:
+def _check_name(name: str, table: str, errs: _Errors) -> str | None:
+    """The leaf name as code would spell it (NFKC, as Python normalises identifiers),
+    or None after saying why it is not a name."""
+    shown = _say(name)
     if not name.isidentifier() or keyword.iskeyword(name):
-        errs.at(f"[{table}] name '{name}' is not a valid identifier", table, name)
-        return False
-    if name in FUNCTIONS or name == "T":
-        errs.at(f"[{table}] name '{name}' is a function name", table, name)
-        return False
-    return True
+        errs.at(f"[{table}] name {shown} is not a valid identifier", table, name)
+        return None
+    norm = unicodedata.normalize("NFKC", name)
+    if keyword.iskeyword(norm):
+        errs.at(f"[{table}] name {shown} is not a valid identifier", table, name)
+        return None
+    if norm in FUNCTIONS or norm == "T":
+        errs.at(f"[{table}] name {shown} is a function name", table, name)
+        return None
+    return norm
 
 
 # -------------------------------------------------------------------------- loading
@@ -152,13 +169,11 @@ def load_text(text: str, path: str | None = None) -> Scenario:
         return _load_text(text, path)
 
 
-def _load_text(text: str, path: str | None) -> Scenario:
-    errs = _Errors(path, text)
+def _read_toml(text: str, errs: _Errors) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text, parse_float=_parse_float)
     except RecursionError:
         errs.add("invalid TOML: arrays or tables nested too deeply")
-        raise ScenarioError(errs.items) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
@@ -167,23 +182,38 @@ def _load_text(text: str, path: str | None) -> Scenario:
         if m:
             errs.add(f"invalid TOML: {msg}", int(m.group(1)), int(m.group(2)))
         else:
-            errs.add(f"invalid TOML: {msg}", len(errs.lines) if "end of document" in str(exc)
+            errs.add(f"invalid TOML: {msg}", errs.n_lines if "end of document" in str(exc)
                      else None)
-        raise ScenarioError(errs.items) from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (it would take
+        # quadratic time): find the literal to say where it is
+        m = re.search(r"(?<![\w.])[+-]?\d[\d_]{4299,}", text)
+        if m:
+            line, col = KeyIndex.line_col_of(text, m.start())
+            errs.add(TOO_LARGE, line, col)
+        else:
+            errs.add("invalid TOML: a value could not be read")
+    raise ScenarioError(errs.items)
+
+
+def _load_text(text: str, path: str | None) -> Scenario:
+    errs = _Errors(path, text)
+    data = _read_toml(text, errs) if text.strip() else {}
     if not data:
         errs.add("empty scenario: it needs at least a title and a [graph] or [network]")
         raise ScenarioError(errs.items)
 
     for key in data:
         if key not in TOP_KEYS:
-            errs.at(f"unknown key '{key}' (expected one of: {', '.join(sorted(TOP_KEYS))})",
-                    None if not isinstance(data[key], dict) else key,
-                    key if not isinstance(data[key], dict) else None)
+            errs.at(f"unknown key {_say(key)} (expected one of: {', '.join(sorted(TOP_KEYS))})",
+                    None, key)
     title = data.get("title")
     if title is None:
-        errs.add("missing required key 'title'", 1 if errs.lines else None)
+        errs.add("missing required key 'title'", 1)
+        title = ""
     elif not isinstance(title, str):
         errs.at(f"'title' must be a string, got {_tname(title)}", None, "title")
+        title = ""
     description = data.get("description", "")
     if not isinstance(description, str):
         errs.at(f"'description' must be a string, got {_tname(description)}", None,
@@ -207,22 +237,34 @@ def _load_text(text: str, path: str | None) -> Scenario:
         graph = expand_network(data["network"], errs)
         if errs.items or graph is None:
             raise ScenarioError(errs.items)
+        _check_budget(graph, errs, "network")
+        if errs.items:
+            raise ScenarioError(errs.items)
         return Scenario(title, description, graph, path, text, 0, learning_rate, iterations,
                         "network")
 
     leaves, values, bad = [], {}, set()
+    raw_names: dict[str, tuple[str, str]] = {}
     for table, kind in (("inputs", "input"), ("params", "param")):
         section = data.get(table, {})
         if not isinstance(section, dict):
-            errs.at(f"[{table}] must be a table", None, table)
+            errs.at(f"[{table}] must be a table of names and values, got {_tname(section)}",
+                    None, table)
             continue
-        for name, raw in section.items():
-            if not _check_name(name, table, errs):
+        for raw, value in section.items():
+            name = _check_name(raw, table, errs)
+            if name is None:
                 continue
-            if name in values:
-                errs.at(f"'{name}' is defined in both [inputs] and [params]", table, name)
+            if name in raw_names:
+                other, other_table = raw_names[name]
+                errs.at(f"{_say(raw)} is defined twice" + (
+                    "" if other == raw else f" (also as {_say(other)}: the same name once "
+                    "normalised, as Python reads identifiers)") + (
+                    " in [inputs] and [params]" if other_table != table else ""),
+                    table, raw)
                 continue
-            arr = _to_array(raw, f"[{table}] {name}", errs, errs.locate(table, name))
+            raw_names[name] = (raw, table)
+            arr = _to_array(value, f"[{table}] {name}", errs, (table, raw))
             if arr is None:
                 bad.add(name)  # reported once here, not again wherever the code uses it
             else:
@@ -231,11 +273,11 @@ def _load_text(text: str, path: str | None) -> Scenario:
 
     g = data["graph"]
     if not isinstance(g, dict):
-        errs.at("[graph] must be a table", None, "graph")
+        errs.at(f"[graph] must be a table, got {_tname(g)}", None, "graph")
         raise ScenarioError(errs.items)
     for key in g:
         if key not in GRAPH_KEYS:
-            errs.at(f"unknown key '{key}' in [graph] (expected code, output)", "graph", key)
+            errs.at(f"unknown key {_say(key)} in [graph] (expected code, output)", "graph", key)
     code = g.get("code")
     output = g.get("output")
     if not isinstance(code, str):
@@ -246,42 +288,115 @@ def _load_text(text: str, path: str | None) -> Scenario:
     if output is not None and not isinstance(output, str):
         errs.at(f"[graph] output must be a string, got {_tname(output)}", "graph", "output")
         output = None
-    line0, col0 = _code_start(errs)
+    pos = errs.index.get(("graph", "code"))
+    cmap = CodeMap.of(errs.index, pos) if pos is not None else None
     graph, diags = parse_graph(code, leaves, values, output, poisoned=frozenset(bad))
     for d in diags:
         if d.line is None and d.message.startswith("output "):
             errs.at(d.message, "graph", "output")
-        elif d.line is None:
+        elif d.line is None or cmap is None:
             errs.add(d.message, *errs.locate("graph", "code"))
         else:
-            errs.items.append(d.shifted(path, line0 - 1, col0 - 1))
+            errs.add(d.message, *cmap.position(d.line, d.col))
+    if not errs.items:
+        _check_budget(graph, errs, "graph")
     if errs.items:
         raise ScenarioError(errs.items)
-    return Scenario(title, description, graph, path, text, line0, learning_rate, iterations)
+    code_lines = code.count("\n") + 1
+    line_map = tuple(cmap.position(k, None)[0] for k in range(1, code_lines + 1)) \
+        if cmap is not None else ()
+    line0 = line_map[0] if line_map else 1
+    return Scenario(title, description, graph, path, text, line0, learning_rate, iterations,
+                    line_map=line_map)
+
+
+def _check_budget(graph: Graph, errs: _Errors, where: str) -> None:
+    need = recording_bytes(graph)
+    if need > MAX_RECORD_BYTES:
+        errs.at(budget_message(need, 1), where, None)
 
 
 def _train(section, errs: _Errors) -> tuple[float | None, int]:
     if section is None:
         return None, 1
     if not isinstance(section, dict):
-        errs.at("[train] must be a table", None, "train")
+        errs.at(f"[train] must be a table, got {_tname(section)}", None, "train")
         return None, 1
     for key in section:
         if key not in TRAIN_KEYS:
-            errs.at(f"unknown key '{key}' in [train] (expected learning_rate, iterations)",
+            errs.at(f"unknown key {_say(key)} in [train] (expected learning_rate, iterations)",
                     "train", key)
     lr = section.get("learning_rate")
     if lr is None:
         errs.at("[train] needs 'learning_rate'", "train")
-    elif isinstance(lr, bool) or not isinstance(lr, int | float) or not np.isfinite(lr):
-        errs.at("[train] learning_rate must be a finite number", "train", "learning_rate")
-        lr = None
+    else:
+        lr = _number(lr, "[train] learning_rate", errs, "train", "learning_rate")
+        if lr is not None and not math.isfinite(lr):
+            errs.at("[train] learning_rate must be a finite number", "train", "learning_rate")
+            lr = None
     it = section.get("iterations", 1)
     if isinstance(it, bool) or not isinstance(it, int) or not 1 <= it <= MAX_ITERATIONS:
-        errs.at(f"[train] iterations must be a whole number from 1 to {MAX_ITERATIONS:,}",
-                "train", "iterations")
+        what = f", got {_tname(it)}" if not _is_number(it) or isinstance(it, bool) else (
+            " (too large)" if isinstance(it, TooLarge) or (isinstance(it, int) and it > 0)
+            else "")
+        errs.at(f"[train] iterations must be a whole number from 1 to {MAX_ITERATIONS:,}"
+                + what, "train", "iterations")
         it = 1
-    return (None if lr is None else float(lr)), it
+    return lr, it
+
+
+# --------------------------------------------------------------------- typed values
+
+
+def parse_typed_value(text: str):
+    """A number or nested list typed by a user (the TUI's edit box), read with exactly
+    the rules of a scenario file: TOML syntax (never eval), ``nan``/``inf``/``-inf``
+    allowed, numbers beyond float64's range refused as too large, at most
+    ``MAX_ARRAY_ELEMENTS`` elements. Returns a float64 array (0-d for a number).
+
+    Raises :class:`ScenarioError` holding one diagnostic without a position."""
+    text = text.strip()
+
+    def fail(msg: str):
+        raise ScenarioError([Diagnostic(None, None, None, msg)])
+
+    if not text or any(not ch.isprintable() for ch in text):
+        fail("type a number or a nested list such as [1, 2]")
+    if len(text) > MAX_FILE_BYTES:
+        fail(f"too long (at most {MAX_FILE_BYTES:,} characters)")
+    try:
+        data = tomllib.loads("v = " + text, parse_float=_parse_float)
+    except RecursionError:
+        fail("not a number or list: nested too deeply")
+    except tomllib.TOMLDecodeError as exc:
+        fail(f"not a number or list: {str(exc).split(' (at ')[0]}")
+    except ValueError:
+        fail(TOO_LARGE)
+    value = data.get("v")
+    if set(data) != {"v"} or not (_is_number(value) or isinstance(value, list)):
+        fail("type a single number or nested list")
+    errs = _Errors(None, "")
+    arr = _to_array(value, "value", errs, None)
+    if arr is None:
+        fail(errs.items[0].message.removeprefix("value: "))
+    return arr
+
+
+def parse_count(text: str, lo: int = 1, hi: int = MAX_ITERATIONS, what: str = "iterations"
+                ) -> int:
+    """A whole number typed by a user (the TUI's train box, CLI flags): ASCII digits
+    only (no signs, spaces inside, underscores or other scripts' digits), from ``lo`` to
+    ``hi``. Raises :class:`ValueError` with a one-line message."""
+    text = text.strip()
+    if not text or not (text.isascii() and text.isdigit()):
+        raise ValueError(f"{what} must be a whole number written with digits 0-9, "
+                         f"got {_say(text)}")
+    if len(text.lstrip("0")) > len(str(hi)):
+        raise ValueError(f"{what} must be from {lo:,} to {hi:,} (too large)")
+    value = int(text)
+    if not lo <= value <= hi:
+        raise ValueError(f"{what} must be from {lo:,} to {hi:,}, got {value:,}")
+    return value
 
 
 def bundled_dir():

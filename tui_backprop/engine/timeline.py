@@ -12,6 +12,7 @@ the first step where one appears is recorded.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -20,10 +21,53 @@ from typing import ClassVar
 import numpy as np
 
 from ._gc import no_gc
+from .errors import Diagnostic, ScenarioError
 from .gates import GATES, GateSpec, unbroadcast
 from .graph import Graph, replace_values
 
 Array = np.ndarray
+
+#: The most array data one call of :func:`record` may keep (its estimate, checked before
+#: any work starts): every recorded step holds its own copies of the values it shows, so
+#: a large array through many gates multiplies. (Each step also costs about 1.8 KB of
+#: Python objects; that part is bounded by the gate limit: ~350 MiB at 100,000 gates.)
+MAX_RECORD_BYTES = 128 * 2**20
+
+
+def recording_bytes(graph: Graph, iterations: int = 1) -> int:
+    """An upper estimate of the array data :func:`record` keeps for ``iterations``
+    iterations of ``graph``: per gate its output, cache and local gradients (forward),
+    and per input its contribution, grad_before and grad_after (backward; an element
+    reference such as ``W1[0,1]`` keeps a copy of the whole accumulated gradient), plus
+    the params' before, grad and after in the update."""
+    size = {n.name: math.prod(n.shape) for n in graph.nodes}
+    elements = 0
+    for n in graph.nodes:
+        if n.is_leaf:
+            continue
+        elements += 2 * size[n.name]  # the output and (at most) a cache of its size
+        for r in n.inputs:
+            inp = 1 if r.index is not None else size[r.node]
+            elements += inp * 3 + size[r.node]  # local_grad, contribution, before; after
+    elements += 3 * sum(size[n.name] for n in graph.nodes if n.kind == "param")
+    return 8 * elements * max(1, iterations)
+
+
+def budget_message(need: int, iterations: int) -> str:
+    """Why a recording is refused, with how much it would need and how to shrink it."""
+    what = "one iteration" if iterations == 1 else f"{iterations:,} iterations"
+    return (f"recording {what} step by step would keep about {_mib(need)} of array "
+            f"values (the budget is {_mib(MAX_RECORD_BYTES)}): use smaller arrays or fewer "
+            "gates"
+            + ("" if iterations == 1 else ", or record fewer iterations"))
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{max(1, round(n / 2**20)):,} MiB"
+
+
+class RecordingTooLarge(ScenarioError):
+    """:func:`record` was asked for more than :data:`MAX_RECORD_BYTES`."""
 
 
 def _ro(a) -> Array:
@@ -298,8 +342,13 @@ def record(graph: Graph, *, iterations: int = 1, learning_rate: float | None = N
     """Run ``iterations`` iterations of ``graph`` and record every step.
 
     Without a ``learning_rate`` one iteration is recorded (forward, seed, backward) and
-    nothing is updated.
+    nothing is updated. Raises :class:`RecordingTooLarge` (before any work) when the
+    recording would need more than :data:`MAX_RECORD_BYTES`.
     """
+    n = iterations if learning_rate is not None else 1
+    need = recording_bytes(graph, n)
+    if need > MAX_RECORD_BYTES:
+        raise RecordingTooLarge([Diagnostic(None, None, None, budget_message(need, n))])
     with no_gc():
         return _record(graph, iterations, learning_rate, first_iteration)
 
@@ -503,7 +552,8 @@ def train(graph: Graph, iterations: int, learning_rate: float,
         with np.errstate(all="ignore"):
             for i in range(done, iterations):
                 vals, grads = _pass(comp, values, True)
-                losses.append(np.asarray(vals[comp.output]))
+                loss = np.asarray(vals[comp.output])
+                losses.append(np.float64(loss) if loss.ndim == 0 else loss)
                 for s in comp.param_slots:
                     g = grads[s]
                     if g is not None:
@@ -602,7 +652,7 @@ class _ScalarProgram:
                 loss = v[out]
                 for s in params:
                     v[s] = v[s] - lr * g[s]
-                losses.append(np.asarray(loss))
+                losses.append(np.float64(loss))  # 32 bytes; a 0-d array is ~100
                 done = i + 1
                 if progress is not None and done % every == 0:
                     progress(done, iterations)

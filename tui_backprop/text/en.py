@@ -171,8 +171,11 @@ MESSAGES: dict[str, str] = {
     "gradcheck.col.result": "result",
     "gradcheck.pass": "pass",
     "gradcheck.fail": "FAIL",
+    "gradcheck.kink": "kink",
     "gradcheck.summary": "{passed} of {total} leaf elements pass (relative error <= "
-                         "{tolerance})",
+                         "{tolerance}, or absolute error <= {abs_tolerance})",
+    "gradcheck.summary.kinks": "{summary}; {kinks} at a kink (not differentiable there, "
+                               "not checked)",
     "gradcheck.summary.failed": "{summary}; {failed} FAIL",
 
     # ------------------------------------------------------------------ gates

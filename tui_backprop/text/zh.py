@@ -160,8 +160,10 @@ MESSAGES: dict[str, str] = {
     "gradcheck.col.result": "结果",
     "gradcheck.pass": "通过",
     "gradcheck.fail": "未通过",
+    "gradcheck.kink": "不可导点",
     "gradcheck.summary": "数值梯度检验：{total} 个叶节点元素中 {passed} 个通过"
-                         "（相对误差 <= {tolerance}）",
+                         "（相对误差 <= {tolerance}，或绝对误差 <= {abs_tolerance}）",
+    "gradcheck.summary.kinks": "{summary}；{kinks} 个位于不可导点（函数在该点不可导，不作检验）",
     "gradcheck.summary.failed": "{summary}；{failed} 个未通过",
 
     # ------------------------------------------------------------------ gates

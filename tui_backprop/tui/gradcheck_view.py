@@ -25,12 +25,16 @@ def summary(rows: list[GradCheckRow], tolerance: float = TOLERANCE,
             w: Words | None = None) -> str:
     """One line on the check's result, in the language of ``w`` (English by default)."""
     w = w if w is not None else Words.of("en")
-    failed = [r for r in rows if not r.passed(tolerance)]
+    failed = [r for r in rows if r.status(tolerance) == "FAIL"]
+    kinks = [r for r in rows if r.status(tolerance) == "kink"]
     if not rows:
         return w("tui.gradcheck.nothing")
     if not failed:
-        return w("tui.gradcheck.all_pass", n=len(rows), le=w.s("≤"),
+        text = w("tui.gradcheck.all_pass", n=len(rows) - len(kinks), le=w.s("≤"),
                  tolerance=fmt_scalar(tolerance))
+        if kinks:
+            text = w("gradcheck.summary.kinks", summary=text, kinks=len(kinks))
+        return text
     names = w("sep.list").join(w.s(r.name) for r in failed[:6]) + (
         " " + w.g.ellipsis if len(failed) > 6 else "")
     return w("tui.gradcheck.some_fail", failed=len(failed), n=len(rows),
@@ -86,10 +90,10 @@ class GradCheckScreen(DialogScreen[None]):
         table = self.query_one(DataTable)
         p = self._precision
         for r in rows:
-            ok = r.passed(TOLERANCE)
-            style = "bold green" if ok else "bold red"
+            status = r.status(TOLERANCE)  # pass, kink (not differentiable there) or FAIL
+            style = {"pass": "bold green", "kink": "bold yellow"}.get(status, "bold red")
             table.add_row(Text(self._w.s(r.name)), fmt_scalar(r.analytic, p),
                           fmt_scalar(r.numerical, p), Text(fmt_scalar(r.rel_error, 2), style),
-                          Text(self._w("gradcheck.pass" if ok else "gradcheck.fail"), style),
+                          Text(self._w(f"gradcheck.{status.lower()}"), style),
                           key=r.name)
         self.query_one("#summary", Label).update(Text(summary(rows, TOLERANCE, self._w)))
