@@ -172,10 +172,7 @@ async def test_a_chinese_screen_has_no_english_word(name, size):
         assert any("前向传播" in r or "反向传播" in r or "参数更新" in r for r in rows)
 
 
-@pytest.mark.xfail(strict=True, reason="the loss panel's words are wired by the tui-modes "
-                                       "branch (keys tui.loss.* are in the catalogue); "
-                                       "after the merge this passes: drop the mark")
-async def test_a_chinese_loss_panel_after_tui_modes():
+async def test_a_chinese_loss_panel():
     app = create_app(lecture_scenario("softmax-classifier"), lang="zh", ascii=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -234,11 +231,8 @@ async def test_the_ascii_probe_sees_unicode():
         assert {"∂", "─"} <= {ch for row in panel_content(app) for ch in row}
 
 
-@pytest.mark.xfail(strict=True, reason="borders, scrollbars, footer keys and the header "
-                                       "icon are the tui-modes branch's; after the merge "
-                                       "this passes: drop the mark")
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-async def test_an_ascii_whole_screen_after_tui_modes(size):
+async def test_an_ascii_whole_screen(size):
     app = create_app("cs231n-staged", lang="en", ascii=True)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()

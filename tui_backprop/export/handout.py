@@ -75,8 +75,9 @@ def _circuit_layout():
 
     from tui_backprop.render import circuit_canvas, circuit_layout
 
-    return SimpleNamespace(**vars(circuit_layout), **{
-        k: v for k, v in vars(circuit_canvas).items() if not k.startswith("__")})
+    names = {k: v for k, v in vars(circuit_layout).items() if not k.startswith("__")}
+    names.update((k, v) for k, v in vars(circuit_canvas).items() if not k.startswith("__"))
+    return SimpleNamespace(**names)
 
 
 def _report():
