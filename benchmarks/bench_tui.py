@@ -84,6 +84,7 @@ from textual.screen import Screen as TextualScreen
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from _floor import TermScreen, floor_bytes  # noqa: E402
 from _pty import PtyProcess, Screen  # noqa: E402
 from bench_engine import scenario_text  # noqa: E402
 from minimal_app import TITLE as MINIMAL_TITLE  # noqa: E402
@@ -101,7 +102,8 @@ STARTUP_TARGET = 1.3
 KEY_TARGETS_MS = {10: 16.0, 200: 16.0, 2_000: 50.0}
 BYTES_TARGET = 3_000  # "3 KB", read strictly as 3,000 bytes
 STARTUP_SCENARIO = "cs231n-sigmoid"
-BYTES_SCENARIOS = ("cs231n-sigmoid", "network-2-2-2")
+BYTES_SCENARIOS = ("cs231n-staged", "network-2-2-2")
+FLOOR_TARGET = 1.2  # bytes per step within 1.2x the floor (changed cells only)
 
 
 def pty_env() -> dict[str, str]:
@@ -117,8 +119,15 @@ def app_available() -> bool:
     return importlib.util.find_spec("tui_backprop.tui.app") is not None
 
 
-def app_argv(scenario: str) -> list[str]:
-    return [sys.executable, "-m", "tui_backprop", scenario]
+def app_argv(scenario: str, patched: bool = True) -> list[str]:
+    if patched:
+        return [sys.executable, "-m", "tui_backprop", scenario]
+    # the same launcher, with Textual's own update encoders (no tui/_textual_patch.py)
+    code = ("import sys\nfrom tui_backprop.tui import _textual_patch\n"
+            "_textual_patch.install = lambda: False\n"
+            "sys.argv[0] = 'tui-backprop'\nfrom tui_backprop._startup import main\n"
+            "raise SystemExit(main())\n")
+    return [sys.executable, "-c", code, scenario]
 
 
 MINIMAL_ARGV = [sys.executable, str(HERE / "minimal_app.py")]
@@ -211,6 +220,7 @@ class StepBytes:
     per_step: list[int]
     latency: list[float]   # key write -> last byte of the step's output, s
     empty: int             # presses that wrote nothing
+    floor: list[int]       # per step: bytes to rewrite only the changed cells (_floor.py)
 
 
 def first_iteration_steps(scenario: str) -> int:
@@ -218,11 +228,14 @@ def first_iteration_steps(scenario: str) -> int:
     return len(record(s.graph, learning_rate=s.learning_rate).steps)
 
 
-def measure_step_bytes(scenario: str, presses: int) -> StepBytes:
+def measure_step_bytes(scenario: str, presses: int, patched: bool = True) -> StepBytes:
     presses = min(presses, first_iteration_steps(scenario) - 1)
-    with PtyProcess(app_argv(scenario), COLS, ROWS, env=pty_env()) as p:
+    with PtyProcess(app_argv(scenario, patched), COLS, ROWS, env=pty_env()) as p:
         frame = wait_first_frame(p, app_marker(scenario))
-        sizes, latency, empty = [], [], 0
+        term = TermScreen(COLS, ROWS)
+        term.feed(p.output_since(0))
+        shot = term.snapshot()
+        sizes, latency, empty, floors = [], [], 0, []
         for _ in range(presses):
             before = len(p.chunks)
             t = p.press("right")
@@ -230,13 +243,18 @@ def measure_step_bytes(scenario: str, presses: int) -> StepBytes:
             # so a slow step is never counted as silent and its bytes as the next one's
             first, last = p.read_until_quiet(QUIET_STEP, 2.0,
                                              lambda before=before: len(p.chunks) > before)
-            n = len(p.output_since(first))
+            data = p.output_since(first) if first is not None else b""
+            n = len(data)
             if n == 0 or last is None:
                 empty += 1
                 continue
+            term.feed(data)
+            new_shot = term.snapshot()
+            floors.append(floor_bytes(shot, new_shot))
+            shot = new_shot
             sizes.append(n)
             latency.append(last - t)
-    return StepBytes(scenario, frame.nbytes, sizes, latency, empty)
+    return StepBytes(scenario, frame.nbytes, sizes, latency, empty, floors)
 
 
 # ------------------------------------------------------------------ headless: key to frame
@@ -469,6 +487,13 @@ def run_keys(args: argparse.Namespace) -> None:
 
 def run_bytes(args: argparse.Namespace) -> None:
     for scenario in BYTES_SCENARIOS:
+        if args.unpatched:
+            sb = measure_step_bytes(scenario, args.pty_presses, patched=False)
+            fl = statistics.median(sb.floor) if sb.floor else 0
+            ratio = statistics.median(n / f for n, f in zip(sb.per_step, sb.floor) if f)
+            row(f"bytes/step, {scenario}, Textual's own encoder",
+                f"median {statistics.median(sb.per_step):,.0f} B; floor {fl:,.0f} B; "
+                f"{ratio:.2f}x floor", "", None)
         sb = measure_step_bytes(scenario, args.pty_presses)
         if not sb.per_step:
             row(f"bytes/step, {scenario}", "no output after any key", "< 3 KB", False)
@@ -478,6 +503,11 @@ def run_bytes(args: argparse.Namespace) -> None:
         row(f"bytes/step, {scenario} ({COLS}x{ROWS} pty)",
             f"median {med:,.0f} B, p90 {p90(sb.per_step):,.0f} B, n={len(sb.per_step)}{note}",
             "< 3 KB", med < BYTES_TARGET)
+        fl = statistics.median(sb.floor)
+        ratio = statistics.median(n / f for n, f in zip(sb.per_step, sb.floor) if f)
+        row("  floor: changed cells only (pyte diff)",
+            f"median {fl:,.0f} B; written/floor median {ratio:.2f}x",
+            f"<= {FLOOR_TARGET}x", ratio <= FLOOR_TARGET)
         row("  key->last byte in the pty",
             f"median {ms(statistics.median(sb.latency))}, p90 {ms(p90(sb.latency))}",
             "", None)
@@ -619,6 +649,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=7, help="start-ups per program (default 7)")
     ap.add_argument("--presses", type=int, default=40, help="headless presses per size")
     ap.add_argument("--pty-presses", type=int, default=30, help="pty presses per scenario")
+    ap.add_argument("--unpatched", action="store_true",
+                    help="bytes: also measure with Textual's own update encoders")
     ap.add_argument("--only", choices=("startup", "keys", "bytes"), action="append",
                     help="run only these parts (repeatable)")
     ap.add_argument("--profile", type=int, metavar="GATES",

@@ -20,8 +20,10 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.worker import get_current_worker
 
+from tui_backprop._startup import first_frame_shown
 from tui_backprop.engine import Scenario, ScenarioError, load, train
 from tui_backprop.numfmt import fmt_shape, fmt_value
+from tui_backprop.tui import _textual_patch
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 #: How often the scenario file is checked for changes (seconds).
 POLL_SECONDS = 1.0
+#: After this long the first frame is on screen and the garbage collector may resume.
+FIRST_FRAME_SECONDS = 1.0
 
 
 def _file_stamp(path: str | None) -> tuple[int, int] | None:
@@ -99,6 +103,8 @@ class BackpropApp(App):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+        # the collector was paused for start-up by the launcher (no-op otherwise)
+        self.set_timer(FIRST_FRAME_SECONDS, first_frame_shown)
 
     def start(self) -> None:
         """Called once by the debugger screen when its panels exist."""
@@ -472,4 +478,5 @@ def create_app(scenario: str | Scenario | None = None, precision: int = 4) -> Ba
     """The application for ``scenario`` (a path or a bundled name, or a Scenario the
     caller already loaded; None opens the picker). The one factory shared by the CLI and
     the tests."""
+    _textual_patch.install()
     return BackpropApp(scenario, precision)
