@@ -526,6 +526,44 @@ def run_bytes(args: argparse.Namespace) -> None:
         f"median {statistics.median(sizes):,.0f} B; first frame {frame.nbytes:,} B", "", None)
 
 
+GC_STEPS = 200
+GC_TARGET_MS = 10.0  # no full collection longer than this while stepping
+
+
+def gc_pauses(scenario: str, mode: str) -> list[tuple[int, float]]:
+    import json
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(HERE / "_gc_pauses.py"), scenario,
+                          str(GC_STEPS), mode], capture_output=True, text=True, timeout=300,
+                         env={k: v for k, v in os.environ.items()
+                              if k not in _startup_blas_vars()})
+    if out.returncode:
+        raise RuntimeError(out.stderr[-400:])
+    return [tuple(p) for p in json.loads(out.stdout.splitlines()[-1])["pauses"]]
+
+
+def _startup_blas_vars() -> tuple[str, ...]:
+    from tui_backprop._startup import _BLAS_THREAD_VARS
+    return _BLAS_THREAD_VARS
+
+
+def run_gc(args: argparse.Namespace) -> None:
+    """The longest garbage-collection pauses over GC_STEPS steps (headless, 80x24)."""
+    for scenario in BYTES_SCENARIOS:
+        for mode in ("default", "launcher"):
+            pauses = gc_pauses(scenario, mode)
+            full = [t for g, t in pauses if g == 2]
+            young = [t for g, t in pauses if g < 2]
+            longest_full = max(full, default=0.0)
+            what = "Python's default collector" if mode == "default" else "as launched"
+            row(f"GC pauses, {scenario}, {what}",
+                f"{len(full)} full, longest {ms(longest_full)}; {len(young)} young, "
+                f"longest {ms(max(young, default=0.0))}",
+                f"<= {GC_TARGET_MS:.0f} ms" if mode == "launcher" else "",
+                longest_full * 1e3 <= GC_TARGET_MS if mode == "launcher" else None)
+
+
 def _caller_outside_textual() -> str:
     """file:line(function) of the nearest caller that is not Textual or Rich."""
     frame = sys._getframe(2)
@@ -651,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pty-presses", type=int, default=30, help="pty presses per scenario")
     ap.add_argument("--unpatched", action="store_true",
                     help="bytes: also measure with Textual's own update encoders")
-    ap.add_argument("--only", choices=("startup", "keys", "bytes"), action="append",
+    ap.add_argument("--only", choices=("startup", "keys", "bytes", "gc"), action="append",
                     help="run only these parts (repeatable)")
     ap.add_argument("--profile", type=int, metavar="GATES",
                     help="instead: cProfile stepping through a GATES-gate chain")
@@ -676,9 +714,10 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"< {t:.0f} ms at {g:,} gates" for g, t in KEY_TARGETS_MS.items())
           + f"; bytes/step median < {BYTES_TARGET:,} B. Definitions: the docstring of "
           "benchmarks/bench_tui.py.")
-    parts = args.only or ["startup", "keys", "bytes"]
+    parts = args.only or ["startup", "keys", "bytes", "gc"]
     print(f"{'what':<44} {'figure':<58} {'target':<9} result")
-    for part, fn in (("startup", run_startup), ("keys", run_keys), ("bytes", run_bytes)):
+    for part, fn in (("startup", run_startup), ("keys", run_keys), ("bytes", run_bytes),
+                     ("gc", run_gc)):
         if part not in parts:
             continue
         if not app_available() and part != "keys":
