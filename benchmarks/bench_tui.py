@@ -84,6 +84,7 @@ from textual.screen import Screen as TextualScreen
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from _floor import TermScreen, floor_bytes  # noqa: E402
 from _pty import PtyProcess, Screen  # noqa: E402
 from bench_engine import scenario_text  # noqa: E402
 from minimal_app import TITLE as MINIMAL_TITLE  # noqa: E402
@@ -101,7 +102,8 @@ STARTUP_TARGET = 1.3
 KEY_TARGETS_MS = {10: 16.0, 200: 16.0, 2_000: 50.0}
 BYTES_TARGET = 3_000  # "3 KB", read strictly as 3,000 bytes
 STARTUP_SCENARIO = "cs231n-sigmoid"
-BYTES_SCENARIOS = ("cs231n-sigmoid", "network-2-2-2")
+BYTES_SCENARIOS = ("cs231n-staged", "network-2-2-2")
+FLOOR_TARGET = 1.2  # bytes per step within 1.2x the floor (changed cells only)
 
 
 def pty_env() -> dict[str, str]:
@@ -117,8 +119,15 @@ def app_available() -> bool:
     return importlib.util.find_spec("tui_backprop.tui.app") is not None
 
 
-def app_argv(scenario: str) -> list[str]:
-    return [sys.executable, "-m", "tui_backprop", scenario]
+def app_argv(scenario: str, patched: bool = True) -> list[str]:
+    if patched:
+        return [sys.executable, "-m", "tui_backprop", scenario]
+    # the same launcher, with Textual's own update encoders (no tui/_textual_patch.py)
+    code = ("import sys\nfrom tui_backprop.tui import _textual_patch\n"
+            "_textual_patch.install = lambda: False\n"
+            "sys.argv[0] = 'tui-backprop'\nfrom tui_backprop._startup import main\n"
+            "raise SystemExit(main())\n")
+    return [sys.executable, "-c", code, scenario]
 
 
 MINIMAL_ARGV = [sys.executable, str(HERE / "minimal_app.py")]
@@ -211,6 +220,7 @@ class StepBytes:
     per_step: list[int]
     latency: list[float]   # key write -> last byte of the step's output, s
     empty: int             # presses that wrote nothing
+    floor: list[int]       # per step: bytes to rewrite only the changed cells (_floor.py)
 
 
 def first_iteration_steps(scenario: str) -> int:
@@ -218,11 +228,14 @@ def first_iteration_steps(scenario: str) -> int:
     return len(record(s.graph, learning_rate=s.learning_rate).steps)
 
 
-def measure_step_bytes(scenario: str, presses: int) -> StepBytes:
+def measure_step_bytes(scenario: str, presses: int, patched: bool = True) -> StepBytes:
     presses = min(presses, first_iteration_steps(scenario) - 1)
-    with PtyProcess(app_argv(scenario), COLS, ROWS, env=pty_env()) as p:
+    with PtyProcess(app_argv(scenario, patched), COLS, ROWS, env=pty_env()) as p:
         frame = wait_first_frame(p, app_marker(scenario))
-        sizes, latency, empty = [], [], 0
+        term = TermScreen(COLS, ROWS)
+        term.feed(p.output_since(0))
+        shot = term.snapshot()
+        sizes, latency, empty, floors = [], [], 0, []
         for _ in range(presses):
             before = len(p.chunks)
             t = p.press("right")
@@ -230,13 +243,18 @@ def measure_step_bytes(scenario: str, presses: int) -> StepBytes:
             # so a slow step is never counted as silent and its bytes as the next one's
             first, last = p.read_until_quiet(QUIET_STEP, 2.0,
                                              lambda before=before: len(p.chunks) > before)
-            n = len(p.output_since(first))
+            data = p.output_since(first) if first is not None else b""
+            n = len(data)
             if n == 0 or last is None:
                 empty += 1
                 continue
+            term.feed(data)
+            new_shot = term.snapshot()
+            floors.append(floor_bytes(shot, new_shot))
+            shot = new_shot
             sizes.append(n)
             latency.append(last - t)
-    return StepBytes(scenario, frame.nbytes, sizes, latency, empty)
+    return StepBytes(scenario, frame.nbytes, sizes, latency, empty, floors)
 
 
 # ------------------------------------------------------------------ headless: key to frame
@@ -469,6 +487,13 @@ def run_keys(args: argparse.Namespace) -> None:
 
 def run_bytes(args: argparse.Namespace) -> None:
     for scenario in BYTES_SCENARIOS:
+        if args.unpatched:
+            sb = measure_step_bytes(scenario, args.pty_presses, patched=False)
+            fl = statistics.median(sb.floor) if sb.floor else 0
+            ratio = statistics.median(n / f for n, f in zip(sb.per_step, sb.floor, strict=False) if f)
+            row(f"bytes/step, {scenario}, Textual's own encoder",
+                f"median {statistics.median(sb.per_step):,.0f} B; floor {fl:,.0f} B; "
+                f"{ratio:.2f}x floor", "", None)
         sb = measure_step_bytes(scenario, args.pty_presses)
         if not sb.per_step:
             row(f"bytes/step, {scenario}", "no output after any key", "< 3 KB", False)
@@ -478,6 +503,11 @@ def run_bytes(args: argparse.Namespace) -> None:
         row(f"bytes/step, {scenario} ({COLS}x{ROWS} pty)",
             f"median {med:,.0f} B, p90 {p90(sb.per_step):,.0f} B, n={len(sb.per_step)}{note}",
             "< 3 KB", med < BYTES_TARGET)
+        fl = statistics.median(sb.floor)
+        ratio = statistics.median(n / f for n, f in zip(sb.per_step, sb.floor, strict=False) if f)
+        row("  floor: changed cells only (pyte diff)",
+            f"median {fl:,.0f} B; written/floor median {ratio:.2f}x",
+            f"<= {FLOOR_TARGET}x", ratio <= FLOOR_TARGET)
         row("  key->last byte in the pty",
             f"median {ms(statistics.median(sb.latency))}, p90 {ms(p90(sb.latency))}",
             "", None)
@@ -494,6 +524,44 @@ def run_bytes(args: argparse.Namespace) -> None:
             sizes.append(len(p.output_since(first)))
     row("bytes/step, minimal app (baseline)",
         f"median {statistics.median(sizes):,.0f} B; first frame {frame.nbytes:,} B", "", None)
+
+
+GC_STEPS = 200
+GC_TARGET_MS = 10.0  # no full collection longer than this while stepping
+
+
+def gc_pauses(scenario: str, mode: str) -> list[tuple[int, float]]:
+    import json
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(HERE / "_gc_pauses.py"), scenario,
+                          str(GC_STEPS), mode], capture_output=True, text=True, timeout=300,
+                         env={k: v for k, v in os.environ.items()
+                              if k not in _startup_blas_vars()})
+    if out.returncode:
+        raise RuntimeError(out.stderr[-400:])
+    return [tuple(p) for p in json.loads(out.stdout.splitlines()[-1])["pauses"]]
+
+
+def _startup_blas_vars() -> tuple[str, ...]:
+    from tui_backprop._startup import _BLAS_THREAD_VARS
+    return _BLAS_THREAD_VARS
+
+
+def run_gc(args: argparse.Namespace) -> None:
+    """The longest garbage-collection pauses over GC_STEPS steps (headless, 80x24)."""
+    for scenario in BYTES_SCENARIOS:
+        for mode in ("default", "launcher"):
+            pauses = gc_pauses(scenario, mode)
+            full = [t for g, t in pauses if g == 2]
+            young = [t for g, t in pauses if g < 2]
+            longest_full = max(full, default=0.0)
+            what = "Python's default collector" if mode == "default" else "as launched"
+            row(f"GC pauses, {scenario}, {what}",
+                f"{len(full)} full, longest {ms(longest_full)}; {len(young)} young, "
+                f"longest {ms(max(young, default=0.0))}",
+                f"<= {GC_TARGET_MS:.0f} ms" if mode == "launcher" else "",
+                longest_full * 1e3 <= GC_TARGET_MS if mode == "launcher" else None)
 
 
 def _caller_outside_textual() -> str:
@@ -619,7 +687,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=7, help="start-ups per program (default 7)")
     ap.add_argument("--presses", type=int, default=40, help="headless presses per size")
     ap.add_argument("--pty-presses", type=int, default=30, help="pty presses per scenario")
-    ap.add_argument("--only", choices=("startup", "keys", "bytes"), action="append",
+    ap.add_argument("--unpatched", action="store_true",
+                    help="bytes: also measure with Textual's own update encoders")
+    ap.add_argument("--only", choices=("startup", "keys", "bytes", "gc"), action="append",
                     help="run only these parts (repeatable)")
     ap.add_argument("--profile", type=int, metavar="GATES",
                     help="instead: cProfile stepping through a GATES-gate chain")
@@ -644,9 +714,10 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"< {t:.0f} ms at {g:,} gates" for g, t in KEY_TARGETS_MS.items())
           + f"; bytes/step median < {BYTES_TARGET:,} B. Definitions: the docstring of "
           "benchmarks/bench_tui.py.")
-    parts = args.only or ["startup", "keys", "bytes"]
+    parts = args.only or ["startup", "keys", "bytes", "gc"]
     print(f"{'what':<44} {'figure':<58} {'target':<9} result")
-    for part, fn in (("startup", run_startup), ("keys", run_keys), ("bytes", run_bytes)):
+    for part, fn in (("startup", run_startup), ("keys", run_keys), ("bytes", run_bytes),
+                     ("gc", run_gc)):
         if part not in parts:
             continue
         if not app_available() and part != "keys":

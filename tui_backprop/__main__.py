@@ -1,3 +1,3 @@
-from .cli import main
+from ._startup import main
 
 raise SystemExit(main())

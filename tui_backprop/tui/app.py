@@ -28,6 +28,7 @@ from textual.geometry import Offset, Region
 from textual.reactive import var
 from textual.worker import get_current_worker
 
+from tui_backprop._startup import first_frame_shown
 from tui_backprop.engine import Scenario, ScenarioError, load, train
 from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
 from tui_backprop.model.view import Hide, Num, step_view
@@ -35,6 +36,7 @@ from tui_backprop.render.words import Words
 from tui_backprop.text.catalogue import Messages, messages, resolve_language
 from tui_backprop.text.escape import printable
 from tui_backprop.text.glyphs import Glyphs, glyphs, locale_is_utf8
+from tui_backprop.tui import _textual_patch
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen
@@ -62,6 +64,8 @@ POLL_SECONDS = 1.0
 MAX_BANNER_ERRORS = 5
 
 T = TypeVar("T")
+#: After this long the first frame is on screen and the garbage collector may resume.
+FIRST_FRAME_SECONDS = 1.0
 
 
 def _file_stamp(path: str | None) -> tuple[int, int] | None:
@@ -198,6 +202,8 @@ class BackpropApp(App):
             self.theme = NO_COLOR_THEME
         self._theme_at_start = self.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        # the collector was paused for start-up by the launcher (no-op otherwise)
+        self.set_timer(FIRST_FRAME_SECONDS, first_frame_shown)
 
     def _theme_changed(self, theme) -> None:
         self._restyle()
@@ -918,6 +924,7 @@ def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,
     predict-then-reveal quiz for one learner; ``classroom`` makes the app a session of a
     served class (:mod:`tui_backprop.tui.follow`).
     """
+    _textual_patch.install()
     settings = None
     if quiz is not False and quiz is not None:
         from tui_backprop.model.quiz import QuizSettings

@@ -1,0 +1,192 @@
+"""The one place that touches Textual's private internals: fewer bytes per step.
+
+Textual (8.2.x) turns each screen update into terminal output in
+``textual._compositor.ChopsUpdate.render_segments`` (a partial update: the spans of lines
+that changed) and ``LayoutUpdate.render_segments`` (a full repaint). Two things there cost
+a classroom on a slow SSH link about a third of every step's bytes:
+
+- a changed span that starts inside a widget's strip is re-sent from the strip's *left
+  edge*, not from the first changed column (the ``TODO: crop to x extents`` in Textual);
+- every segment is written as ``SGR + text + reset``, even when the next segment has the
+  same style, so a run of equal styles repeats its colour escape per segment.
+
+:func:`install` replaces both methods with versions that crop each span at its changed
+columns and emit an SGR sequence only when the style actually changes (one ``ESC[0;…m``
+per change, one reset at the end of the update, no redundant newlines between spans:
+every span starts with an absolute cursor move). What the terminal ends up showing is
+the same cell for cell; ``tests/test_textual_patch.py`` checks that in a real pty, with a
+terminal emulator, against a full repaint, and fails loudly if Textual's internals change.
+
+Pinned to the Textual versions this was written and tested against; on any other
+version :func:`install` does nothing and Textual's own output is used.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.color import ColorSystem
+from rich.console import Console
+from rich.segment import Segment
+
+#: Textual versions whose compositor internals this module was checked against.
+TESTED_TEXTUAL = ((8, 2),)
+
+_installed = False
+
+
+def _textual_version() -> tuple[int, int]:
+    from importlib.metadata import version
+
+    major, minor = version("textual").split(".")[:2]
+    return int(major), int(minor)
+
+
+def supported() -> bool:
+    """Whether the installed Textual is one this module was tested against."""
+    try:
+        return _textual_version() in TESTED_TEXTUAL
+    except Exception:  # noqa: BLE001 - an odd version string just means "not tested"
+        return False
+
+
+class _Writer:
+    """Collects terminal output for one update, emitting an SGR only when it changes."""
+
+    __slots__ = ("parts", "sgr", "color_system")
+
+    def __init__(self, console: Console) -> None:
+        self.parts: list[str] = []
+        #: the SGR parameters in force on the terminal ("" = default attributes)
+        self.sgr = ""
+        self.color_system = console._color_system or ColorSystem.TRUECOLOR
+
+    def move_to(self, x: int, y: int) -> None:
+        self.parts.append(f"\x1b[{y + 1};{x + 1}H")
+
+    def segments(self, segments) -> None:
+        from textual.strip import Strip
+
+        parts = self.parts
+        for text, style, _control in segments:
+            if not text:
+                continue
+            if style is None:
+                ansi = ""
+            else:
+                ansi = style._ansi
+                if ansi is None:
+                    ansi = Strip.render_ansi(style, self.color_system)
+                if style._link:
+                    # a hyperlink wraps its text in OSC 8; keep Textual's own encoding
+                    self._set("")
+                    parts.append(Strip.render_style(style, text, self.color_system))
+                    continue
+            if ansi != self.sgr:
+                self._set(ansi)
+            parts.append(text)
+
+    def _set(self, ansi: str) -> None:
+        if ansi == self.sgr:
+            return
+        # reset first: the new style may lack an attribute (bold, reverse) the old one had
+        self.parts.append(f"\x1b[0;{ansi}m" if ansi else "\x1b[0m")
+        self.sgr = ansi
+
+    def finish(self) -> str:
+        self._set("")
+        return "".join(self.parts)
+
+
+def _crop(strip, start: int, end: int):
+    """``strip`` cut to the cells ``[start, end)``, never through a double-width character.
+
+    Returns ``(offset, segments)``: where the first kept cell is, relative to the strip, and
+    the segments from there. A cut that would fall inside a wide character moves left to
+    the character's first cell (and the right end moves right), so the character is
+    re-sent whole instead of being split into two spaces.
+    """
+    segments = list(strip)
+    pos = 0
+    out: list[Segment] = []
+    first = None
+    for segment in segments:
+        text = segment.text
+        width = cell_len(text)
+        seg_end = pos + width
+        if seg_end <= start:
+            pos = seg_end
+            continue
+        if pos >= end:
+            break
+        if pos >= start and seg_end <= end:
+            if first is None:
+                first = pos
+            out.append(segment)
+            pos = seg_end
+            continue
+        # a segment that straddles a cut: keep whole characters only
+        style = segment.style
+        kept: list[str] = []
+        x = pos
+        for ch in text:
+            w = cell_len(ch)
+            if x + w > start and x < end:
+                if first is None:
+                    first = x
+                kept.append(ch)
+            x += w
+        if kept:
+            out.append(Segment("".join(kept), style))
+        pos = seg_end
+    return (start if first is None else first), out
+
+
+def _chops_render_segments(self, console: Console) -> str:
+    """``ChopsUpdate.render_segments`` that sends only the changed cells of each span."""
+    writer = _Writer(console)
+    chops = self.chops
+    chop_ends = self.chop_ends
+    for y, x1, x2 in self.spans:
+        line = chops[y]
+        ends = chop_ends[y]
+        for end, (x, strip) in zip(ends, line.items(), strict=False):
+            # spans are [x1, x2): x2 is exclusive, as in Compositor._regions_to_spans
+            if strip is None or x >= x2 or end <= x1:
+                continue
+            if x >= x1 and end <= x2:
+                writer.move_to(x, y)
+                writer.segments(strip)
+                continue
+            lo = max(x1, x) - x
+            hi = min(end, x2) - x
+            offset, segments = _crop(strip, lo, hi)
+            if segments:
+                writer.move_to(x + offset, y)
+                writer.segments(segments)
+    return writer.finish()
+
+
+def _layout_render_segments(self, console: Console) -> str:
+    """``LayoutUpdate.render_segments`` with one SGR per style change."""
+    writer = _Writer(console)
+    x = self.region.x
+    for y, line in enumerate(self.strips, self.region.y):
+        writer.move_to(x, y)
+        for strip in line:
+            writer.segments(strip)
+    return writer.finish()
+
+
+def install() -> bool:
+    """Patch Textual's update encoders (once). Returns whether the patch is active."""
+    global _installed
+    if _installed:
+        return True
+    if not supported():
+        return False
+    from textual._compositor import ChopsUpdate, LayoutUpdate
+
+    ChopsUpdate.render_segments = _chops_render_segments  # type: ignore[method-assign]
+    LayoutUpdate.render_segments = _layout_render_segments  # type: ignore[method-assign]
+    _installed = True
+    return True
