@@ -490,7 +490,8 @@ def run_bytes(args: argparse.Namespace) -> None:
         if args.unpatched:
             sb = measure_step_bytes(scenario, args.pty_presses, patched=False)
             fl = statistics.median(sb.floor) if sb.floor else 0
-            ratio = statistics.median(n / f for n, f in zip(sb.per_step, sb.floor, strict=False) if f)
+            ratio = statistics.median(
+                n / f for n, f in zip(sb.per_step, sb.floor, strict=False) if f)
             row(f"bytes/step, {scenario}, Textual's own encoder",
                 f"median {statistics.median(sb.per_step):,.0f} B; floor {fl:,.0f} B; "
                 f"{ratio:.2f}x floor", "", None)
