@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -177,9 +178,13 @@ async def test_client_environment_colorterm_and_no_color(room):
         for t in (true, plain, mono):
             await t.wait_for("Open a scenario")
             await asyncio.sleep(0.3)
-        assert b"\x1b[38;2;" in true.raw                          # 24-bit colour
-        assert b"\x1b[38;2;" not in plain.raw and b"\x1b[38;5;" in plain.raw  # 256
-        assert b"\x1b[38;" not in mono.raw and b"\x1b[48;" not in mono.raw
+        # an SGR sequence's parameters may start with a reset (0;38;2;...)
+        def sgr(raw: bytes, colour: bytes) -> bool:
+            return re.search(rb"\x1b\[(?:[0-9]+;)*" + colour, bytes(raw)) is not None
+
+        assert sgr(true.raw, rb"38;2;")                                # 24-bit colour
+        assert not sgr(plain.raw, rb"38;2;") and sgr(plain.raw, rb"38;5;")  # 256
+        assert not sgr(mono.raw, rb"[34]8;") and not sgr(mono.raw, rb"[3-49][0-7]m")
     finally:
         conn.close()
 
