@@ -119,7 +119,8 @@ def pty_env() -> dict[str, str]:
     env = dict(os.environ, TERM="xterm-256color", XDG_CONFIG_HOME=_EMPTY_CONFIG,
                LANG="en_US.UTF-8")
     env.pop("LC_ALL", None)
-    for name in ("PYTHONDONTWRITEBYTECODE", "COLORTERM", "COLUMNS", "LINES", "ROWS", "TEXTUAL_COLOR_SYSTEM",
+    for name in ("PYTHONDONTWRITEBYTECODE", "COLORTERM", "COLUMNS", "LINES", "ROWS",
+                 "TEXTUAL_COLOR_SYSTEM",
                  "TEXTUAL_FPS", "TEXTUAL_THEME", "NO_COLOR", "TEXTUAL"):
         env.pop(name, None)
     return env
