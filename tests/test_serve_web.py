@@ -91,7 +91,8 @@ async def test_page_and_websocket_session(web):
                 raise AssertionError("the websocket closed")
 
     before = set(descendants(web.pid))
-    async with aiohttp.ClientSession() as http:
+    # a bound on the whole session, whatever the websocket does (never a hung test run)
+    async with asyncio.timeout(120), aiohttp.ClientSession() as http:
         async with http.ws_connect(f"http://127.0.0.1:{web.port}/ws?width=80&height=24") as ws:
             await until(ws, "Open a scenario")
             assert "add-mul" in "\n".join(screen.display)

@@ -29,9 +29,9 @@ class PickerScreen(DialogScreen[str | None]):
     """Choose a scenario; the preview shows its description or its errors."""
 
     BINDINGS = [Binding("escape", "dismiss", "tui.key.cancel")]
-    #: the list has the focus when the picker opens (Textual's auto-focus would otherwise
-    #: pick the path field, first in the dialog, after any focus given in on_mount)
-    AUTO_FOCUS = "#choices"
+    #: no auto-focus: the list takes the focus when mounted (Textual's auto-focus could
+    #: otherwise move it to the path field, first in the dialog, after on_mount)
+    AUTO_FOCUS = None
 
     DEFAULT_CSS = """
     PickerScreen > Vertical { width: 90%; max-width: 110; height: 90%; }
@@ -68,6 +68,9 @@ class PickerScreen(DialogScreen[str | None]):
                                       else "tui.picker.placeholder_name"), id="path")
             yield OptionList(*options, id="choices")
             yield Label("", id="preview")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         ident = event.option.id
