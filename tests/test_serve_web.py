@@ -95,6 +95,8 @@ async def test_page_and_websocket_session(web):
     async with asyncio.timeout(120), aiohttp.ClientSession() as http:
         async with http.ws_connect(f"http://127.0.0.1:{web.port}/ws?width=80&height=24") as ws:
             await until(ws, "Open a scenario")
+            # a browser terminal shows UTF-8: Unicode borders, not the ASCII fallback
+            assert "─" in "\n".join(screen.display)
             assert "add-mul" in "\n".join(screen.display)
             assert "cs231n" not in "\n".join(screen.display)   # only --scenarios
             await ws.send_json(["stdin", "\r"])

@@ -32,6 +32,13 @@ def run(opts: SessionOptions, host: str, port: int, public_url: str | None) -> i
     # clean one an SSH session gets (no TEXTUAL_* switches, one OpenBLAS thread)
     env = base_env()
     env["PYTHONPATH"] = _PACKAGE_ROOT
+    # a browser's terminal always shows UTF-8: the sessions draw Unicode, in the server's
+    # own language when its locale is a UTF-8 one (LANG=zh_CN.UTF-8 serves Chinese)
+    from tui_backprop.text.glyphs import locale_is_utf8
+
+    env["LANG"] = os.environ.get("LANG", "") if locale_is_utf8() else "C.UTF-8"
+    if not env["LANG"]:
+        env["LANG"] = "C.UTF-8"
     os.environ.clear()
     os.environ.update(env)
     server = Server(session_command(opts), host=host, port=port, title="tui-backprop",
