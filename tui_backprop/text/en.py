@@ -799,4 +799,56 @@ MESSAGES: dict[str, str] = {
     "diag.syntax.expected": "expected {what}",
     "diag.syntax.assign": "cannot assign to an expression: the left of '=' must be a name",
     "diag.syntax.positional": "positional argument follows keyword argument",
+
+    # ------------------------------------------------------------------ the command line
+    "cli.note": "{where}: note: {note}",
+    "cli.check.ok": "{path}: ok",
+    "cli.no_tui": "the TUI is not available ({why}); printing the trace instead",
+    "cli.theme.unknown": "no theme '{theme}' (themes: {themes})",
+    "cli.tolerance.positive": "tolerance must be a positive number, got {got}",
+    "cli.tolerance.number": "tolerance must be a number, got {got}",
+    "cli.tolerance.too_large": "tolerance is too large (beyond float64's range)",
+    "cli.quiz.kind": "unknown quiz kind {kind} (kinds: {kinds})",
+    "cli.trace.untrained": "--iterations needs a [train] table (this scenario has no "
+                           "learning_rate, so nothing is trained)",
+    "cli.export.step_range": "--step must be from 1 to {n} (the steps of the first "
+                             "iteration), got {got}",
+    "cli.export.step_html": "--step is for --format svg (the HTML shows every step)",
+    "cli.export.cannot_write": "cannot write the handout ({why})",
+    "cli.help.unknown": "no command {topic} (commands: {commands})",
+    "cli.internal": "{prog}: internal error: {kind}: {detail} (this is a bug in {prog}; "
+                    "please report it with the scenario file; {env}=1 shows the traceback)",
+    # argparse's own errors (the usage and --help texts stay argparse's English)
+    "cli.argparse.required": "the following arguments are required: {names}",
+    "cli.argparse.unrecognized": "unrecognized arguments: {args}",
+    "cli.argparse.one_of": "one of the arguments {names} is required",
+    "cli.argparse.choice": "argument {arg}: invalid choice: {value} (choose from {choices})",
+    "cli.argparse.one_value": "argument {arg}: expected one argument",
+    "cli.argparse.explicit": "argument {arg}: ignored explicit argument {value}",
+    "cli.argparse.not_with": "argument {arg}: not allowed with argument {other}",
+    "cli.argparse.argument": "argument {arg}: {rest}",
+    # tui-backprop serve
+    "serve.usage.choose": "serve {what}: choose 'ssh' or 'web'",
+    "serve.duration.format": "a duration like 30m, 90s or 1h is needed, got {got}",
+    "serve.duration.range": "the duration must be from 1s to 7 days, got {got}",
+    "serve.scenarios.not_folder": "--scenarios {folder}: not a folder",
+    "serve.scenarios.empty": "--scenarios {folder}: no .toml scenarios in it",
+    "serve.password.both": "give {name} or {name}-file, not both",
+    "serve.password.file": "{name}-file {file}: {why}",
+    "serve.password.file_empty": "{name}-file {file}: the first line is empty",
+    "serve.password.empty": "{name} must not be empty",
+    "serve.keys.bad": "{option} {path}: {why}",
+    "serve.no_auth.combined": "--no-auth cannot be combined with --password or "
+                              "--authorized-keys",
+    "serve.auth.choose": "choose how students log in: --password, --password-file, "
+                         "--authorized-keys or (on this machine only) --no-auth",
+    "serve.no_auth.open": "--no-auth on {host} would let anyone who can reach it in; use "
+                          "--password or --authorized-keys, or add --i-know-this-is-open",
+    "serve.presenter.same": "the presenter password must differ from the class password",
+    # the gradient check's notes
+    "gradcheck.note.kink": "{name}: not differentiable here: gate {gate} ({op}) is at its "
+                      "switching point ({where}); the analytic gradient takes one side, the "
+                      "numerical one averages both",
+    "gradcheck.note.zero": "its input is 0",
+    "gradcheck.note.equal": "its two inputs are equal",
 }

@@ -647,12 +647,12 @@ MESSAGES: dict[str, str] = {
     "diag.network.with_table": "[{table}] 不能与 [network] 同时使用（[network] 自己定义 x、"
                                "target、W 和 b）",
     "diag.network.loss": "[network] 的 loss（损失）应为以下之一：{choices}",
-    "diag.network.loss.got": "[network] 的 loss（损失）应为以下之一：{choices}，实际是 {got}",
+    "diag.network.loss.got": "[network] 的 loss（损失）应为以下之一：{choices}，实际是{got}",
     "diag.network.granularity": "[network] 的 granularity 应为 \"layer\" 或 \"neuron\"，"
-                                "实际是 {got}",
+                                "实际是{got}",
     "diag.network.seed.too_large": "[network] 的 seed 应为 0 到 2**64 - 1 之间的整数（数"
                                    "太大）",
-    "diag.network.seed.got": "[network] 的 seed 应为 0 到 2**64 - 1 之间的整数，实际是 {got}",
+    "diag.network.seed.got": "[network] 的 seed 应为 0 到 2**64 - 1 之间的整数，实际是{got}",
     "diag.network.inputs_ndim": "[network] 的 inputs 应为一个样本（列表）或一批样本（列表的"
                                 "列表）",
     "diag.network.layers": "[network] 至少需要一个 [[network.layers]] 表",
@@ -671,7 +671,7 @@ MESSAGES: dict[str, str] = {
     "diag.layer.table": "第 {k} 层应为表（[[network.layers]]），实际是{got}",
     "diag.layer.unknown_key": "第 {k} 层中有未知的键 {key}（可用的键：{expected}）",
     "diag.layer.activation": "第 {k} 层：activation 应为以下之一：{choices}",
-    "diag.layer.activation.got": "第 {k} 层：activation 应为以下之一：{choices}，实际是 {got}",
+    "diag.layer.activation.got": "第 {k} 层：activation 应为以下之一：{choices}，实际是{got}",
     "diag.layer.array": "第 {k} 层的 {key}",
     "diag.layer.weights_shape": "第 {k} 层：weights 的形状应为 (units, {fan_in})（第 j 行是"
                                 "进入第 j 个单元的权重），实际是 {got}",
@@ -732,4 +732,53 @@ MESSAGES: dict[str, str] = {
     "diag.syntax.expected": "这里应为 {what}",
     "diag.syntax.assign": "不能给表达式赋值：'=' 左边只能是一个名字",
     "diag.syntax.positional": "位置参数出现在关键字参数之后",
+
+    # ------------------------------------------------------------------ 命令行
+    "cli.note": "{where}: 注意：{note}",
+    "cli.check.ok": "{path}: 没有发现错误",
+    "cli.no_tui": "无法使用 TUI（{why}）；改为输出逐步记录",
+    "cli.theme.unknown": "没有主题 '{theme}'（可用的主题：{themes}）",
+    "cli.tolerance.positive": "容差应为正数，实际是 {got}",
+    "cli.tolerance.number": "容差应为数，实际是 {got}",
+    "cli.tolerance.too_large": "容差太大（超出了 float64 的范围）",
+    "cli.quiz.kind": "未知的测验类型 {kind}（可用的类型：{kinds}）",
+    "cli.trace.untrained": "--iterations 需要 [train] 表（这个场景没有 learning_rate（学习"
+                           "率），不做训练）",
+    "cli.export.step_range": "--step 应在 1 到 {n} 之间（第一次迭代的步数），实际是 {got}",
+    "cli.export.step_html": "--step 只用于 --format svg（HTML 讲义包含每一步）",
+    "cli.export.cannot_write": "无法写入讲义（{why}）",
+    "cli.help.unknown": "没有命令 {topic}（可用的命令：{commands}）",
+    "cli.internal": "{prog}: 内部错误：{kind}：{detail}（这是 {prog} 的缺陷，请连同场景文件"
+                    "一起报告；设置 {env}=1 可以看到调用栈）",
+    # argparse 自己的错误（用法说明和 --help 仍是 argparse 的英文）
+    "cli.argparse.required": "缺少以下参数：{names}",
+    "cli.argparse.unrecognized": "无法识别的参数：{args}",
+    "cli.argparse.one_of": "参数 {names} 中必须给出一个",
+    "cli.argparse.choice": "参数 {arg}：无效的选项 {value}（可选：{choices}）",
+    "cli.argparse.one_value": "参数 {arg}：需要一个值",
+    "cli.argparse.explicit": "参数 {arg}：多余的值 {value}（已忽略）",
+    "cli.argparse.not_with": "参数 {arg}：不能与参数 {other} 同时使用",
+    "cli.argparse.argument": "参数 {arg}：{rest}",
+    # tui-backprop serve
+    "serve.usage.choose": "serve {what}：请选择 'ssh' 或 'web'",
+    "serve.duration.format": "需要一个时长，如 30m、90s 或 1h，实际是 {got}",
+    "serve.duration.range": "时长应在 1s 到 7 天之间，实际是 {got}",
+    "serve.scenarios.not_folder": "--scenarios {folder}：不是文件夹",
+    "serve.scenarios.empty": "--scenarios {folder}：其中没有 .toml 场景",
+    "serve.password.both": "{name} 和 {name}-file 只能给一个",
+    "serve.password.file": "{name}-file {file}：{why}",
+    "serve.password.file_empty": "{name}-file {file}：第一行是空的",
+    "serve.password.empty": "{name} 不能为空",
+    "serve.keys.bad": "{option} {path}：{why}",
+    "serve.no_auth.combined": "--no-auth 不能与 --password 或 --authorized-keys 同时使用",
+    "serve.auth.choose": "请选择学生的登录方式：--password、--password-file、"
+                         "--authorized-keys，或 --no-auth（仅限本机）",
+    "serve.no_auth.open": "在 {host} 上使用 --no-auth，任何能连到它的人都能进入；请用 "
+                          "--password 或 --authorized-keys，或者加上 --i-know-this-is-open",
+    "serve.presenter.same": "讲师密码必须与班级密码不同",
+    # 数值梯度检验的说明
+    "gradcheck.note.kink": "{name}：这里不可导：门 {gate}（{op}）正处在转折点（{where}）；解析梯度"
+                      "取的是一侧的导数，数值梯度则是两侧的平均",
+    "gradcheck.note.zero": "输入为 0",
+    "gradcheck.note.equal": "两个输入相等",
 }
