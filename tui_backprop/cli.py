@@ -5,10 +5,15 @@
     tui-backprop [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
                                                  open the TUI (a path or a bundled name)
     tui-backprop list                            bundled scenarios with their titles
-    tui-backprop check FILE...                   validate; every error, one line each
+    tui-backprop check FILE... [--lang en|zh]    validate; every error, one line each
     tui-backprop trace FILE [--format text|json|markdown] [--iterations N] [--precision N]
     tui-backprop gradcheck FILE [--tolerance T]  analytic vs numerical gradients
     tui-backprop export FILE --format html|svg [--step K] [-o OUT]   a handout
+
+Diagnostics and the CLI's own messages are in one language for the run: ``--lang``,
+else (opening the TUI) the remembered one, else the locale's (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``); ``path:line:col: error: ...`` reads ``path:line:col: 错误：...``
+in Chinese.
 
 Exit codes: 0 success; 2 a bad scenario or bad usage (one line per problem, never a
 traceback); 1 a failed gradient check, or an internal bug (one line; set
@@ -47,9 +52,9 @@ DEBUG_ENV = "TUI_BACKPROP_DEBUG"
 HELP = f"""\
 usage: {PROG} [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
        {PROG} list
-       {PROG} check FILE...
+       {PROG} check FILE... [--lang en|zh]
        {PROG} trace FILE [--format text|json|markdown] [--iterations N] [--precision N]
-       {PROG} gradcheck FILE [--tolerance T]
+       {PROG} gradcheck FILE [--tolerance T] [--lang en|zh]
        {PROG} export FILE --format html|svg [--step K] [--lang en|zh] [-o OUT]
        {PROG} serve ssh|web [options]
 
@@ -188,6 +193,13 @@ def _shown(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+#: A count's problems as an option's (argparse names the option: "argument --precision:
+#: must be from 1 to 17, got 99").
+_COUNT_KEYS = {"diag.count.digits": "cli.count.digits",
+               "diag.count.too_large": "cli.count.too_large",
+               "diag.count.range": "cli.count.range"}
+
+
 def _int_in(name: str, lo: int, hi: int):
     """An argparse type: a whole number from ``lo`` to ``hi`` (errors in this run's
     language)."""
@@ -195,7 +207,8 @@ def _int_in(name: str, lo: int, hi: int):
         try:
             return parse_count(text, lo, hi, name)
         except CountError as exc:
-            raise argparse.ArgumentTypeError(_msgs.render(exc.msg)) from None
+            raise argparse.ArgumentTypeError(
+                _say(_COUNT_KEYS[exc.msg.key], **exc.msg.params)) from None
     return parse
 
 
@@ -234,6 +247,12 @@ def _precision_arg(parser: argparse.ArgumentParser) -> None:
                         default=None, metavar="N",
                         help=f"significant digits shown (1 to {MAX_PRECISION}; default 4; "
                             "text and markdown only: JSON keeps full precision)")
+
+
+def _lang_arg(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--lang", choices=("en", "zh"), default=None,
+                        help=f"{what} (default: from the locale, LC_ALL / LC_MESSAGES / "
+                             "LANG)")
 
 
 DESCRIPTIONS = {
@@ -277,6 +296,7 @@ def _parser(command: str) -> _Parser:
         pass
     elif command == "check":
         p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
+        _lang_arg(p, "the language of the diagnostics")
     elif command == "trace":
         p.add_argument("file", metavar="FILE", help=FILE_HELP)
         p.add_argument("--format", choices=FORMATS, default="text",
@@ -296,6 +316,7 @@ def _parser(command: str) -> _Parser:
         p.add_argument("file", metavar="FILE", help=FILE_HELP)
         p.add_argument("--tolerance", type=_tolerance, default=1e-6, metavar="T",
                        help="the largest relative error that passes (default 1e-6)")
+        _lang_arg(p, "the language of the table and the notes")
     elif command == "export":
         p.add_argument("file", metavar="FILE", help=FILE_HELP)
         p.add_argument("--format", choices=EXPORT_FORMATS, required=True,

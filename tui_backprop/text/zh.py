@@ -621,7 +621,7 @@ MESSAGES: dict[str, str] = {
     "diag.code.what.starred": "星号参数",
     "diag.code.what.slices": "切片",
     "diag.code.what.other": "使用 {kind} 表达式",
-    "diag.output.leaf": "输出 {name} 是叶节点（input 或 param）：输出必须是一个门，即代码里"
+    "diag.output.leaf": "输出 {name} 是叶节点（输入或参数）：输出必须是一个门，即代码里"
                         "赋值的名字",
     "diag.output.unassigned": "输出 {name} 在代码里没有被赋值",
     "diag.indices.computed": "cross_entropy 的类别下标必须在 [inputs] 中给出，不能由计算"
@@ -738,6 +738,9 @@ MESSAGES: dict[str, str] = {
     "cli.check.ok": "{path}: 没有发现错误",
     "cli.no_tui": "无法使用 TUI（{why}）；改为输出逐步记录",
     "cli.theme.unknown": "没有主题 '{theme}'（可用的主题：{themes}）",
+    "cli.count.digits": "应为用数字 0-9 写的整数，实际是 {got}",
+    "cli.count.too_large": "应在 {lo} 到 {hi} 之间（数太大）",
+    "cli.count.range": "应在 {lo} 到 {hi} 之间，实际是 {got}",
     "cli.tolerance.positive": "容差应为正数，实际是 {got}",
     "cli.tolerance.number": "容差应为数，实际是 {got}",
     "cli.tolerance.too_large": "容差太大（超出了 float64 的范围）",
