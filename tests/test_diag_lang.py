@@ -28,8 +28,10 @@ from tui_backprop.text.catalogue import LANGUAGES, Msg, messages, params_of
 
 ROOT = Path(__file__).resolve().parents[1] / "tui_backprop"
 #: The modules whose messages are diagnostics or the CLI's own words.
-SOURCES = sorted((ROOT / "engine").glob("*.py")) + [ROOT / "cli.py", ROOT / "serve" / "cli.py"]
-KEY = re.compile(r"(?:diag|cli|serve|gradcheck\.note)\.[a-z_0-9]+(?:\.[a-z_0-9]+)*")
+SOURCES = sorted((ROOT / "engine").glob("*.py")) + [ROOT / "cli.py", ROOT / "serve" / "cli.py",
+                                                    ROOT / "config.py"]
+KEY = re.compile(r"(?:diag|cli|serve|config\.(?:note|bad)|gradcheck\.note)"
+                 r"\.[a-z_0-9]+(?:\.[a-z_0-9]+)*")
 #: Keys the loader builds from parts (scenario.py: a name defined twice).
 COMPOSED = {"diag.name.twice", "diag.name.twice.tables", "diag.name.twice.normalised",
             "diag.name.twice.normalised.tables"}
@@ -358,3 +360,27 @@ def test_cli_trace_without_train_is_chinese(cli):
 def test_check_ok_is_chinese(cli):
     result = cli("check", "add-mul", "--lang", "zh")
     assert result.code == 0 and result.out.strip().endswith("没有发现错误")
+
+
+def test_config_notes_are_chinese(tmp_path):
+    from tui_backprop.config import load_settings, save_settings
+
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nope"\nlang = "fr"\nprecision = 99\nascii = "yes"\ncolour = 1\n',
+                    encoding="utf-8")
+    _, notes = load_settings(path, themes=frozenset({"nord"}), msgs=messages("zh"))
+    assert len(notes) == 5
+    for note in notes:
+        assert note.startswith(f"{path}: 注意：忽略"), note
+        rest = re.sub(r"\b(theme|lang|precision|ascii|true|false|en|zh)\b", " ",
+                      note.removeprefix(str(path)))
+        assert not english_words(rest), note
+    path.write_text("= broken", encoding="utf-8")
+    (note,) = load_settings(path, msgs=messages("zh"))[1]
+    assert "忽略配置文件：它不是有效的 TOML" in note
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    from tui_backprop.config import Settings
+
+    note = save_settings(Settings(lang="zh"), blocker / "config.toml", msgs=messages("zh"))
+    assert note is not None and ": 注意：无法保存设置（" in note

@@ -365,14 +365,14 @@ def _settings(args: argparse.Namespace):
         raise UsageError(Msg("cli.theme.unknown", theme=printable(args.theme),
                              themes=", ".join(names)))
     path = config_path()
-    saved, notes = load_settings(path, themes=frozenset(names))
+    saved, notes = load_settings(path, themes=frozenset(names), msgs=_msgs)
     for note in notes:
         _err(f"{PROG}: {note}")
     given = Settings(theme=args.theme, lang=args.lang, precision=args.precision,
                      ascii=args.ascii)
     chosen = saved.merged(given)
     if chosen != saved:
-        note = save_settings(chosen, path)
+        note = save_settings(chosen, path, msgs=_msgs)
         if note:
             _err(f"{PROG}: {note}")
 
