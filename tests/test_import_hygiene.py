@@ -41,6 +41,8 @@ def _loaded_after_import(module: str) -> list[str]:
     "tui_backprop.engine.timeline",
     "tui_backprop.engine.network",
     "tui_backprop.engine.gradcheck",
+    "tui_backprop.engine.errors",
+    "tui_backprop.engine.foreign",
     "tui_backprop.model",
     "tui_backprop.model.view",
     "tui_backprop.text",

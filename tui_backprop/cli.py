@@ -5,10 +5,15 @@
     tui-backprop [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
                                                  open the TUI (a path or a bundled name)
     tui-backprop list                            bundled scenarios with their titles
-    tui-backprop check FILE...                   validate; every error, one line each
+    tui-backprop check FILE... [--lang en|zh]    validate; every error, one line each
     tui-backprop trace FILE [--format text|json|markdown] [--iterations N] [--precision N]
     tui-backprop gradcheck FILE [--tolerance T]  analytic vs numerical gradients
     tui-backprop export FILE --format html|svg [--step K] [-o OUT]   a handout
+
+Diagnostics and the CLI's own messages are in one language for the run: ``--lang``,
+else (opening the TUI) the remembered one, else the locale's (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``); ``path:line:col: error: ...`` reads ``path:line:col: 错误：...``
+in Chinese.
 
 Exit codes: 0 success; 2 a bad scenario or bad usage (one line per problem, never a
 traceback); 1 a failed gradient check, or an internal bug (one line; set
@@ -20,17 +25,19 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 import traceback
 from collections.abc import Sequence
 
 from . import __version__
 from .engine import MAX_ARRAY_ELEMENTS, ScenarioError, bundled, gradcheck, load, resolve
+from .engine.errors import Diagnostic
 from .engine.parse import MAX_GATES
-from .engine.scenario import MAX_ITERATIONS, parse_count
+from .engine.scenario import MAX_ITERATIONS, CountError, parse_count
 from .engine.timeline import MAX_RECORD_BYTES
 from .numfmt import DEFAULT_PRECISION
-from .text.catalogue import resolve_language
+from .text.catalogue import LANGUAGES, Messages, Msg, messages, resolve_language
 from .text.escape import printable
 
 PROG = "tui-backprop"
@@ -45,9 +52,9 @@ DEBUG_ENV = "TUI_BACKPROP_DEBUG"
 HELP = f"""\
 usage: {PROG} [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
        {PROG} list
-       {PROG} check FILE...
+       {PROG} check FILE... [--lang en|zh]
        {PROG} trace FILE [--format text|json|markdown] [--iterations N] [--precision N]
-       {PROG} gradcheck FILE [--tolerance T]
+       {PROG} gradcheck FILE [--tolerance T] [--lang en|zh]
        {PROG} export FILE --format html|svg [--step K] [--lang en|zh] [-o OUT]
        {PROG} serve ssh|web [options]
 
@@ -84,20 +91,98 @@ iterations, {MAX_RECORD_BYTES // 2**20} MiB to record one iteration step by step
 
 
 class UsageError(Exception):
-    """Bad command-line usage: reported as one line, exit 2."""
+    """Bad command-line usage: reported as one line, exit 2. ``msg`` is a catalogue
+    message (or text already in the reader's language)."""
+
+    def __init__(self, msg: Msg | str):
+        self.msg = msg
+        super().__init__(msg if isinstance(msg, str) else messages("en").render(msg))
+
+
+#: argparse's own one-line errors (Python 3.11-3.13), as catalogue messages; the rest of
+#: what argparse prints (usage, --help) stays in its own English.
+_ARGPARSE_MESSAGES = tuple((re.compile(p), k) for p, k in (
+    (r"the following arguments are required: (?P<names>.+)", "cli.argparse.required"),
+    (r"unrecognized arguments: (?P<args>.+)", "cli.argparse.unrecognized"),
+    (r"one of the arguments (?P<names>.+) is required", "cli.argparse.one_of"),
+    (r"argument (?P<arg>[^:]+): invalid choice: (?P<value>.+?) \(choose from "
+     r"(?P<choices>.+)\)", "cli.argparse.choice"),
+    (r"argument (?P<arg>[^:]+): expected one argument", "cli.argparse.one_value"),
+    (r"argument (?P<arg>[^:]+): ignored explicit argument (?P<value>.+)",
+     "cli.argparse.explicit"),
+    (r"argument (?P<arg>[^:]+): not allowed with argument (?P<other>.+)",
+     "cli.argparse.not_with"),
+    (r"argument (?P<arg>[^:]+): (?P<rest>.+)", "cli.argparse.argument"),
+))
+
+
+def _argparse_msg(text: str) -> Msg | str:
+    """One of argparse's error messages as a catalogue message (its own words when it
+    says something the table does not know)."""
+    for pattern, key in _ARGPARSE_MESSAGES:
+        m = pattern.fullmatch(text)
+        if m:
+            return Msg(key, **m.groupdict())
+    return text
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line (no usage dump) and exit 2."""
 
     def error(self, message: str):  # type: ignore[override]
-        raise UsageError(message)
+        raise UsageError(_argparse_msg(message))
 
 
 def _err(line: str) -> None:
     """One diagnostic: control characters from file names, keys or arguments are
     escaped, so it stays one line and cannot drive the terminal."""
     print(printable(line), file=sys.stderr)
+
+
+#: The language of this run's messages: chosen once, by :func:`main`, before the
+#: arguments are parsed (their errors are said in it too).
+_msgs: Messages = messages("en")
+
+
+def _say(key: str, /, **params) -> str:
+    """A message of the catalogue in this run's language."""
+    return _msgs(key, **params)
+
+
+def _error(where: str | None, msg: Msg | str) -> None:
+    """``where: error: message`` on stderr, in this run's language."""
+    _err(Diagnostic(where or PROG, None, None, msg).render(_msgs))
+
+
+def _language(argv: Sequence[str]) -> str:
+    """The language of this run: ``--lang`` from the command line (the last valid one),
+    else the remembered one (the TUI's ``open``), else the locale's."""
+    lang = None
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else \
+            arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if value in LANGUAGES:
+            lang = value
+    if lang is None and not (argv and argv[0] in COMMANDS):
+        try:  # quietly: the notes about a broken config file come later, in its language
+            from .config import config_path, load_settings
+
+            lang = load_settings(config_path())[0].lang
+        except Exception:  # noqa: BLE001 - a broken config file only means the locale
+            lang = None
+    lang = resolve_language(lang if lang in LANGUAGES else None)
+    if lang != "en" and not _can_write(sys.stderr, "错误"):
+        lang = "en"  # (a terminal that cannot show Chinese reads English, not "???")
+    return lang
+
+
+def _can_write(stream, text: str) -> bool:
+    """Whether ``stream``'s encoding can write ``text``."""
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 # ------------------------------------------------------------------ argument types
@@ -108,12 +193,22 @@ def _shown(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+#: A count's problems as an option's (argparse names the option: "argument --precision:
+#: must be from 1 to 17, got 99").
+_COUNT_KEYS = {"diag.count.digits": "cli.count.digits",
+               "diag.count.too_large": "cli.count.too_large",
+               "diag.count.range": "cli.count.range"}
+
+
 def _int_in(name: str, lo: int, hi: int):
+    """An argparse type: a whole number from ``lo`` to ``hi`` (errors in this run's
+    language)."""
     def parse(text: str) -> int:
         try:
             return parse_count(text, lo, hi, name)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
+        except CountError as exc:
+            raise argparse.ArgumentTypeError(
+                _say(_COUNT_KEYS[exc.msg.key], **exc.msg.params)) from None
     return parse
 
 
@@ -121,28 +216,29 @@ def _tolerance(text: str) -> float:
     t = text.strip()
     if not t or len(t) > 100 or not t.isascii() or t.lower().lstrip("+-") in (
             "inf", "infinity", "nan"):
-        raise argparse.ArgumentTypeError(f"tolerance must be a positive number, got "
-                                         f"{_shown(text)}")
+        raise argparse.ArgumentTypeError(_say("cli.tolerance.positive", got=_shown(text)))
     try:
         value = float(t)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"tolerance must be a number, got "
-                                         f"{_shown(text)}") from None
+        raise argparse.ArgumentTypeError(_say("cli.tolerance.number",
+                                              got=_shown(text))) from None
     if math.isinf(value):
-        raise argparse.ArgumentTypeError("tolerance is too large (beyond float64's range)")
+        raise argparse.ArgumentTypeError(_say("cli.tolerance.too_large"))
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"tolerance must be a positive number, got "
-                                         f"{_shown(text)}")
+        raise argparse.ArgumentTypeError(_say("cli.tolerance.positive", got=_shown(text)))
     return value
 
 
 def _quiz_kinds(text: str) -> str:
-    from .model.quiz import QuizSettings
+    from .model.quiz import ALL_KINDS, QuizSettings
 
     try:
         QuizSettings.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except ValueError:
+        unknown = next((k for k in (k.strip() for k in text.split(","))
+                        if k and k not in ALL_KINDS), text)
+        raise argparse.ArgumentTypeError(_say("cli.quiz.kind", kind=_shown(unknown),
+                                              kinds=", ".join(ALL_KINDS))) from None
     return text
 
 
@@ -151,6 +247,12 @@ def _precision_arg(parser: argparse.ArgumentParser) -> None:
                         default=None, metavar="N",
                         help=f"significant digits shown (1 to {MAX_PRECISION}; default 4; "
                             "text and markdown only: JSON keeps full precision)")
+
+
+def _lang_arg(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--lang", choices=("en", "zh"), default=None,
+                        help=f"{what} (default: from the locale, LC_ALL / LC_MESSAGES / "
+                             "LANG)")
 
 
 DESCRIPTIONS = {
@@ -194,6 +296,7 @@ def _parser(command: str) -> _Parser:
         pass
     elif command == "check":
         p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
+        _lang_arg(p, "the language of the diagnostics")
     elif command == "trace":
         p.add_argument("file", metavar="FILE", help=FILE_HELP)
         p.add_argument("--format", choices=FORMATS, default="text",
@@ -213,6 +316,7 @@ def _parser(command: str) -> _Parser:
         p.add_argument("file", metavar="FILE", help=FILE_HELP)
         p.add_argument("--tolerance", type=_tolerance, default=1e-6, metavar="T",
                        help="the largest relative error that passes (default 1e-6)")
+        _lang_arg(p, "the language of the table and the notes")
     elif command == "export":
         p.add_argument("file", metavar="FILE", help=FILE_HELP)
         p.add_argument("--format", choices=EXPORT_FORMATS, required=True,
@@ -236,12 +340,13 @@ def _parser(command: str) -> _Parser:
 
 
 def _load(name: str):
-    """Load a scenario, or print its diagnostics (one line each) and return None."""
+    """Load a scenario, or print its diagnostics (one line each, in this run's
+    language) and return None."""
     try:
         return load(name)
     except ScenarioError as exc:
-        for diag in exc.errors:
-            _err(str(diag))
+        for line in exc.lines(_msgs):
+            _err(line)
         return None
 
 
@@ -257,16 +362,17 @@ def _settings(args: argparse.Namespace):
 
     names = theme_names()
     if args.theme is not None and args.theme not in names:
-        raise UsageError(f"no theme '{printable(args.theme)}' (themes: {', '.join(names)})")
+        raise UsageError(Msg("cli.theme.unknown", theme=printable(args.theme),
+                             themes=", ".join(names)))
     path = config_path()
-    saved, notes = load_settings(path, themes=frozenset(names))
+    saved, notes = load_settings(path, themes=frozenset(names), msgs=_msgs)
     for note in notes:
         _err(f"{PROG}: {note}")
     given = Settings(theme=args.theme, lang=args.lang, precision=args.precision,
                      ascii=args.ascii)
     chosen = saved.merged(given)
     if chosen != saved:
-        note = save_settings(chosen, path)
+        note = save_settings(chosen, path, msgs=_msgs)
         if note:
             _err(f"{PROG}: {note}")
 
@@ -296,7 +402,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     try:
         from .tui.app import create_app
     except ImportError as exc:
-        _err(f"{PROG}: note: the TUI is not available ({exc}); printing the trace instead")
+        _err(_say("cli.note", where=PROG, note=_say("cli.no_tui", why=str(exc))))
         if scenario is None:
             return cmd_list(args)
         from .report import build_trace, make_console, print_text
@@ -327,7 +433,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if _load(name) is None:
             status = EXIT_USAGE
         else:
-            print(printable(f"{resolve(name)}: ok"))
+            print(printable(_say("cli.check.ok", path=resolve(name))))
     return status
 
 
@@ -336,8 +442,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     if scenario is None:
         return EXIT_USAGE
     if args.iterations is not None and not scenario.trains:
-        _err(f"{resolve(args.file)}: error: --iterations needs a [train] table "
-             "(this scenario has no learning_rate, so nothing is trained)")
+        _error(resolve(args.file), Msg("cli.trace.untrained"))
         return EXIT_USAGE
     from .report import build_trace, make_console, print_text, render_json, render_markdown
     from .text.glyphs import locale_is_utf8
@@ -345,8 +450,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     try:
         trace = build_trace(scenario, args.iterations)
     except ScenarioError as exc:  # e.g. the recording's memory budget
-        for diag in exc.with_path(resolve(args.file)).errors:
-            _err(str(diag))
+        for line in exc.with_path(resolve(args.file)).lines(_msgs):
+            _err(line)
         return EXIT_USAGE
     ascii = args.ascii or not locale_is_utf8() or not _utf8(sys.stdout)
     lang = resolve_language(args.lang)
@@ -375,8 +480,8 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     from .report import gradcheck_summary, gradcheck_table, make_console, print_renderables
 
     rows = gradcheck(scenario.graph)
-    notes = [Text(n) for r in rows if (n := r.note(args.tolerance))]
-    lang = resolve_language(getattr(args, "lang", None))
+    lang = _msgs.lang
+    notes = [Text(_msgs.render(n)) for r in rows if (n := r.note_msg(args.tolerance))]
     print_renderables(make_console(sys.stdout), [gradcheck_table(rows, args.tolerance,
                                                                  lang=lang),
                                                  *notes,
@@ -391,18 +496,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from .export.handout import render_html, render_svg, step_count
 
-    lang = resolve_language(args.lang)
+    lang = _msgs.lang
     precision = _precision(args.precision)
     if args.format == "svg":
         n = step_count(scenario)
         step = 1 if args.step is None else args.step
         if step > n:
-            raise UsageError(f"--step must be from 1 to {n} (the steps of the first "
-                             f"iteration), got {step}")
+            raise UsageError(Msg("cli.export.step_range", n=n, got=step))
         text = render_svg(scenario, step, lang=lang, ascii=args.ascii, precision=precision)
     else:
         if args.step is not None:
-            raise UsageError("--step is for --format svg (the HTML shows every step)")
+            raise UsageError(Msg("cli.export.step_html"))
         text = render_html(scenario, lang=lang, ascii=args.ascii, precision=precision)
     if args.output is None:
         # UTF-8 whatever the locale: the file declares it (the HTML's meta, the SVG's XML)
@@ -418,8 +522,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text)
     except OSError as exc:
-        _err(f"{printable(args.output)}: error: cannot write the handout "
-             f"({printable(exc.strerror or str(exc))})")
+        _error(printable(args.output), Msg("cli.export.cannot_write",
+                                           why=printable(exc.strerror or str(exc))))
         return EXIT_USAGE
     return EXIT_OK
 
@@ -433,7 +537,8 @@ def cmd_help(args: argparse.Namespace) -> int:
 
         return serve_main(["--help"])
     if args.topic not in COMMANDS:
-        raise UsageError(f"no command {args.topic!r} (commands: {', '.join(COMMANDS)})")
+        raise UsageError(Msg("cli.help.unknown", topic=_shown(args.topic),
+                             commands=", ".join(COMMANDS)))
     _parser(args.topic).print_help(sys.stdout)
     return EXIT_OK
 
@@ -479,12 +584,14 @@ def _tolerate_narrow_encodings() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 check failed/internal bug, 2 bad input)."""
+    global _msgs
     argv = list(sys.argv[1:] if argv is None else argv)
     _tolerate_narrow_encodings()
     try:
+        _msgs = messages(_language(argv))
         return _run(argv)
     except UsageError as exc:
-        _err(f"{PROG}: error: {exc}")
+        _error(PROG, exc.msg)
         return EXIT_USAGE
     except SystemExit as exc:  # argparse --help
         return exc.code if isinstance(exc.code, int) else EXIT_OK
@@ -503,9 +610,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get(DEBUG_ENV):
             traceback.print_exc()
         detail = " ".join(str(exc).split())[:300]
-        _err(f"{PROG}: internal error: {type(exc).__name__}: {detail} (this is a bug in "
-             f"{PROG}; please report it with the scenario file; {DEBUG_ENV}=1 shows the "
-             "traceback)")
+        _err(_say("cli.internal", prog=PROG, kind=type(exc).__name__, detail=detail,
+                  env=DEBUG_ENV))
         return EXIT_FAIL
 
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .text.catalogue import Messages, Msg, messages
 from .text.escape import printable
 
 __all__ = ["APP_DIR", "FILE_NAME", "Settings", "config_path", "load_settings", "save_settings",
@@ -62,56 +63,61 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / APP_DIR / FILE_NAME
 
 
-def _check(key: str, value: object, themes: frozenset[str] | None) -> str | None:
+def _check(key: str, value: object, themes: frozenset[str] | None) -> Msg | None:
     """Why ``value`` is not a valid ``key`` (None when it is)."""
     if key == "theme":
         if not isinstance(value, str) or not value:
-            return "theme must be a theme's name"
+            return Msg("config.bad.theme")
         if themes is not None and value not in themes:
-            return f"no theme '{printable(value)}'"
+            return Msg("config.bad.no_theme", theme=printable(value))
     elif key == "lang":
         if value not in LANGS:
-            return f"lang must be one of {', '.join(LANGS)}"
+            return Msg("config.bad.lang", langs=", ".join(LANGS))
     elif key == "precision":
         if isinstance(value, bool) or not isinstance(value, int) \
                 or not 1 <= value <= MAX_PRECISION:
-            return f"precision must be a whole number from 1 to {MAX_PRECISION}"
+            return Msg("config.bad.precision", most=MAX_PRECISION)
     elif key == "ascii":
         if not isinstance(value, bool):
-            return "ascii must be true or false"
+            return Msg("config.bad.ascii")
     return None
 
 
-def load_settings(path: Path | None = None,
-                  themes: frozenset[str] | None = None) -> tuple[Settings, list[str]]:
+def load_settings(path: Path | None = None, themes: frozenset[str] | None = None,
+                  msgs: Messages | None = None) -> tuple[Settings, list[str]]:
     """The remembered settings and the notes about what was ignored (one line each,
-    ``path: note: ...``). Never raises: a file that cannot be read or parsed gives
-    empty settings and a note; a bad value is dropped with a note, the rest kept."""
+    ``path: note: ...``, in the language of ``msgs``; English by default). Never
+    raises: a file that cannot be read or parsed gives empty settings and a note; a bad
+    value is dropped with a note, the rest kept."""
     path = config_path() if path is None else path
+    m = msgs or messages("en")
     where = printable(str(path))
+
+    def note(what: str, /, **params) -> str:
+        return m("cli.note", where=where, note=m(what, **params))
+
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Settings(), []
     except OSError as exc:
-        return Settings(), [f"{where}: note: cannot read the config file "
-                            f"({printable(exc.strerror or str(exc))}); using the defaults"]
+        return Settings(), [note("config.note.unreadable",
+                                 why=printable(exc.strerror or str(exc)))]
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         detail = printable(" ".join(str(exc).split()))
-        return Settings(), [f"{where}: note: ignoring the config file, it is not valid "
-                            f"TOML ({detail})"]
+        return Settings(), [note("config.note.not_toml", detail=detail)]
     notes: list[str] = []
     chosen: dict[str, object] = {}
     known = {f.name for f in fields(Settings)}
     for key, value in data.items():
         if key not in known:
-            notes.append(f"{where}: note: ignoring unknown setting '{printable(key)}'")
+            notes.append(note("config.note.unknown", key=printable(key)))
             continue
         problem = _check(key, value, themes)
         if problem is not None:
-            notes.append(f"{where}: note: ignoring {printable(key)}: {problem}")
+            notes.append(note("config.note.ignored", key=printable(key), problem=problem))
             continue
         chosen[key] = value
     return Settings(**chosen), notes  # type: ignore[arg-type]
@@ -144,9 +150,11 @@ def to_toml(settings: Settings) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> str | None:
+def save_settings(settings: Settings, path: Path | None = None,
+                  msgs: Messages | None = None) -> str | None:
     """Write ``settings`` (atomically: a temporary file renamed over the old one).
-    Returns None, or a one-line note saying why they could not be saved."""
+    Returns None, or a one-line note (in the language of ``msgs``) saying why they could
+    not be saved."""
     path = config_path() if path is None else path
     tmp = path.with_name(path.name + ".tmp")
     try:
@@ -158,6 +166,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> str | None:
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
-        return (f"{printable(str(path))}: note: cannot save the settings "
-                f"({printable(exc.strerror or str(exc))})")
+        m = msgs or messages("en")
+        return m("cli.note", where=printable(str(path)),
+                 note=m("config.note.unsaved", why=printable(exc.strerror or str(exc))))
     return None

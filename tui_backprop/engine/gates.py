@@ -34,7 +34,14 @@ Array = np.ndarray
 
 
 class ShapeError(ValueError):
-    """Raised by a gate's shape rule when its operands do not fit."""
+    """Raised by a gate's shape rule when its operands do not fit. :attr:`msg` is the
+    catalogue message (``str()`` the English sentence)."""
+
+    def __init__(self, key: str, /, **params):
+        from ..text.catalogue import Msg, t  # (pure; lazy: the catalogue imports us lazily)
+
+        self.msg = Msg(key, **params)
+        super().__init__(t(key, **params))
 
 
 @dataclass(frozen=True)
@@ -92,9 +99,11 @@ def _broadcast(shapes, c=None):
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError as exc:
-        raise ShapeError(
-            "shapes " + " and ".join(_sh(s) for s in shapes) + " do not broadcast"
-        ) from exc
+        if len(shapes) == 2:
+            raise ShapeError("diag.shape.broadcast", a=_sh(shapes[0]), b=_sh(shapes[1])
+                             ) from exc
+        raise ShapeError("diag.shape.broadcast.many", shapes=", ".join(_sh(s) for s in shapes)
+                         ) from exc
 
 
 def _same(shapes, c=None):
@@ -117,14 +126,11 @@ def _sh(s) -> str:
 def _matmul_shape(shapes, c=None):
     a, b = shapes
     if len(a) == 0 or len(b) == 0:
-        raise ShapeError(f"matrix product needs arrays, got shapes {_sh(a)} and {_sh(b)}")
+        raise ShapeError("diag.shape.matmul_arrays", a=_sh(a), b=_sh(b))
     if len(a) > 2 or len(b) > 2:
-        raise ShapeError("matrix product supports 1-D and 2-D arrays only")
+        raise ShapeError("diag.shape.matmul_dims")
     if a[-1] != b[0]:
-        raise ShapeError(
-            f"matrix product of shapes {_sh(a)} and {_sh(b)}: inner dimensions "
-            f"{a[-1]} and {b[0]} differ"
-        )
+        raise ShapeError("diag.shape.matmul_inner", a=_sh(a), b=_sh(b), m=a[-1], n=b[0])
     return tuple(a[:-1]) + tuple(b[1:])
 
 
@@ -134,25 +140,23 @@ def _transpose_shape(shapes, c=None):
 
 def _lastaxis_shape(shapes, c=None):
     if len(shapes[0]) == 0 or len(shapes[0]) > 2:
-        raise ShapeError(f"needs a 1-D vector or a 2-D batch, got shape {_sh(shapes[0])}")
+        raise ShapeError("diag.shape.last_axis", shape=_sh(shapes[0]))
     return tuple(shapes[0])
 
 
 def _ce_shape(shapes, c=None):
     z, t = shapes
     if len(z) not in (1, 2):
-        raise ShapeError(f"cross_entropy logits must be 1-D or 2-D, got shape {_sh(z)}")
+        raise ShapeError("diag.shape.ce_logits", shape=_sh(z))
     if tuple(t) != tuple(z) and tuple(t) != tuple(z[:-1]):
-        raise ShapeError(
-            f"cross_entropy target must be one-hot with the logits' shape {_sh(z)} "
-            f"or class indices of shape {_sh(z[:-1])}, got {_sh(t)}"
-        )
+        raise ShapeError("diag.shape.ce_target", shape=_sh(z), index_shape=_sh(z[:-1]),
+                         got=_sh(t))
     return ()
 
 
 def _stack_shape(shapes, c=None):
     if any(len(s) != 0 for s in shapes):
-        raise ShapeError("stack takes scalars")
+        raise ShapeError("diag.shape.stack")
     return (len(shapes),)
 
 

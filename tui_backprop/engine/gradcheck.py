@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..text.catalogue import Msg
+from .errors import english
 from .graph import Graph
 from .timeline import _Compiled, _pass, evaluate
 
@@ -70,15 +72,21 @@ class GradCheckRow:
         """Not a failure: it agrees, or it sits at a kink."""
         return self.status(tolerance) != "FAIL"
 
-    def note(self, tolerance: float) -> str | None:
-        """One line saying why a ``kink`` row is not checked (None otherwise)."""
+    def note_msg(self, tolerance: float) -> Msg | None:
+        """Why a ``kink`` row is not checked, as a message (None for other rows)."""
         if self.status(tolerance) != "kink":
             return None
-        where = {"relu": "its input is 0", "abs": "its input is 0",
-                 "max": "its two inputs are equal", "min": "its two inputs are equal"}
-        return (f"{self.name}: not differentiable here: gate {self.kink!r} "
-                f"({self.kink_op}) is at its switching point ({where.get(self.kink_op, '')}); "
-                "the analytic gradient takes one side, the numerical one averages both")
+        where = {"relu": "gradcheck.note.zero", "abs": "gradcheck.note.zero",
+                 "max": "gradcheck.note.equal", "min": "gradcheck.note.equal"}
+        key = where.get(self.kink_op)
+        return Msg("gradcheck.note.kink", name=self.name, gate=repr(self.kink), op=self.kink_op,
+                   where=Msg(key) if key else "")
+
+    def note(self, tolerance: float) -> str | None:
+        """One line saying why a ``kink`` row is not checked (None otherwise), in
+        English."""
+        msg = self.note_msg(tolerance)
+        return None if msg is None else english(msg)
 
 
 def rel_error(a: float, n: float) -> float:

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .errors import Diagnostic, ScenarioError
+from .errors import ScenarioError, diag
 from .gates import GATES, ShapeError, gate_label
 
 
@@ -101,12 +101,11 @@ class Graph:
         Raises :class:`ScenarioError` when the new shape does not fit a gate.
         """
         if name not in self.index or not self.node(name).is_leaf:
-            raise ScenarioError([Diagnostic(None, None, None, f"{name!r} is not a leaf")])
+            raise ScenarioError([diag(None, None, None, "diag.leaf.not_leaf", name=repr(name))])
         arr = np.array(value, dtype=np.float64)
         if name in self.discrete and not np.all(np.isfinite(arr) & (arr == np.round(arr))
                                                 & (arr >= 0)):
-            raise ScenarioError([Diagnostic(None, None, None, f"{name} holds class indices: "
-                                            "whole numbers from 0")])
+            raise ScenarioError([diag(None, None, None, "diag.leaf.class_indices", name=name)])
         values = dict(self.leaf_values)
         values[name] = arr
         return infer_shapes(replace_values(self, values))
@@ -127,7 +126,7 @@ def ref_shape(shapes: Mapping[str, tuple[int, ...]], ref: Ref) -> tuple[int, ...
     if len(ref.index) != len(shape) or any(
         not 0 <= i < d for i, d in zip(ref.index, shape, strict=False)
     ):
-        raise ShapeError(f"index {ref.name} is out of range for shape {shape}")
+        raise ShapeError("diag.shape.index", name=ref.name, shape=str(shape))
     return ()
 
 
@@ -145,7 +144,8 @@ def infer_shapes(graph: Graph) -> Graph:
             out = spec.shape([ref_shape(shapes, r) for r in n.inputs], n.const)
         except ShapeError as exc:
             raise ScenarioError(
-                [Diagnostic(None, n.line, n.col, f"shape mismatch in {n.label!r}: {exc}")]
+                [diag(None, n.line, n.col, "diag.shape.mismatch", label=repr(n.label),
+                      detail=exc.msg)]
             ) from None
         shapes[n.name] = tuple(out)
         nodes.append(replace(n, shape=tuple(out)) if tuple(out) != n.shape else n)

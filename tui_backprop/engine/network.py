@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..text.catalogue import Msg
 from .arrays import MAX_ARRAY_ELEMENTS, TooLarge, _say, _tname, _to_array
 from .graph import Graph, Node
 from .parse import MAX_GATES, parse_graph
@@ -31,59 +32,59 @@ def expand_network(net, errs) -> Graph | None:
     Problems are added to ``errs`` (a ``scenario._Errors``); returns None if any.
     """
     if not isinstance(net, dict):
-        errs.at("[network] must be a table", None, "network")
+        errs.at(Msg("diag.network.table"), None, "network")
         return None
     n_before = len(errs.items)
     for key in net:
         if key not in NETWORK_KEYS:
-            errs.at(f"unknown key {_say(key)} in [network] (expected one of: "
-                    f"{', '.join(sorted(NETWORK_KEYS))})", "network", key)
+            errs.at(Msg("diag.key.unknown_in", key=_say(key), table="network",
+                        expected=", ".join(sorted(NETWORK_KEYS))), "network", key)
     loss = net.get("loss")
     if not isinstance(loss, str) or loss not in LOSSES:
-        errs.at(f"[network] loss must be one of {', '.join(sorted(LOSSES))}"
-                + ("" if loss is None else f", got {_say(loss)}"), "network", "loss")
+        choices = ", ".join(sorted(LOSSES))
+        errs.at(Msg("diag.network.loss", choices=choices) if loss is None else
+                Msg("diag.network.loss.got", choices=choices, got=_say(loss)),
+                "network", "loss")
     gran = net.get("granularity", "layer")
     if not isinstance(gran, str) or gran not in ("layer", "neuron"):
-        errs.at(f"[network] granularity must be \"layer\" or \"neuron\", got {_say(gran)}",
-                "network", "granularity")
+        errs.at(Msg("diag.network.granularity", got=_say(gran)), "network", "granularity")
     seed = net.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
         too_large = isinstance(seed, TooLarge) or (isinstance(seed, int)
                                                    and not isinstance(seed, bool) and seed > 0)
-        errs.at("[network] seed must be a whole number from 0 to 2**64 - 1"
-                + (" (too large)" if too_large else f", got {_say(seed)}"), "network", "seed")
+        errs.at(Msg("diag.network.seed.too_large") if too_large else
+                Msg("diag.network.seed.got", got=_say(seed)), "network", "seed")
         seed = 0
     x = None
     if "inputs" not in net:
-        errs.at("[network] needs 'inputs'", "network")
+        errs.at(Msg("diag.key.needs", table="network", key="inputs"), "network")
     else:
         x = _to_array(net["inputs"], "[network] inputs", errs, ("network", "inputs"))
     t = None
     if "targets" not in net:
-        errs.at("[network] needs 'targets'", "network")
+        errs.at(Msg("diag.key.needs", table="network", key="targets"), "network")
     else:
         t = _to_array(net["targets"], "[network] targets", errs,
                       ("network", "targets"))
     if x is not None and x.ndim not in (1, 2):
-        errs.at("[network] inputs must be one sample (a list) or a batch (a list of lists)",
-                "network", "inputs")
+        errs.at(Msg("diag.network.inputs_ndim"), "network", "inputs")
         x = None
     layers = net.get("layers")
     if not isinstance(layers, list) or not layers:
-        errs.at("[network] needs at least one [[network.layers]] table"
-                + ("" if layers is None else f", got {_tname(layers)}"), "network",
+        errs.at(Msg("diag.network.layers") if layers is None else
+                Msg("diag.network.layers.got", got=_tname(layers)), "network",
                 None if layers is None else "layers")
         return None
     for k, layer in enumerate(layers):
         if not isinstance(layer, dict):
-            errs.at(f"layer {k + 1} must be a table ([[network.layers]]), got "
-                    f"{_tname(layer)}", "network", "layers")
+            errs.at(Msg("diag.layer.table", k=k + 1, got=_tname(layer)), "network", "layers")
             return None
     if x is None:
         return None
 
     if len(layers) > MAX_LAYERS:
-        errs.at(f"[network] has {len(layers)} layers (at most {MAX_LAYERS})", "network")
+        errs.at(Msg("diag.network.too_many_layers", n=len(layers), most=MAX_LAYERS),
+                "network")
         return None
     rng = np.random.default_rng(seed)
     fan_in = x.shape[-1]
@@ -93,22 +94,22 @@ def expand_network(net, errs) -> Graph | None:
         where = ("network.layers", k - 1)
         for key in layer:
             if key not in LAYER_KEYS:
-                errs.at(f"unknown key {_say(key)} in layer {k} (expected one of: "
-                        f"{', '.join(sorted(LAYER_KEYS))})", *where[:1], key, where[1])
+                errs.at(Msg("diag.layer.unknown_key", key=_say(key), k=k,
+                            expected=", ".join(sorted(LAYER_KEYS))), *where[:1], key, where[1])
         act = layer.get("activation")
         if not isinstance(act, str) or act not in ACTIVATIONS:
-            errs.at(f"layer {k}: activation must be one of {', '.join(sorted(ACTIVATIONS))}"
-                    + ("" if act is None else f", got {_say(act)}"), where[0], "activation",
-                    where[1])
+            choices = ", ".join(sorted(ACTIVATIONS))
+            errs.at(Msg("diag.layer.activation", k=k, choices=choices) if act is None else
+                    Msg("diag.layer.activation.got", k=k, choices=choices, got=_say(act)),
+                    where[0], "activation", where[1])
         acts.append(act)
         if "weights" in layer:
-            w = _to_array(layer["weights"], f"layer {k} weights", errs,
+            w = _to_array(layer["weights"], Msg("diag.layer.array", k=k, key="weights"), errs,
                           (where[0], "weights", where[1]))
             if w is None:
                 return None
             if w.ndim != 2 or w.shape[1] != fan_in:
-                errs.at(f"layer {k}: weights must have shape (units, {fan_in}) "
-                        f"(row j holds the weights into unit j), got {w.shape}",
+                errs.at(Msg("diag.layer.weights_shape", k=k, fan_in=fan_in, got=str(w.shape)),
                         where[0], "weights", where[1])
                 return None
             units = w.shape[0]
@@ -116,32 +117,29 @@ def expand_network(net, errs) -> Graph | None:
             if isinstance(given, bool) or not isinstance(given, int) or given != units:
                 shown = given if isinstance(given, int) and not isinstance(given, bool) and \
                     abs(given) < 10**9 else _say(given)
-                errs.at(f"layer {k}: units = {shown} but weights have {units} rows",
+                errs.at(Msg("diag.layer.units_rows", k=k, units=shown, rows=units),
                         where[0], "units", where[1])
         else:
             units = layer.get("units")
             if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= 1000:
-                got = ("neither" if units is None else
+                got = (Msg("diag.layer.units.neither") if units is None else
                        f"{units:,}" if isinstance(units, int) and abs(units) < 10**9 else
-                       "a number too large" if isinstance(units, int | TooLarge) else
-                       _tname(units))
-                errs.at(f"layer {k}: give 'weights', or 'units' (a whole number from 1 to "
-                        f"1000) to draw them from the seed, got {got}",
-                        where[0], "units", where[1])
+                       Msg("diag.kind.too_large_plain") if isinstance(units, int | TooLarge)
+                       else _tname(units))
+                errs.at(Msg("diag.layer.units", k=k, got=got), where[0], "units", where[1])
                 return None
             if units * fan_in > MAX_ARRAY_ELEMENTS:
-                errs.at(f"layer {k}: {units} units × {fan_in} inputs is too many weights "
-                        f"(at most {MAX_ARRAY_ELEMENTS:,} in one layer)", where[0], "units",
-                        where[1])
+                errs.at(Msg("diag.layer.too_many_weights", k=k, units=units, fan_in=fan_in,
+                            most=f"{MAX_ARRAY_ELEMENTS:,}"), where[0], "units", where[1])
                 return None
             w = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=(units, fan_in))
         if "biases" in layer:
-            b = _to_array(layer["biases"], f"layer {k} biases", errs,
+            b = _to_array(layer["biases"], Msg("diag.layer.array", k=k, key="biases"), errs,
                           (where[0], "biases", where[1]))
             if b is None:
                 return None
             if b.shape != (units,):
-                errs.at(f"layer {k}: biases must have shape ({units},), got {b.shape}",
+                errs.at(Msg("diag.layer.biases_shape", k=k, units=units, got=str(b.shape)),
                         where[0], "biases", where[1])
                 return None
         else:
@@ -150,8 +148,8 @@ def expand_network(net, errs) -> Graph | None:
         values[f"b{k}"] = b
         fan_in = units
     if loss == "cross_entropy" and acts[-1] == "softmax":
-        errs.at("loss \"cross_entropy\" applies softmax itself: make the last layer's "
-                "activation \"linear\"", "network.layers", "activation", len(layers) - 1)
+        errs.at(Msg("diag.network.ce_softmax"), "network.layers", "activation",
+                len(layers) - 1)
     if t is not None:
         batch = x.ndim == 2
         n = x.shape[0] if batch else None
@@ -159,20 +157,22 @@ def expand_network(net, errs) -> Graph | None:
         index_shape = (n,) if batch else ()
         if loss == "cross_entropy" and t.shape == index_shape:
             if np.any(t != np.round(t)) or np.any(t < 0) or np.any(t >= fan_in):
-                errs.at(f"[network] class-index targets must be whole numbers from 0 to "
-                        f"{fan_in - 1}", "network", "targets")
+                errs.at(Msg("diag.network.class_targets", hi=fan_in - 1), "network", "targets")
         elif t.shape != out_shape:
-            hint = f" or class indices of shape {index_shape}" if loss == "cross_entropy" else ""
-            errs.at(f"[network] targets must have shape {out_shape}{hint}, got {t.shape}",
-                    "network", "targets")
+            if loss == "cross_entropy":
+                msg = Msg("diag.network.targets_shape.indices", shape=str(out_shape),
+                          index_shape=str(index_shape), got=str(t.shape))
+            else:
+                msg = Msg("diag.network.targets_shape", shape=str(out_shape), got=str(t.shape))
+            errs.at(msg, "network", "targets")
         values["target"] = t
     if len(errs.items) > n_before:
         return None
     if gran == "neuron":
         estimate = _neuron_gate_estimate(values, acts, loss)
         if estimate > MAX_GATES:
-            errs.at(f"granularity = \"neuron\" would make {estimate:,} gates (at most "
-                    f"{MAX_GATES:,}); use granularity = \"layer\"", "network", "granularity")
+            errs.at(Msg("diag.network.neuron_gates", n=f"{estimate:,}", most=f"{MAX_GATES:,}"),
+                    "network", "granularity")
             return None
 
     code = (_neuron_code if gran == "neuron" else _layer_code)(values, acts, loss)
@@ -183,7 +183,7 @@ def expand_network(net, errs) -> Graph | None:
     graph, diags = parse_graph(code, leaves, values, "loss", internal=True)
     if diags:  # the limits on layers, units and gates should have refused it earlier
         for d in diags:
-            errs.at(f"[network] cannot be expanded: {d.message}", "network")
+            errs.at(Msg("diag.network.expand", detail=d.msg), "network")
         return None
     return graph
 

@@ -19,7 +19,9 @@ import unicodedata
 import warnings
 from dataclasses import replace
 
-from .errors import Diagnostic
+from ..text.catalogue import Msg
+from .errors import Diagnostic, diag
+from .foreign import python_detail
 from .gates import FUNCTIONS, GATES, OPERATORS, ShapeError, fmt_const
 from .graph import Graph, Node, Ref, ref_shape
 
@@ -36,33 +38,38 @@ _DEEP_STACK = 1024 * 2**20
 
 _POISON = object()  # the value of a name whose own line had an error: no cascades
 
+#: What each refused kind of expression is called in "... not allowed" (catalogue keys).
 _FORBIDDEN = {
-    "Attribute": "attribute access (only x.T is allowed)",
-    "Subscript": "subscripts",
-    "Lambda": "lambda",
-    "Compare": "comparisons",
-    "BoolOp": "boolean operators",
-    "IfExp": "conditional expressions",
-    "List": "list literals (put arrays in [inputs] or [params])",
-    "Tuple": "tuples",
-    "Dict": "dicts",
-    "Set": "sets",
-    "ListComp": "comprehensions",
-    "SetComp": "comprehensions",
-    "DictComp": "comprehensions",
-    "GeneratorExp": "comprehensions",
-    "JoinedStr": "strings",
-    "Await": "await",
-    "Yield": "yield",
-    "YieldFrom": "yield",
-    "NamedExpr": "the walrus operator",
-    "Starred": "starred arguments",
-    "Slice": "slices",
+    "Attribute": "diag.code.what.attribute",
+    "Subscript": "diag.code.what.subscripts",
+    "Lambda": "diag.code.what.lambda",
+    "Compare": "diag.code.what.comparisons",
+    "BoolOp": "diag.code.what.boolean",
+    "IfExp": "diag.code.what.conditional",
+    "List": "diag.code.what.list",
+    "Tuple": "diag.code.what.tuples",
+    "Dict": "diag.code.what.dicts",
+    "Set": "diag.code.what.sets",
+    "ListComp": "diag.code.what.comprehensions",
+    "SetComp": "diag.code.what.comprehensions",
+    "DictComp": "diag.code.what.comprehensions",
+    "GeneratorExp": "diag.code.what.comprehensions",
+    "JoinedStr": "diag.code.what.strings",
+    "Await": "diag.code.what.await",
+    "Yield": "diag.code.what.yield",
+    "YieldFrom": "diag.code.what.yield",
+    "NamedExpr": "diag.code.what.walrus",
+    "Starred": "diag.code.what.starred",
+    "Slice": "diag.code.what.slices",
 }
 
 
+def _nested() -> Msg:
+    return Msg("diag.code.nested", n=MAX_DEPTH)
+
+
 class _LineError(Exception):
-    def __init__(self, node: ast.AST | None, message: str):
+    def __init__(self, node: ast.AST | None, message: Msg):
         self.node = node
         self.message = message
 
@@ -96,7 +103,7 @@ class _Parser:
         col = len(raw[: node.col_offset].decode("utf-8", "replace")) + 1
         return node.lineno, col
 
-    def error(self, node: ast.AST | None, message: str, line: int | None = None) -> None:
+    def error(self, node: ast.AST | None, message: Msg, line: int | None = None) -> None:
         ln, col = self._col(node)
         self.errors.append(Diagnostic(None, ln if ln is not None else line, col, message))
 
@@ -107,14 +114,12 @@ class _Parser:
             if tree is None:
                 return
         except (RecursionError, MemoryError):
-            self.errors.append(Diagnostic(
-                None, None, None, f"expression nested too deeply (at most {MAX_DEPTH} levels)"))
+            self.errors.append(Diagnostic(None, None, None, _nested()))
             return
         except ValueError as exc:  # e.g. null bytes
             msg = " ".join(str(exc).split())
-            if "null" in msg:
-                msg = "the code contains a null character"
-            self.errors.append(Diagnostic(None, None, None, f"syntax error: {msg}"))
+            detail = Msg("diag.code.null") if "null" in msg else python_detail(msg)
+            self.errors.append(diag(None, None, None, "diag.code.syntax", detail=detail))
             return
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
@@ -209,30 +214,32 @@ class _Parser:
     def _syntax_error(self, exc: SyntaxError, n_lines: int) -> None:
         msg = " ".join(str(exc.msg).split())
         if "parenthes" in msg and "nested" in msg:
-            msg = f"expression nested too deeply (at most {MAX_DEPTH} levels)"
-        if msg.startswith("Exceeds the limit"):
-            msg = "number literal too long"
+            detail = _nested()
+        elif msg.startswith("Exceeds the limit"):
+            detail = Msg("diag.code.literal_long")
+        else:
+            detail = python_detail(msg)
         line = exc.lineno
         if line is not None:
             line = max(1, min(line, n_lines))  # never past the end of the code
         # offset 0 means "somewhere on the line": columns are 1-based
         col = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else None
-        self.errors.append(Diagnostic(None, line, col, f"syntax error: {msg}"))
+        self.errors.append(diag(None, line, col, "diag.code.syntax", detail=detail))
 
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-            self.error(stmt, f"'{stmt.target.id}' is reassigned: each name is assigned once")
+            self.error(stmt, Msg("diag.code.reassigned", name=stmt.target.id))
             return
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)):
-            self.error(stmt, "expected an assignment 'name = expression'")
+            self.error(stmt, Msg("diag.code.not_assignment"))
             return
         target = stmt.targets[0].id
         if target in self.defined or target in self.poisoned:
-            self.error(stmt.targets[0], f"'{target}' is reassigned: each name is assigned once")
+            self.error(stmt.targets[0], Msg("diag.code.reassigned", name=target))
             return
         if target in FUNCTIONS or target == "T":
-            self.error(stmt.targets[0], f"'{target}' is a function name and cannot be assigned")
+            self.error(stmt.targets[0], Msg("diag.code.assign_function", name=target))
             self.poisoned.add(target)
             return
         start = len(self.nodes)
@@ -250,8 +257,7 @@ class _Parser:
         line_gates = [i for i in range(start, len(self.nodes)) if self.nodes[i].kind == "gate"]
         if not line_gates or not (isinstance(result, Ref) and result.node == self.nodes[
                 line_gates[-1]].name):
-            self.error(stmt.value, f"'{target} = ...' has no operation: a line must compute "
-                       "something (put plain values in [inputs] or [params])")
+            self.error(stmt.value, Msg("diag.code.no_operation", name=target))
             del self.nodes[start:]
             self.poisoned.add(target)
             return
@@ -282,20 +288,19 @@ class _Parser:
 
     def expr(self, node: ast.expr, depth: int):
         if depth > MAX_DEPTH:
-            raise _LineError(node, f"expression nested too deeply (at most {MAX_DEPTH} levels)")
+            raise _LineError(node, _nested())
         kind = type(node).__name__
         if isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool) or not isinstance(v, int | float):
-                what = "strings are" if isinstance(v, str | bytes) else f"the constant {v!r} is"
-                raise _LineError(node, f"{what} not allowed; only numbers")
+                raise _LineError(node, Msg("diag.code.strings") if isinstance(v, str | bytes)
+                                 else Msg("diag.code.constant", value=repr(v)))
             try:
                 f = float(v)
             except OverflowError:  # an int literal beyond float range
                 f = math.inf
             if math.isinf(f):  # 1e999 or a 400-digit integer: not a float64
-                raise _LineError(node, "number too large (float64 holds at most about "
-                                 "1.8e308; put inf in [inputs] if you mean it)")
+                raise _LineError(node, Msg("diag.code.too_large"))
             return f
         if isinstance(node, ast.Name):
             if node.id in self.poisoned:
@@ -303,15 +308,15 @@ class _Parser:
             if node.id in self.defined:
                 return Ref(node.id)
             if node.id in FUNCTIONS:
-                raise _LineError(node, f"'{node.id}' is a function: call it as {node.id}(...)")
+                raise _LineError(node, Msg("diag.code.function_name", name=node.id))
             if node.id in self.assigned_names:
-                raise _LineError(node, f"'{node.id}' is used before it is assigned")
-            raise _LineError(node, f"unknown name '{node.id}'")
+                raise _LineError(node, Msg("diag.code.before_assigned", name=node.id))
+            raise _LineError(node, Msg("diag.code.unknown_name", name=node.id))
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):
                 return self.expr(node.operand, depth + 1)
             if not isinstance(node.op, ast.USub):
-                raise _LineError(node, f"operator '{_opsym(node.op)}' is not supported")
+                raise _LineError(node, Msg("diag.code.operator", op=_opsym(node.op)))
             v = self.expr(node.operand, depth + 1)
             if v is _POISON:
                 return v
@@ -333,23 +338,24 @@ class _Parser:
             return self.call(node, depth)
         if isinstance(node, ast.Attribute):
             if node.attr != "T":
-                raise _LineError(node, "attribute access is not allowed (only x.T)")
+                raise _LineError(node, Msg("diag.code.attribute"))
             v = self.expr(node.value, depth + 1)
             if v is _POISON:
                 return v
             if isinstance(v, float):
-                raise _LineError(node, "'.T' needs an array, not a number")
+                raise _LineError(node, Msg("diag.code.transpose_number"))
             return self.gate(node, "transpose", [v])
         if isinstance(node, ast.Subscript) and self.internal:
             return self.subscript(node)
-        what = _FORBIDDEN.get(kind, kind)
-        raise _LineError(node, f"{what} not allowed in the scenario language")
+        what = Msg(_FORBIDDEN[kind]) if kind in _FORBIDDEN else Msg("diag.code.what.other",
+                                                                   kind=kind)
+        raise _LineError(node, Msg("diag.code.forbidden", what=what))
 
     def binop(self, node: ast.BinOp, a, b):
         """One binary operator: a gate, or a unary gate labelled by a constant operand."""
         opname = type(node.op).__name__
         if opname not in OPERATORS:
-            raise _LineError(node, f"operator '{_opsym(node.op)}' is not supported")
+            raise _LineError(node, Msg("diag.code.operator", op=_opsym(node.op)))
         if a is _POISON or b is _POISON:
             return _POISON
         both, right_c, left_c = OPERATORS[opname]
@@ -357,27 +363,28 @@ class _Parser:
             a = self.const(a)
         if isinstance(b, float):
             if right_c is None:
-                raise _LineError(node, "'@' needs two arrays, not a number")
+                raise _LineError(node, Msg("diag.code.matmul_number"))
             return self.gate(node, right_c, [a], b)
         if isinstance(a, float):
             if left_c is None:
-                raise _LineError(node, "'@' needs two arrays, not a number")
+                raise _LineError(node, Msg("diag.code.matmul_number"))
             return self.gate(node, left_c, [b], a)
         return self.gate(node, both, [a, b])
 
     def call(self, node: ast.Call, depth: int):
         if not isinstance(node.func, ast.Name):
-            raise _LineError(node, "only calls of the built-in functions are allowed")
+            raise _LineError(node, Msg("diag.code.call"))
         fname = node.func.id
         allowed = FUNCTIONS.get(fname) or ("stack" if self.internal and fname == "stack" else None)
         if allowed is None:
-            raise _LineError(node.func, f"unknown function '{fname}'")
+            raise _LineError(node.func, Msg("diag.code.unknown_function", name=fname))
         if node.keywords:
-            raise _LineError(node, f"{fname}() takes no keyword arguments")
+            raise _LineError(node, Msg("diag.code.keywords", name=fname))
         spec = GATES[allowed]
         if spec.arity >= 0 and len(node.args) != spec.arity:
-            raise _LineError(node, f"{fname}() takes {spec.arity} argument"
-                             f"{'s' if spec.arity != 1 else ''}, got {len(node.args)}")
+            raise _LineError(node, Msg("diag.code.arity.one" if spec.arity == 1
+                                       else "diag.code.arity", name=fname, n=spec.arity,
+                                       got=len(node.args)))
         args = [self.expr(a, depth + 1) for a in node.args]
         if any(a is _POISON for a in args):
             return _POISON
@@ -386,11 +393,11 @@ class _Parser:
 
     def subscript(self, node: ast.Subscript):
         if not isinstance(node.value, ast.Name) or node.value.id not in self.defined:
-            raise _LineError(node, "subscripts are not allowed")
+            raise _LineError(node, Msg("diag.code.subscripts"))
         sl = node.slice
         elts = sl.elts if isinstance(sl, ast.Tuple) else [sl]
         if not all(isinstance(e, ast.Constant) and type(e.value) is int for e in elts):
-            raise _LineError(node, "subscripts are not allowed")
+            raise _LineError(node, Msg("diag.code.subscripts"))
         return Ref(node.value.id, tuple(e.value for e in elts))
 
     def const(self, c: float) -> Ref:
@@ -408,7 +415,8 @@ class _Parser:
         try:
             shape = spec.shape([ref_shape(self.shapes, r) for r in inputs], c)
         except ShapeError as exc:
-            raise _LineError(node, f"shape mismatch in '{_label(op, c)}': {exc}") from None
+            raise _LineError(node, Msg("diag.shape.mismatch", label=f"'{_label(op, c)}'",
+                                       detail=exc.msg)) from None
         tmp = f"\0{len(self.nodes)}"
         end = getattr(node, "end_col_offset", None)
         self.nodes.append(Node(tmp, "gate", op, tuple(inputs), c, tuple(shape), line, col,
@@ -449,20 +457,17 @@ def parse_graph(code: str, leaves: list[Node], leaf_values: dict, output: str | 
     p.poisoned.update(poisoned)
     p.run()
     if len([n for n in p.nodes if n.kind == "gate"]) > MAX_GATES:
-        p.errors.append(Diagnostic(None, None, None,
-                                   f"the code has too many gates (at most {MAX_GATES:,})"))
+        p.errors.append(diag(None, None, None, "diag.code.too_many_gates",
+                             n=f"{MAX_GATES:,}"))
     if not p.errors and not p.assigned_names:
-        p.errors.append(Diagnostic(None, None, None, "the code assigns nothing"))
+        p.errors.append(diag(None, None, None, "diag.code.empty"))
     if output is not None:
         output = unicodedata.normalize("NFKC", output)
         shown = repr(output) if len(output) <= 40 else repr(output[:36]) + "..."
         if any(n.name == output for n in leaves):
-            p.errors.append(Diagnostic(None, None, None, f"output {shown} is a leaf (an input "
-                                       "or param): the output must be a gate, a name the "
-                                       "code assigns"))
+            p.errors.append(diag(None, None, None, "diag.output.leaf", name=shown))
         elif output not in p.defined and output not in p.poisoned:
-            p.errors.append(Diagnostic(None, None, None,
-                                       f"output {shown} is not assigned in code"))
+            p.errors.append(diag(None, None, None, "diag.output.unassigned", name=shown))
     if p.errors or p.last_assigned is None:  # (None: every line used a poisoned name)
         return None, p.errors
     nodes = p.nodes[: len(leaves)] + list(p.consts.values()) + p.nodes[len(leaves):]
@@ -500,8 +505,7 @@ def _check_indices(nodes, values) -> tuple[list[Diagnostic], frozenset[str]]:
     shapes = {n.name: n.shape for n in nodes}
     for n, t in _class_index_targets(nodes):
         if kinds[t.node] == "gate":
-            errs.append(Diagnostic(None, n.line, n.col, "class indices for cross_entropy must "
-                                   "be given in [inputs], not computed"))
+            errs.append(diag(None, n.line, n.col, "diag.indices.computed"))
             continue
         idx = np.asarray(values[t.node], dtype=np.float64)
         if t.index is not None:
@@ -510,7 +514,7 @@ def _check_indices(nodes, values) -> tuple[list[Diagnostic], frozenset[str]]:
         k = (shapes[z.node] if z.index is None else ())[-1]
         if not np.all(np.isfinite(idx)) or np.any(idx != np.round(idx)) or np.any(
                 idx < 0) or np.any(idx >= k):
-            errs.append(Diagnostic(None, n.line, n.col, f"class indices in '{t.node}' must "
-                                   f"be whole numbers from 0 to {k - 1}"))
+            errs.append(diag(None, n.line, n.col, "diag.indices.range", name=t.node,
+                             hi=k - 1))
         discrete.add(t.node)
     return errs, frozenset(discrete)

@@ -18,11 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..text.catalogue import Msg
 from ._gc import no_gc
 from .arrays import (  # noqa: F401 (re-exported limits)
     MAX_ARRAY_DIMS,
     MAX_ARRAY_ELEMENTS,
     TOO_LARGE,
+    TOO_LARGE_MSG,
     TooLarge,
     _as_float,
     _is_number,
@@ -32,12 +34,13 @@ from .arrays import (  # noqa: F401 (re-exported limits)
     _tname,
     _to_array,
 )
-from .errors import Diagnostic, ScenarioError
+from .errors import Diagnostic, ScenarioError, diag, english
+from .foreign import toml_detail
 from .gates import FUNCTIONS
 from .graph import Graph, Node
 from .network import expand_network
 from .parse import parse_graph
-from .timeline import MAX_RECORD_BYTES, budget_message, recording_bytes
+from .timeline import MAX_RECORD_BYTES, budget_msg, recording_bytes
 from .tomlpos import CodeMap, KeyIndex
 
 #: Refuse scenario files larger than this many bytes.
@@ -115,7 +118,7 @@ class _Errors:
             self._index = KeyIndex(self.text)
         return self._index
 
-    def add(self, message: str, line: int | None = None, col: int | None = None) -> None:
+    def add(self, message: Msg, line: int | None = None, col: int | None = None) -> None:
         if line is not None:  # never past the end of the file
             line = max(1, min(line, self.n_lines))
         self.items.append(Diagnostic(self.path, line, col, message))
@@ -135,7 +138,7 @@ class _Errors:
                 return index.line_col(pos.key)
         return None, None
 
-    def at(self, message: str, table: str | None, key: str | None = None,
+    def at(self, message: Msg, table: str | None, key: str | None = None,
            occurrence: int = 0) -> None:
         self.add(message, *self.locate(table, key, occurrence))
 
@@ -148,14 +151,14 @@ def _check_name(name: str, table: str, errs: _Errors) -> str | None:
     or None after saying why it is not a name."""
     shown = _say(name)
     if not name.isidentifier() or keyword.iskeyword(name):
-        errs.at(f"[{table}] name {shown} is not a valid identifier", table, name)
+        errs.at(Msg("diag.name.invalid", table=table, name=shown), table, name)
         return None
     norm = unicodedata.normalize("NFKC", name)
     if keyword.iskeyword(norm):
-        errs.at(f"[{table}] name {shown} is not a valid identifier", table, name)
+        errs.at(Msg("diag.name.invalid", table=table, name=shown), table, name)
         return None
     if norm in FUNCTIONS or norm == "T":
-        errs.at(f"[{table}] name {shown} is a function name", table, name)
+        errs.at(Msg("diag.name.function", table=table, name=shown), table, name)
         return None
     return norm
 
@@ -173,26 +176,26 @@ def _read_toml(text: str, errs: _Errors) -> dict:
     try:
         return tomllib.loads(text, parse_float=_parse_float)
     except RecursionError:
-        errs.add("invalid TOML: arrays or tables nested too deeply")
+        errs.add(Msg("diag.toml.nested"))
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         msg = re.sub(r"\s*\(at end of document\)", "", msg)
+        invalid = Msg("diag.toml.invalid", detail=toml_detail(msg))
         if m:
-            errs.add(f"invalid TOML: {msg}", int(m.group(1)), int(m.group(2)))
+            errs.add(invalid, int(m.group(1)), int(m.group(2)))
         else:
-            errs.add(f"invalid TOML: {msg}", errs.n_lines if "end of document" in str(exc)
-                     else None)
+            errs.add(invalid, errs.n_lines if "end of document" in str(exc) else None)
     except ValueError:
         # Python refuses to read an integer of more than 4,300 digits (it would take
         # quadratic time): find the literal to say where it is
         m = re.search(r"(?<![\w.])[+-]?\d[\d_]{4299,}", text)
         if m:
             line, col = KeyIndex.line_col_of(text, m.start())
-            errs.add(TOO_LARGE, line, col)
+            errs.add(TOO_LARGE_MSG, line, col)
         else:
-            errs.add("invalid TOML: a value could not be read")
+            errs.add(Msg("diag.toml.unreadable"))
     raise ScenarioError(errs.items)
 
 
@@ -200,23 +203,23 @@ def _load_text(text: str, path: str | None) -> Scenario:
     errs = _Errors(path, text)
     data = _read_toml(text, errs) if text.strip() else {}
     if not data:
-        errs.add("empty scenario: it needs at least a title and a [graph] or [network]")
+        errs.add(Msg("diag.scenario.empty"))
         raise ScenarioError(errs.items)
 
     for key in data:
         if key not in TOP_KEYS:
-            errs.at(f"unknown key {_say(key)} (expected one of: {', '.join(sorted(TOP_KEYS))})",
-                    None, key)
+            errs.at(Msg("diag.key.unknown", key=_say(key),
+                        expected=", ".join(sorted(TOP_KEYS))), None, key)
     title = data.get("title")
     if title is None:
-        errs.add("missing required key 'title'", 1)
+        errs.add(Msg("diag.title.missing"), 1)
         title = ""
     elif not isinstance(title, str):
-        errs.at(f"'title' must be a string, got {_tname(title)}", None, "title")
+        errs.at(Msg("diag.key.string", key="title", got=_tname(title)), None, "title")
         title = ""
     description = data.get("description", "")
     if not isinstance(description, str):
-        errs.at(f"'description' must be a string, got {_tname(description)}", None,
+        errs.at(Msg("diag.key.string", key="description", got=_tname(description)), None,
                 "description")
         description = ""
 
@@ -224,16 +227,14 @@ def _load_text(text: str, path: str | None) -> Scenario:
 
     has_graph, has_net = "graph" in data, "network" in data
     if has_graph == has_net:
-        errs.add("a scenario needs exactly one of [graph] or [network]"
-                 if not has_graph else "use either [graph] or [network], not both",
+        errs.add(Msg("diag.scenario.no_graph" if not has_graph else "diag.scenario.both"),
                  *(errs.locate("network") if has_net else (None, None)))
         raise ScenarioError(errs.items)
 
     if has_net:
         for t in ("inputs", "params"):
             if t in data:
-                errs.at(f"[{t}] cannot be used with [network] (it defines x, target, W and b)",
-                        t)
+                errs.at(Msg("diag.network.with_table", table=t), t)
         graph = expand_network(data["network"], errs)
         if errs.items or graph is None:
             raise ScenarioError(errs.items)
@@ -248,8 +249,7 @@ def _load_text(text: str, path: str | None) -> Scenario:
     for table, kind in (("inputs", "input"), ("params", "param")):
         section = data.get(table, {})
         if not isinstance(section, dict):
-            errs.at(f"[{table}] must be a table of names and values, got {_tname(section)}",
-                    None, table)
+            errs.at(Msg("diag.table.names", table=table, got=_tname(section)), None, table)
             continue
         for raw, value in section.items():
             name = _check_name(raw, table, errs)
@@ -257,11 +257,9 @@ def _load_text(text: str, path: str | None) -> Scenario:
                 continue
             if name in raw_names:
                 other, other_table = raw_names[name]
-                errs.at(f"{_say(raw)} is defined twice" + (
-                    "" if other == raw else f" (also as {_say(other)}: the same name once "
-                    "normalised, as Python reads identifiers)") + (
-                    " in [inputs] and [params]" if other_table != table else ""),
-                    table, raw)
+                key = "diag.name.twice" + ("" if other == raw else ".normalised") + (
+                    ".tables" if other_table != table else "")
+                errs.at(Msg(key, name=_say(raw), other=_say(other)), table, raw)
                 continue
             raw_names[name] = (raw, table)
             arr = _to_array(value, f"[{table}] {name}", errs, (table, raw))
@@ -273,31 +271,32 @@ def _load_text(text: str, path: str | None) -> Scenario:
 
     g = data["graph"]
     if not isinstance(g, dict):
-        errs.at(f"[graph] must be a table, got {_tname(g)}", None, "graph")
+        errs.at(Msg("diag.table.type", table="graph", got=_tname(g)), None, "graph")
         raise ScenarioError(errs.items)
     for key in g:
         if key not in GRAPH_KEYS:
-            errs.at(f"unknown key {_say(key)} in [graph] (expected code, output)", "graph", key)
+            errs.at(Msg("diag.key.unknown_in", key=_say(key), table="graph",
+                        expected=", ".join(sorted(GRAPH_KEYS))), "graph", key)
     code = g.get("code")
     output = g.get("output")
     if not isinstance(code, str):
-        errs.at("[graph] needs 'code', a string of assignments" if code is None else
-                f"[graph] code must be a string, got {_tname(code)}", "graph",
+        errs.at(Msg("diag.graph.no_code") if code is None else
+                Msg("diag.graph.code_type", got=_tname(code)), "graph",
                 None if code is None else "code")
         raise ScenarioError(errs.items)
     if output is not None and not isinstance(output, str):
-        errs.at(f"[graph] output must be a string, got {_tname(output)}", "graph", "output")
+        errs.at(Msg("diag.graph.output_type", got=_tname(output)), "graph", "output")
         output = None
     pos = errs.index.get(("graph", "code"))
     cmap = CodeMap.of(errs.index, pos) if pos is not None else None
     graph, diags = parse_graph(code, leaves, values, output, poisoned=frozenset(bad))
     for d in diags:
-        if d.line is None and d.message.startswith("output "):
-            errs.at(d.message, "graph", "output")
+        if d.line is None and (d.key or "").startswith("diag.output."):
+            errs.at(d.msg, "graph", "output")
         elif d.line is None or cmap is None:
-            errs.add(d.message, *errs.locate("graph", "code"))
+            errs.add(d.msg, *errs.locate("graph", "code"))
         else:
-            errs.add(d.message, *cmap.position(d.line, d.col))
+            errs.add(d.msg, *cmap.position(d.line, d.col))
     if not errs.items:
         _check_budget(graph, errs, "graph")
     if errs.items:
@@ -313,34 +312,37 @@ def _load_text(text: str, path: str | None) -> Scenario:
 def _check_budget(graph: Graph, errs: _Errors, where: str) -> None:
     need = recording_bytes(graph)
     if need > MAX_RECORD_BYTES:
-        errs.at(budget_message(need, 1), where, None)
+        errs.at(budget_msg(need, 1), where, None)
 
 
 def _train(section, errs: _Errors) -> tuple[float | None, int]:
     if section is None:
         return None, 1
     if not isinstance(section, dict):
-        errs.at(f"[train] must be a table, got {_tname(section)}", None, "train")
+        errs.at(Msg("diag.table.type", table="train", got=_tname(section)), None, "train")
         return None, 1
     for key in section:
         if key not in TRAIN_KEYS:
-            errs.at(f"unknown key {_say(key)} in [train] (expected learning_rate, iterations)",
-                    "train", key)
+            errs.at(Msg("diag.key.unknown_in", key=_say(key), table="train",
+                        expected=", ".join(sorted(TRAIN_KEYS))), "train", key)
     lr = section.get("learning_rate")
     if lr is None:
-        errs.at("[train] needs 'learning_rate'", "train")
+        errs.at(Msg("diag.key.needs", table="train", key="learning_rate"), "train")
     else:
         lr = _number(lr, "[train] learning_rate", errs, "train", "learning_rate")
         if lr is not None and not math.isfinite(lr):
-            errs.at("[train] learning_rate must be a finite number", "train", "learning_rate")
+            errs.at(Msg("diag.train.lr_finite"), "train", "learning_rate")
             lr = None
     it = section.get("iterations", 1)
     if isinstance(it, bool) or not isinstance(it, int) or not 1 <= it <= MAX_ITERATIONS:
-        what = f", got {_tname(it)}" if not _is_number(it) or isinstance(it, bool) else (
-            " (too large)" if isinstance(it, TooLarge) or (isinstance(it, int) and it > 0)
-            else "")
-        errs.at(f"[train] iterations must be a whole number from 1 to {MAX_ITERATIONS:,}"
-                + what, "train", "iterations")
+        hi = f"{MAX_ITERATIONS:,}"
+        if not _is_number(it) or isinstance(it, bool):
+            msg = Msg("diag.train.iterations.got", hi=hi, got=_tname(it))
+        elif isinstance(it, TooLarge) or (isinstance(it, int) and it > 0):
+            msg = Msg("diag.train.iterations.too_large", hi=hi)
+        else:
+            msg = Msg("diag.train.iterations", hi=hi)
+        errs.at(msg, "train", "iterations")
         it = 1
     return lr, it
 
@@ -357,45 +359,54 @@ def parse_typed_value(text: str):
     Raises :class:`ScenarioError` holding one diagnostic without a position."""
     text = text.strip()
 
-    def fail(msg: str):
+    def fail(msg: Msg):
         raise ScenarioError([Diagnostic(None, None, None, msg)])
 
     if not text or any(not ch.isprintable() for ch in text):
-        fail("type a number or a nested list such as [1, 2]")
+        fail(Msg("diag.typed.empty"))
     if len(text) > MAX_FILE_BYTES:
-        fail(f"too long (at most {MAX_FILE_BYTES:,} characters)")
+        fail(Msg("diag.typed.too_long", n=f"{MAX_FILE_BYTES:,}"))
     try:
         data = tomllib.loads("v = " + text, parse_float=_parse_float)
     except RecursionError:
-        fail("not a number or list: nested too deeply")
+        fail(Msg("diag.typed.nested"))
     except tomllib.TOMLDecodeError as exc:
-        fail(f"not a number or list: {str(exc).split(' (at ')[0]}")
+        fail(Msg("diag.typed.invalid", detail=toml_detail(str(exc).split(' (at ')[0])))
     except ValueError:
-        fail(TOO_LARGE)
+        fail(TOO_LARGE_MSG)
     value = data.get("v")
     if set(data) != {"v"} or not (_is_number(value) or isinstance(value, list)):
-        fail("type a single number or nested list")
+        fail(Msg("diag.typed.single"))
     errs = _Errors(None, "")
-    arr = _to_array(value, "value", errs, None)
+    arr = _to_array(value, None, errs, None)
     if arr is None:
-        fail(errs.items[0].message.removeprefix("value: "))
+        fail(errs.items[0].msg)
     return arr
+
+
+class CountError(ValueError):
+    """A typed count that is not one: ``str()`` is the English sentence, :attr:`msg`
+    the catalogue message for any language."""
+
+    def __init__(self, msg: Msg):
+        self.msg = msg
+        super().__init__(english(msg))
 
 
 def parse_count(text: str, lo: int = 1, hi: int = MAX_ITERATIONS, what: str = "iterations"
                 ) -> int:
     """A whole number typed by a user (the TUI's train box, CLI flags): ASCII digits
     only (no signs, spaces inside, underscores or other scripts' digits), from ``lo`` to
-    ``hi``. Raises :class:`ValueError` with a one-line message."""
+    ``hi``. Raises :class:`CountError` (a :class:`ValueError`) with a one-line message."""
     text = text.strip()
     if not text or not (text.isascii() and text.isdigit()):
-        raise ValueError(f"{what} must be a whole number written with digits 0-9, "
-                         f"got {_say(text)}")
+        raise CountError(Msg("diag.count.digits", what=what, got=_say(text)))
     if len(text.lstrip("0")) > len(str(hi)):
-        raise ValueError(f"{what} must be from {lo:,} to {hi:,} (too large)")
+        raise CountError(Msg("diag.count.too_large", what=what, lo=f"{lo:,}", hi=f"{hi:,}"))
     value = int(text)
     if not lo <= value <= hi:
-        raise ValueError(f"{what} must be from {lo:,} to {hi:,}, got {value:,}")
+        raise CountError(Msg("diag.count.range", what=what, lo=f"{lo:,}", hi=f"{hi:,}",
+                             got=f"{value:,}"))
     return value
 
 
@@ -439,29 +450,28 @@ def load(name_or_path: str) -> Scenario:
     p = Path(path)
     try:
         if p.is_dir():
-            raise ScenarioError([Diagnostic(path, None, None, "is a directory, not a file")])
+            raise ScenarioError([diag(path, None, None, "diag.file.directory")])
         if p.exists() and not p.is_file():  # a device or FIFO: could read forever
-            raise ScenarioError([Diagnostic(path, None, None, "is not a regular file")])
+            raise ScenarioError([diag(path, None, None, "diag.file.not_regular")])
         with p.open("rb") as fh:
             raw = fh.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
-            raise ScenarioError([Diagnostic(
-                path, None, None, f"file is too large (at most {MAX_FILE_BYTES:,} bytes)")])
+            raise ScenarioError([diag(path, None, None, "diag.file.too_large",
+                                      n=f"{MAX_FILE_BYTES:,}")])
     except FileNotFoundError:
-        raise ScenarioError([Diagnostic(path, None, None, "no such file (and no bundled "
-                                        "scenario of that name; see 'tui-backprop list')")]
-                            ) from None
+        raise ScenarioError([diag(path, None, None, "diag.file.missing")]) from None
     except PermissionError:
-        raise ScenarioError([Diagnostic(path, None, None, "permission denied")]) from None
+        raise ScenarioError([diag(path, None, None, "diag.file.permission")]) from None
     except OSError as exc:
-        raise ScenarioError([Diagnostic(path, None, None, exc.strerror or str(exc))]) from None
+        # the system's own words (strerror) are in the C library's language
+        raise ScenarioError([diag(path, None, None, "diag.file.os",
+                                  detail=exc.strerror or str(exc))]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ScenarioError([Diagnostic(path, line, col,
-                                        "file is not valid UTF-8 text")]) from None
+        raise ScenarioError([diag(path, line, col, "diag.file.utf8")]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     return load_text(text, path)

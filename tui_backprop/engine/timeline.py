@@ -20,8 +20,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..text.catalogue import Msg
 from ._gc import no_gc
-from .errors import Diagnostic, ScenarioError
+from .errors import Diagnostic, ScenarioError, english
 from .gates import GATES, GateSpec, unbroadcast
 from .graph import Graph, replace_values
 
@@ -53,13 +54,17 @@ def recording_bytes(graph: Graph, iterations: int = 1) -> int:
     return 8 * elements * max(1, iterations)
 
 
-def budget_message(need: int, iterations: int) -> str:
+def budget_msg(need: int, iterations: int) -> Msg:
     """Why a recording is refused, with how much it would need and how to shrink it."""
-    what = "one iteration" if iterations == 1 else f"{iterations:,} iterations"
-    return (f"recording {what} step by step would keep about {_mib(need)} of array "
-            f"values (the budget is {_mib(MAX_RECORD_BYTES)}): use smaller arrays or fewer "
-            "gates"
-            + ("" if iterations == 1 else ", or record fewer iterations"))
+    if iterations == 1:
+        return Msg("diag.budget.one", need=_mib(need), budget=_mib(MAX_RECORD_BYTES))
+    return Msg("diag.budget.many", n=f"{iterations:,}", need=_mib(need),
+               budget=_mib(MAX_RECORD_BYTES))
+
+
+def budget_message(need: int, iterations: int) -> str:
+    """:func:`budget_msg` in English."""
+    return english(budget_msg(need, iterations))
 
 
 def _mib(n: int) -> str:
@@ -348,7 +353,7 @@ def record(graph: Graph, *, iterations: int = 1, learning_rate: float | None = N
     n = iterations if learning_rate is not None else 1
     need = recording_bytes(graph, n)
     if need > MAX_RECORD_BYTES:
-        raise RecordingTooLarge([Diagnostic(None, None, None, budget_message(need, n))])
+        raise RecordingTooLarge([Diagnostic(None, None, None, budget_msg(need, n))])
     with no_gc():
         return _record(graph, iterations, learning_rate, first_iteration)
 

@@ -12,10 +12,12 @@ import os
 import re
 import sys
 
+from tui_backprop import cli as _cli
 from tui_backprop.cli import MAX_PRECISION, UsageError, _int_in, _Parser
 from tui_backprop.engine import ScenarioError, load
 from tui_backprop.engine.scenario import bundled_dir
 from tui_backprop.serve.session import SessionOptions
+from tui_backprop.text.catalogue import Msg
 from tui_backprop.text.escape import printable
 
 PROG = "tui-backprop serve"
@@ -39,15 +41,19 @@ Serve the debugger to a room: every student gets their own session.
 """
 
 
+def _say(key: str, /, **params) -> str:
+    """A message in the language :func:`tui_backprop.cli.main` chose for this run."""
+    return _cli._msgs(key, **params)
+
+
 def _duration(text: str) -> float:
     """``30m``, ``90s``, ``1h``, ``1.5s``; a bare number is minutes."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
     if not m:
-        raise argparse.ArgumentTypeError(
-            f"a duration like 30m, 90s or 1h is needed, got {text!r}")
+        raise argparse.ArgumentTypeError(_say("serve.duration.format", got=repr(text)))
     value = float(m.group(1)) * {"s": 1, "m": 60, "h": 3600, "": 60}[m.group(2)]
     if not (math.isfinite(value) and 0 < value <= 7 * 24 * 3600):
-        raise argparse.ArgumentTypeError(f"the duration must be from 1s to 7 days, got {text}")
+        raise argparse.ArgumentTypeError(_say("serve.duration.range", got=text))
     return value
 
 
@@ -133,17 +139,18 @@ def _session_options(args: argparse.Namespace) -> tuple[SessionOptions, int]:
 
     folder = args.scenarios if args.scenarios is not None else str(bundled_dir())
     if not os.path.isdir(folder):
-        raise UsageError(f"--scenarios {printable(folder)}: not a folder")
+        raise UsageError(Msg("serve.scenarios.not_folder", folder=printable(folder)))
     scenarios = ScenarioDir(folder)
     count = len(scenarios.names())
     if count == 0:
-        raise UsageError(f"--scenarios {printable(folder)}: no .toml scenarios in it")
+        raise UsageError(Msg("serve.scenarios.empty", folder=printable(folder)))
     if args.open is not None:
         try:
             load(scenarios.path_of(args.open))
         except ScenarioError as exc:
-            for diag in exc.errors:  # one line each, as 'tui-backprop check' prints them
-                print(diag, file=sys.stderr)
+            # one line each, as 'tui-backprop check' prints them, in the run's language
+            for line in exc.lines(_cli._msgs):
+                print(printable(line), file=sys.stderr)
             raise SystemExit(2) from None
     opts = SessionOptions(scenarios=scenarios.root, open=args.open, precision=args.precision,
                           max_train=args.max_train, cpu_seconds=args.cpu_limit)
@@ -154,19 +161,20 @@ def _password(args: argparse.Namespace, option: str = "password") -> str | None:
     given, file = getattr(args, option), getattr(args, option + "_file")
     name = "--" + option.replace("_", "-")
     if given is not None and file is not None:
-        raise UsageError(f"give {name} or {name}-file, not both")
+        raise UsageError(Msg("serve.password.both", name=name))
     if file is not None:
         try:
             with open(file, encoding="utf-8") as fh:
                 text = fh.readline().rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{name}-file {printable(file)}: "
-                             f"{getattr(exc, 'strerror', None) or exc}") from None
+            raise UsageError(Msg("serve.password.file", name=name, file=printable(file),
+                                 why=str(getattr(exc, "strerror", None) or exc))) from None
         if not text:
-            raise UsageError(f"{name}-file {printable(file)}: the first line is empty")
+            raise UsageError(Msg("serve.password.file_empty", name=name,
+                                 file=printable(file)))
         return text
     if given == "":
-        raise UsageError(f"{name} must not be empty")
+        raise UsageError(Msg("serve.password.empty", name=name))
     return given
 
 
@@ -179,7 +187,8 @@ def _check_keys(option: str, path: str | None) -> None:
         asyncssh.read_authorized_keys(path)
     except (OSError, ValueError, asyncssh.KeyImportError) as exc:
         detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise UsageError(f"{option} {printable(path)}: {printable(detail)}") from None
+        raise UsageError(Msg("serve.keys.bad", option=option, path=printable(path),
+                             why=printable(detail))) from None
 
 
 def cmd_ssh(argv: list[str]) -> int:
@@ -188,19 +197,16 @@ def cmd_ssh(argv: list[str]) -> int:
     args = _parser("ssh").parse_args(argv)
     password = _password(args)
     if args.no_auth and (password is not None or args.authorized_keys is not None):
-        raise UsageError("--no-auth cannot be combined with --password or --authorized-keys")
+        raise UsageError(Msg("serve.no_auth.combined"))
     if not args.no_auth and password is None and args.authorized_keys is None:
-        raise UsageError("choose how students log in: --password, --password-file, "
-                         "--authorized-keys or (on this machine only) --no-auth")
+        raise UsageError(Msg("serve.auth.choose"))
     if args.no_auth and not ssh.is_loopback(args.host) and not args.i_know_this_is_open:
-        raise UsageError(f"--no-auth on {printable(args.host)} would let anyone who can "
-                         "reach it in; use --password or --authorized-keys, or add "
-                         "--i-know-this-is-open")
+        raise UsageError(Msg("serve.no_auth.open", host=printable(args.host)))
     _check_keys("--authorized-keys", args.authorized_keys)
     presenter_password = _password(args, "presenter_password")
     _check_keys("--presenter-key", args.presenter_key)
     if presenter_password is not None and presenter_password == password:
-        raise UsageError("the presenter password must differ from the class password")
+        raise UsageError(Msg("serve.presenter.same"))
     session, count = _session_options(args)
     opts = ssh.SSHOptions(session=session, host=args.host, port=args.port,
                           max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
@@ -229,4 +235,4 @@ def main(argv: list[str]) -> int:
         return cmd_ssh(argv[1:])
     if argv[0] == "web":
         return cmd_web(argv[1:])
-    raise UsageError(f"serve {printable(argv[0])}: choose 'ssh' or 'web'")
+    raise UsageError(Msg("serve.usage.choose", what=printable(argv[0])))

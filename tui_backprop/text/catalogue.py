@@ -8,7 +8,8 @@ renderer turns it into text with the :class:`Messages` of the chosen language::
     msgs("trace.phase.forward")                     # "前向传播"
     msgs.render(Msg("gate.mul.forward", a="q", b="z"))
 
-Templates use ``str.format`` fields by name (``{name}``). A key missing from a language is
+Templates use ``str.format`` fields by name (``{name}``); a parameter may itself be a
+:class:`Msg`, rendered in the same language. A key missing from a language is
 an error (``KeyError``), never a silent fall-back to English: the tests check that both
 tables have the same keys with the same parameters.
 
@@ -75,7 +76,12 @@ class Messages:
 
     def __call__(self, key: str, /, **params: Any) -> str:
         """The message ``key`` with its parameters filled in."""
-        return self.table[key].format(**{k: _text(v) for k, v in params.items()})
+        return self.table[key].format(**{k: self._param(v) for k, v in params.items()})
+
+    def _param(self, value: Any) -> Any:
+        """A parameter as text: a :class:`Msg` (a message inside a message, such as the
+        kind of value a diagnostic found) in this language, a number as views show it."""
+        return self.render(value) if isinstance(value, Msg) else _text(value)
 
     def has(self, key: str) -> bool:
         return key in self.table
@@ -95,7 +101,7 @@ class Messages:
                 out.append((literal, None))
             if name is not None:
                 value = params[name]
-                text = _text(value) if not (spec or conv) else \
+                text = self._param(value) if not (spec or conv) else \
                     _FORMATTER.format_field(_FORMATTER.convert_field(value, conv), spec or "")
                 out.append((text, name))
         return out

@@ -419,7 +419,7 @@ class BackpropApp(App):
         if isinstance(exc, ScenarioError):
             shown = exc.errors[:MAX_BANNER_ERRORS]
             for diag in shown:
-                text.append(w.s(printable(str(diag))) + "\n")
+                text.append(w.s(diag.render(w.msgs)) + "\n")
             if len(exc.errors) > len(shown):
                 text.append(w("tui.fail.more", ellipsis=w.g.ellipsis,
                               n=len(exc.errors) - len(shown)) + "\n", self.look.muted)
@@ -739,7 +739,7 @@ class BackpropApp(App):
         try:
             session = self.session.with_leaf(name, parse_value(text, self.messages))
         except ScenarioError as exc:
-            return w.s(printable("; ".join(d.message for d in exc.errors)))
+            return w.s(printable("; ".join(d.text(w.msgs) for d in exc.errors)))
         except Exception as exc:  # noqa: BLE001 - said in the dialog, the session goes on
             return failure_text(exc, w)
         shown = w.s(printable(name))

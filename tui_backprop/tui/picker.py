@@ -81,7 +81,7 @@ class PickerScreen(DialogScreen[str | None]):
             sc = load(ident if self._scenarios is None else self._scenarios.path_of(ident))
         except ScenarioError as exc:
             w = self._w
-            preview.update(Text(w.s(printable(str(exc.errors[0]))) if exc.errors
+            preview.update(Text(w.s(exc.errors[0].render(w.msgs)) if exc.errors
                                 else w("tui.picker.cannot_load")))
             return
         except Exception as exc:  # noqa: BLE001 - a loader bug must not end the session
