@@ -82,3 +82,17 @@ async def test_the_theme_list_speaks_chinese():
         await pilot.pause(0.3)
         text = "\n".join(screen_text(app))
         assert "搜索主题" in text and "Search for themes" not in text
+
+
+async def test_the_help_names_the_full_precision_key_that_works_everywhere():
+    """``d`` toggles full precision in every session (``F`` is the class's back-to-the-
+    presenter key), so the help lists ``d``."""
+    app = create_app("cs231n-sigmoid", lang="en", ascii=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        assert app.full_precision
+        await _open(pilot, app, "question_mark")
+        rows = screen_text(app)
+        line = next(row for row in rows if "full precision in the inspector" in row)
+        assert line.split("│")[1].split()[0] == "d", line
