@@ -96,3 +96,21 @@ async def test_the_help_names_the_full_precision_key_that_works_everywhere():
         rows = screen_text(app)
         line = next(row for row in rows if "full precision in the inspector" in row)
         assert line.split("│")[1].split()[0] == "d", line
+
+
+@pytest.mark.parametrize("scenario", ["network-2-2-2", "cs231n-staged"])
+async def test_at_60_columns_no_explanation_is_cut_off(scenario):
+    """At 60x20 an English explanation takes up to four lines (network-2-2-2's hidden
+    multiply gates: swap, fan-out and +=); the explain line shows every one of them."""
+    app = create_app(scenario, lang="en", ascii=False)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        explain = app.debugger.explain
+        longest = 0
+        for k in range(len(app.session.timeline.steps)):
+            app.cursor = k
+            await pilot.pause()
+            longest = max(longest, len(explain._strips))
+            assert len(explain._strips) <= explain.size.height, (k, explain.plain)
+        if scenario == "network-2-2-2":
+            assert longest == 4  # the case that was cut (the panel had 3 rows)
