@@ -878,11 +878,39 @@ class BackpropApp(App):
         self.push_screen(PickerScreen(folders, scenarios=self.scenarios), chosen)
 
     def get_system_commands(self, screen):
-        """Textual's palette commands, without the screenshot (it writes a file on the
-        machine running the app) when the app is confined to a scenarios folder."""
+        """Textual's palette commands in the app's language, without the screenshot (it
+        writes a file on the machine running the app) when the app is confined to a
+        scenarios folder."""
+        from tui_backprop.tui.commands import SYSTEM_COMMANDS
+
+        w = self.words
         for command in super().get_system_commands(screen):
-            if self.scenarios is None or command.title != "Screenshot":
-                yield command
+            if self.scenarios is not None and command.title == "Screenshot":
+                continue
+            keys = SYSTEM_COMMANDS.get((command.title, (command.help.split() or [None])[0]),
+                                       SYSTEM_COMMANDS.get((command.title, None)))
+            if keys is not None:
+                command = command._replace(title=w(keys[0]), help=w(keys[1]))
+            yield command
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: the palette, in the app's language (and glyphs)."""
+        from textual.command import CommandPalette
+
+        from tui_backprop.tui.commands import Palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(self.words("tui.cmd.placeholder"),
+                                     ascii=self.glyphs.ascii, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The palette's theme list, in the app's language."""
+        from textual.theme import ThemeProvider
+
+        from tui_backprop.tui.commands import Palette
+
+        self.push_screen(Palette(self.words("tui.cmd.theme_placeholder"),
+                                 ascii=self.glyphs.ascii, providers=[ThemeProvider]))
 
     def action_help(self) -> None:
         from tui_backprop.tui.help import HelpScreen

@@ -1,5 +1,7 @@
 """Command palette providers (ctrl+p): go to a gate by name, open a scenario. The theme
-switch comes from Textual's own system commands."""
+switch comes from Textual's own system commands (their words from the catalogue). The
+palette itself (:class:`Palette`) speaks the app's language and, in an ASCII session,
+draws no emoji."""
 
 from __future__ import annotations
 
@@ -7,8 +9,19 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.command import (
+    CommandList,
+    CommandPalette,
+    DiscoveryHit,
+    Hit,
+    Hits,
+    Provider,
+    SearchIcon,
+)
 from textual.markup import escape
+from textual.widgets.option_list import Option
 
 from tui_backprop.engine import GATES, bundled
 from tui_backprop.model.session import local_scenarios
@@ -88,3 +101,47 @@ class OpenScenarioProvider(_ListProvider):
 
     def run(self, target: str) -> None:
         self.app.open_scenario(target)  # type: ignore[attr-defined]
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with a placeholder in the app's language and, in an
+    ASCII session, ``>`` for its search icon (Textual's is an emoji)."""
+
+    def __init__(self, placeholder: str, *, ascii: bool, **kwargs) -> None:
+        super().__init__(placeholder=placeholder, **kwargs)
+        self._ascii = ascii
+
+    def on_mount(self) -> None:
+        if self._ascii:
+            self.query_one(SearchIcon).icon = ">"
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own (textual/command.py), with its "No matches found" in the app's
+        # language: a search that finds nothing says so after a short pause
+        self._stop_no_matches_countdown()
+
+        def _show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(Option(
+                    Align.center(Text(words_of(self.app)("tui.cmd.no_match"),
+                                      style="not bold")),
+                    disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, _show_no_matches)
+
+
+#: Textual's system commands, by their English title (and the first word of their help,
+#: where one title has two helps): the catalogue keys of the title and of the help. A
+#: command not listed keeps Textual's words.
+SYSTEM_COMMANDS = {
+    ("Theme", None): ("tui.cmd.theme", "tui.cmd.theme_help"),
+    ("Quit", None): ("tui.cmd.quit", "tui.cmd.quit_help"),
+    ("Keys", "Hide"): ("tui.cmd.keys", "tui.cmd.keys_hide_help"),
+    ("Keys", "Show"): ("tui.cmd.keys", "tui.cmd.keys_help"),
+    ("Maximize", None): ("tui.cmd.maximize", "tui.cmd.maximize_help"),
+    ("Minimize", None): ("tui.cmd.minimize", "tui.cmd.minimize_help"),
+    ("Screenshot", None): ("tui.cmd.screenshot", "tui.cmd.screenshot_help"),
+}

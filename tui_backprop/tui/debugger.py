@@ -34,6 +34,9 @@ from tui_backprop.tui.values import ValuesTable
 
 #: At least this many columns show circuit and code (and inspector and values) together.
 WIDE = 110
+#: Fewer columns than this give the explain line a fourth row: at 60 columns an English
+#: explanation takes up to four lines, at 80 up to three.
+TIGHT = 80
 #: Fewer rows than this draw the panels with top borders only.
 TALL = 32
 #: Fewer rows than this hide the header (the status bar then shows the title if it fits).
@@ -81,6 +84,7 @@ class DebuggerScreen(Screen):
         width, height = self.app.size
         self._layout = self._layout_of(width, height)
         self.set_class(width < WIDE, "-narrow")
+        self.set_class(width < TIGHT, "-tight")
         self.set_class(height < TALL, "-short")
         self.set_class(height < HEADER_ROWS, "-no-header")
         ascii = self._words.g.ascii
@@ -170,16 +174,16 @@ class DebuggerScreen(Screen):
         if layout == self._layout:
             return
         self._layout = layout
-        narrow, short, no_header = layout
+        narrow, short, no_header, tight = layout
         self.set_classes(" ".join(
-            c for c in self.classes if c not in ("-narrow", "-short", "-no-header"))
+            c for c in self.classes if c not in ("-narrow", "-short", "-no-header", "-tight"))
             + (" -narrow" if narrow else "") + (" -short" if short else "")
-            + (" -no-header" if no_header else ""))
+            + (" -no-header" if no_header else "") + (" -tight" if tight else ""))
         self._titles()
 
     @staticmethod
-    def _layout_of(width: int, height: int) -> tuple[bool, bool, bool]:
-        return width < WIDE, height < TALL, height < HEADER_ROWS
+    def _layout_of(width: int, height: int) -> tuple[bool, bool, bool, bool]:
+        return width < WIDE, height < TALL, height < HEADER_ROWS, width < TIGHT
 
     def _titles(self) -> None:
         narrow = self._layout is not None and self._layout[0]
@@ -188,7 +192,7 @@ class DebuggerScreen(Screen):
                             (self.inspector, "inspector"), (self.values, "values")):
             panel.border_title = w(f"tui.panel.{name}.swap" if narrow else f"tui.panel.{name}")
 
-    _layout: tuple[bool, bool, bool] | None = None
+    _layout: tuple[bool, bool, bool, bool] | None = None
 
     def action_toggle_view(self) -> None:
         """``v``: circuit or code (both are shown on wide terminals)."""

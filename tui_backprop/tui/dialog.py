@@ -11,11 +11,12 @@ T = TypeVar("T")
 
 
 class DialogScreen(ModalScreen[T]):
-    """A centred modal whose single top container gets the dialog frame."""
+    """A centred modal whose single top container gets the dialog frame (``$box``: round,
+    or ASCII in an ASCII session)."""
 
     DEFAULT_CSS = """
     DialogScreen { align: center middle; }
     DialogScreen > * {
-        border: round $primary; background: $surface; padding: 0 1;
+        border: $box $primary; background: $surface; padding: 0 1;
     }
     """

@@ -30,7 +30,7 @@ KEYS = (
     ("g", "tui.help.check"),
     ("v", "tui.help.view"),
     ("i", "tui.help.detail"),
-    ("F", "tui.help.full"),
+    ("d", "tui.help.full"),  # also F, except in a class (there F is back to the presenter)
     ("!", "tui.help.nonfinite"),
     ("esc", "tui.help.follow"),
     ("r", "tui.help.reload"),

@@ -191,11 +191,8 @@ class LinesView(ScrollView):
     def _wrap_width(self) -> int:
         return max(1, self.scrollable_content_region.width or self.size.width)
 
-    def _layout_lines(self) -> None:
-        if not self.is_attached or self.size.width == 0:
-            return  # hidden or not laid out yet: on_resize lays the lines out
+    def _wrap(self, width: int) -> tuple[list[Strip], list[Style | None]]:
         console = self.app.console
-        width = self._wrap_width()
         strips: list[Strip] = []
         fills: list[Style | None] = []
         for text, fill in zip(self._source, self._fills, strict=True):
@@ -209,6 +206,31 @@ class LinesView(ScrollView):
             else:
                 strips.append(Strip(text.render(console, end="")))
                 fills.append(fill)
+        return strips, fills
+
+    def _layout_lines(self) -> None:
+        if not self.is_attached or self.size.width == 0:
+            return  # hidden or not laid out yet: on_resize lays the lines out
+        width = self._wrap_width()
+        strips, fills = self._wrap(width)
+        # The panel's room without scrollbars. Wrapped lines decide the vertical
+        # scrollbar themselves: wrapped to the room they either fit it (no scrollbar,
+        # the virtual size is the room) or they do not (wrapped to the room less the
+        # scrollbar). Textual re-decides scrollbars only when the virtual size differs
+        # from the region it laid out, so after a shrink had shown scrollbars for a
+        # stale, larger virtual size, a virtual size equal to the region they leave
+        # would keep them (and the narrower wrap) for good.
+        room = self.container_size if self.container_size.width else self.size
+        if self.WRAP and room.width:
+            bar = self.styles.scrollbar_size_vertical
+            fits = len(strips) <= room.height
+            if fits and width != room.width:
+                width = room.width
+                strips, fills = self._wrap(width)
+                fits = len(strips) <= room.height
+            if not fits and width == room.width and room.width > bar:
+                width = room.width - bar
+                strips, fills = self._wrap(width)
         old, old_fills = self._strips, self._strip_fills
         self._strips, self._strip_fills = strips, fills
         # never narrower than the panel: a line getting shorter or longer within the
@@ -217,7 +239,8 @@ class LinesView(ScrollView):
                                              width)
         # The virtual height never drops below the visible height, so a step that
         # changes the line count without overflowing the panel needs no re-layout.
-        height = max(len(strips), self.scrollable_content_region.height)
+        floor = room.height if self.WRAP else self.scrollable_content_region.height
+        height = max(len(strips), floor)
         size = Size(widest, height)
         if size != self.virtual_size:
             self.virtual_size = size

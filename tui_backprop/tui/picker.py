@@ -22,6 +22,7 @@ from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
 from tui_backprop.tui.failure import failure_text
 from tui_backprop.tui.i18n import translate_bindings, words_of
+from tui_backprop.tui.lines import pad_cells
 from tui_backprop.tui.scenario_dir import ScenarioDir
 
 
@@ -52,15 +53,18 @@ class PickerScreen(DialogScreen[str | None]):
     def compose(self) -> ComposeResult:
         # one line per scenario: a long title ends in … rather than wrapping under the names
         # file names and titles are shown as Text (never markup), control characters escaped
+        # (an ASCII session crops instead: the ellipsis is not ASCII)
         w = self._w
+        cut = "crop" if w.g.ascii else "ellipsis"
         entries = bundled() if self._scenarios is None else self._scenarios.entries()
-        options: list[Option] = [Option(Text(f"{name:<24} {w.s(printable(title))}",
-                                             no_wrap=True, overflow="ellipsis"), id=name)
-                                 for name, title in entries]
+        options: list[Option] = [
+            Option(Text(f"{pad_cells(w.s(printable(name)), 24)} {w.s(printable(title))}",
+                        no_wrap=True, overflow=cut), id=name)
+            for name, title in entries]
         local = local_scenarios(self._folders) if self._scenarios is None else []
         if local:
             options.append(None)  # a separator
-            options += [Option(Text(w.s(printable(path)), no_wrap=True, overflow="ellipsis"),
+            options += [Option(Text(w.s(printable(path)), no_wrap=True, overflow=cut),
                                id=path) for path in local]
         with Vertical() as v:
             v.border_title = w("tui.picker.title")
