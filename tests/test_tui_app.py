@@ -16,7 +16,6 @@ import shutil
 import numpy as np
 import pytest
 from textual.widgets import Input
-from textual.widgets._footer import FooterKey
 
 from tui_backprop.engine import ScenarioError, bundled, load, record
 from tui_backprop.engine.scenario import bundled_dir
@@ -25,6 +24,7 @@ from tui_backprop.tui.app import BackpropApp, create_app
 from tui_backprop.tui.edit import EditScreen, LeafChooser
 from tui_backprop.tui.gradcheck_view import GradCheckScreen
 from tui_backprop.tui.help import HelpScreen
+from tui_backprop.tui.keybar import KeyBar
 from tui_backprop.tui.picker import PickerScreen
 from tui_backprop.tui.train import TrainScreen
 
@@ -352,7 +352,7 @@ async def test_resize_redraws_the_status_bar_for_the_new_width():
 async def test_footer_shows_the_stepping_keys_after_start_focus_changes_and_a_modal():
     # the footer recomposes only when its keys change: it must still show them all
     def shown(app: BackpropApp) -> set[str]:
-        return {k.description for k in app.debugger.query(FooterKey)}
+        return {desc for _name, desc in app.debugger.query_one(KeyBar).shown()}
 
     expected = {"next", "prev", "fwd", "bwd", "update", "train", "edit", "check", "view",
                 "help", "quit"}
@@ -368,6 +368,23 @@ async def test_footer_shows_the_stepping_keys_after_start_focus_changes_and_a_mo
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.debugger and shown(app) == expected
+
+
+async def test_a_click_on_a_key_in_the_key_bar_runs_it():
+    app = create_app("add-mul", lang="en", ascii=False)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        bar = app.debugger.query_one(KeyBar)
+        line = "".join(seg.text for seg in bar.render_line(0))
+        x = line.index("→ next")  # the key bar is one line: find the key's cell
+        assert app.cursor == 0
+        await pilot.click(KeyBar, offset=(x + 1, 0))
+        await pilot.pause()
+        assert app.cursor == 1
+        x = line.index("← prev")
+        await pilot.click(KeyBar, offset=(x + 2, 0))
+        await pilot.pause()
+        assert app.cursor == 0
 
 
 async def test_command_palette_goes_to_gate():

@@ -18,10 +18,10 @@ import pytest
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from textual.binding import Binding
-from textual.widgets._footer import FooterKey
 
 from tui_backprop.text.glyphs import ASCII, UNICODE
 from tui_backprop.tui.app import create_app
+from tui_backprop.tui.keybar import KeyBar
 from tui_backprop.tui.look import Look, colour_mode, standard_colours
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -220,7 +220,7 @@ async def test_ascii_session_key_names_borders_and_header():
         await pilot.pause()
         assert app.get_key_display(Binding("right", "x")) == "right"
         assert app.get_key_display(Binding("left", "x")) == "left"
-        keys = [k.key_display for k in app.screen.query(FooterKey)]
+        keys = [name for name, _desc in app.screen.query_one(KeyBar).shown()]
         assert "right" in keys and all(k.isascii() for k in keys)
         assert app.get_css_variables()["box"] == "ascii"
         assert app.debugger.circuit.styles.border.top[0] == "ascii"
@@ -238,7 +238,7 @@ async def test_chinese_footer_and_titles():
     app = create_app("add-mul", lang="zh", ascii=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        descriptions = [k.description for k in app.screen.query(FooterKey)]
+        descriptions = [desc for _name, desc in app.screen.query_one(KeyBar).shown()]
         assert "下一步" in descriptions and "帮助" in descriptions
         assert not any(re.search("[A-Za-z]{3,}", d) for d in descriptions)
         assert app.debugger.circuit.border_title == "计算图"

@@ -20,14 +20,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
-from textual.widgets._footer import FooterKey
+from textual.widgets import Header, Static
 
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.explain import ExplainPanel
 from tui_backprop.tui.i18n import translate_bindings, words_of
 from tui_backprop.tui.inspector import Inspector
+from tui_backprop.tui.keybar import KeyBar
 from tui_backprop.tui.loss import LossPanel
 from tui_backprop.tui.status import StatusBar
 from tui_backprop.tui.values import ValuesTable
@@ -39,58 +39,6 @@ TALL = 32
 #: Fewer rows than this hide the header (the status bar then shows the title if it fits).
 #: 80x24 keeps it: on a projector the room must be able to read which scenario is open.
 HEADER_ROWS = 24
-
-
-class StepFooter(Footer):
-    """The footer, recomposed only when the keys it shows change.
-
-    Textual's Footer rebuilds all its keys (~10 ms with ours) on every bindings signal:
-    three times during start-up (focus, screen stack, the screen's post-mount refresh)
-    and on every focus change, each time with the same keys.
-
-    On a narrow terminal the keys that do not fit whole are hidden rather than cut
-    mid-word (help and quit come first, so they always fit)."""
-
-    _shown: tuple | None = None
-    _pending = False
-    #: each key's right edge (relative to the footer) with every key shown
-    _edges: dict[int, int] = {}
-
-    def _measure(self) -> None:
-        keys = list(self.query(FooterKey))
-        if keys and all(k.display for k in keys):
-            self._edges = {id(k): k.region.right - self.region.x for k in keys}
-        self._fit()
-
-    def _fit(self) -> None:
-        room = self.size.width
-        for key in self.query(FooterKey):
-            edge = self._edges.get(id(key))
-            if edge is not None:
-                key.display = edge <= room
-
-    def on_resize(self, event: Resize) -> None:
-        self._fit()
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._measure)
-
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True  # Footer.compose shows no keys until this is set
-        if not screen.app.app_focus:
-            return
-        if self.is_attached and screen is self.screen and not self._pending:
-            self._pending = True
-            self.call_after_refresh(self._recompose_if_changed)
-
-    async def _recompose_if_changed(self) -> None:
-        self._pending = False
-        shown = tuple((binding, enabled, tooltip) for _, binding, enabled, tooltip
-                      in self.screen.active_bindings.values() if binding.show)
-        if shown != self._shown:
-            self._shown = shown
-            await self.recompose()
-            self.call_after_refresh(self._measure)
 
 
 class DebuggerScreen(Screen):
@@ -158,7 +106,7 @@ class DebuggerScreen(Screen):
         yield ExplainPanel(id="explain")
         yield Static(id="load-error")
         yield StatusBar(id="status")
-        yield StepFooter(compact=True, show_command_palette=False)
+        yield KeyBar(id="keys")
 
     # ----------------------------------------------------------------- accessors
 
