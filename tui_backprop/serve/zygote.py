@@ -57,7 +57,7 @@ def preload() -> None:
 def warm_up() -> None:
     """Start the app once, headless, so that what every session would otherwise build
     for itself (lazily imported layouts, Rich's unicode width table, Textual's style and
-    segment caches) is built here, once, and shared. The event loop is closed after;
+    segment caches, the app's parsed CSS) is built here, once, and shared. The event loop is closed after;
     no thread may survive it (checked: forking with threads running is unsafe)."""
     import asyncio
     import threading
@@ -67,14 +67,21 @@ def warm_up() -> None:
 
     folder = str(bundled_dir())
 
-    async def once() -> None:
-        app = create_app("cs231n-sigmoid", scenarios=folder)
+    async def once(ascii: bool) -> None:
+        app = create_app("cs231n-sigmoid", scenarios=folder, ascii=ascii)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             await pilot.press("n")
             await pilot.pause()
 
-    asyncio.run(once())
+    # Both glyph sets: a client that sends no UTF-8 locale gets ASCII borders, whose CSS
+    # variables differ, and Textual's parsed CSS is cached per variable set (see
+    # tui_backprop.tui._textual_patch): each session then starts without parsing any.
+    async def both() -> None:
+        await once(False)
+        await once(True)
+
+    asyncio.run(both())
     asyncio.set_event_loop(None)
     if threading.active_count() != 1:
         raise RuntimeError("a thread survived the warm-up")

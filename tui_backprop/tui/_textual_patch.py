@@ -17,8 +17,26 @@ every span starts with an absolute cursor move). What the terminal ends up showi
 the same cell for cell; ``tests/test_textual_patch.py`` checks that in a real pty, with a
 terminal emulator, against a full repaint, and fails loudly if Textual's internals change.
 
+A third patch saves CPU, not bytes: Textual parses the CSS of every app from scratch
+(its parse cache belongs to one ``Stylesheet``, and every ``reparse`` starts a new one),
+~30 ms per app and again for each screen that brings CSS. In a served room that is
+every session's start-up. :func:`install` makes the parse cache process-wide, keyed
+on the CSS text, its origin and the CSS variables it was parsed with; the zygote's
+warm-up fills it once and every forked session reuses the parsed rules. Textual
+already shares parsed rules between the parses of one app (they are never mutated), so
+sharing them between apps draws exactly the same thing.
+
+The fourth saves CPU on every step: for a partial update Textual asks every widget
+that overlaps the bounding box of the changed regions for *all* its lines in that box,
+then throws away those on rows that did not change (at 80×24 a step changes ~17 rows
+but renders ~72: the screen, the header, the footer, every container). The patched
+``Compositor.render_partial_update`` asks each widget only for the rows, within its
+region, that the update draws; widgets on no such row are not asked at all. The
+strips on the drawn rows are the same ones; lines left unrendered keep their dirty
+mark in Textual's line cache and are rendered when they are next drawn.
+
 Pinned to the Textual versions this was written and tested against; on any other
-version :func:`install` does nothing and Textual's own output is used.
+version :func:`install` does nothing and Textual's own code is used.
 """
 
 from __future__ import annotations
@@ -189,6 +207,84 @@ def _layout_render_segments(self, console: Console) -> str:
     return writer.finish()
 
 
+def _render_partial_update(self):
+    """``Compositor.render_partial_update`` that renders only the rows it will draw."""
+    from textual._compositor import ChopsUpdate
+    from textual.geometry import Region
+
+    screen_region = self.size.region
+    update_regions = self._dirty_regions.copy()
+    self._dirty_regions.clear()
+    if not update_regions:
+        return None
+    crop = Region.from_union(update_regions).intersection(screen_region)
+    spans = list(self._regions_to_spans(update_regions))
+    rows = {y for y, _, _ in spans}
+    cuts = self.cuts
+    chops: list[dict] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+    crop_overlaps = crop.overlaps
+    # front to back, as Compositor._get_renders: the first strip for a cut wins
+    for widget, (region, clip) in self.visible_widgets.items():
+        if not crop_overlaps(clip):
+            continue
+        render_region = region.intersection(clip)
+        x, y, width, height = render_region
+        if not width or not height:
+            continue
+        drawn = [row for row in range(y, y + height) if row in rows]
+        if not drawn:
+            continue
+        top, bottom = drawn[0], drawn[-1] + 1
+        strips = widget.render_lines(Region(x - region.x, top - region.y, width, bottom - top))
+        first_cut, last_cut = render_region.column_span
+        for row, strip in zip(range(top, bottom), strips, strict=False):
+            if row not in rows:
+                continue
+            chops_line = chops[row]
+            final_cuts = [cut for cut in cuts[row] if last_cut >= cut >= first_cut]
+            cut_strips = strip.divide([cut - x for cut in final_cuts[1:]])
+            get = chops_line.get
+            for cut, piece in zip(final_cuts, cut_strips, strict=False):
+                if get(cut) is None:
+                    chops_line[cut] = piece
+    chop_ends = [cut_set[1:] for cut_set in cuts]
+    return ChopsUpdate(chops, spans, chop_ends)
+
+
+#: Parsed CSS shared by every Stylesheet in the process: (css, origin, default?,
+#: tie breaker, scope, variables) -> rule sets. Bounded: a theme switch adds one set of
+#: entries per variable set; a long-lived process that cycles themes evicts the oldest.
+_PARSED: dict[tuple, list] = {}
+_PARSED_MAX = 2048
+
+
+def _variables_key(stylesheet) -> tuple:
+    """A hashable key for the stylesheet's CSS variables (memoised per variables dict;
+    Textual replaces the dict, never mutates it, when variables change)."""
+    variables = stylesheet._variables
+    cached = getattr(stylesheet, "_tb_variables_key", None)
+    if cached is not None and cached[0] is variables:
+        return cached[1]
+    key = tuple(sorted(variables.items()))
+    stylesheet._tb_variables_key = (variables, key)
+    return key
+
+
+def _shared_parse_rules(original):
+    def _parse_rules(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, _variables_key(self))
+        rules = _PARSED.get(key)
+        if rules is None:
+            # errors raise as before, and are not cached
+            rules = original(self, css, read_from, is_default_rules, tie_breaker, scope)
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = rules
+        return rules
+
+    return _parse_rules
+
+
 def install() -> bool:
     """Patch Textual's update encoders (once). Returns whether the patch is active."""
     global _installed
@@ -196,9 +292,13 @@ def install() -> bool:
         return True
     if not supported():
         return False
-    from textual._compositor import ChopsUpdate, LayoutUpdate
+    from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+
+    from textual.css.stylesheet import Stylesheet
 
     ChopsUpdate.render_segments = _chops_render_segments  # type: ignore[method-assign]
     LayoutUpdate.render_segments = _layout_render_segments  # type: ignore[method-assign]
+    Compositor.render_partial_update = _render_partial_update  # type: ignore[method-assign]
+    Stylesheet._parse_rules = _shared_parse_rules(Stylesheet._parse_rules)  # type: ignore[method-assign]
     _installed = True
     return True

@@ -151,6 +151,17 @@ def pad_cells(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_len(text))
 
 
+#: How many rendered lines a panel remembers before it starts again.
+_RENDERED_MAX = 512
+
+
+def _render_key(text: Text, width: int) -> tuple:
+    """Everything that decides how ``text`` renders at ``width`` (-1: not wrapped)."""
+    return (text.plain, tuple(text.spans), text.style, text.justify, text.overflow,
+            text.no_wrap, text.end, text.tab_size, getattr(text, "hang", 0),
+            getattr(text, "fallback", 0), type(text), width)
+
+
 class LinesView(ScrollView):
     """Shows ``Text`` lines; wraps them to the width unless ``WRAP`` is False (then it
     scrolls sideways). ``set_lines`` diffs against what is on screen."""
@@ -168,6 +179,11 @@ class LinesView(ScrollView):
         self._strips: list[Strip] = []
         self._strip_fills: list[Style | None] = []
         self._wrapped_at = -1
+        #: rendered strips of recently shown lines, by what decides their rendering:
+        #: stepping redraws every panel, but most lines are the same as a step ago
+        self._rendered: dict[tuple, list[Strip]] = {}
+        #: (base style, width, scroll offset) while Textual renders this widget's lines
+        self._pass: tuple[Style, int, object] | None = None
 
     # ----------------------------------------------------------------- public
 
@@ -195,16 +211,23 @@ class LinesView(ScrollView):
         console = self.app.console
         strips: list[Strip] = []
         fills: list[Style | None] = []
+        rendered = self._rendered
+        if len(rendered) > _RENDERED_MAX:
+            rendered.clear()
         for text, fill in zip(self._source, self._fills, strict=True):
-            if self.WRAP:
-                hang, fallback = getattr(text, "hang", 0), getattr(text, "fallback", 0)
-                parts = (wrap_hanging(text, console, width, hang, fallback) if text.plain
-                         else [text])
-                for part in parts:
-                    strips.append(Strip(part.render(console, end="")))
-                    fills.append(fill)
-            else:
-                strips.append(Strip(text.render(console, end="")))
+            key = _render_key(text, width if self.WRAP else -1)
+            lines = rendered.get(key)
+            if lines is None:
+                if self.WRAP:
+                    hang, fallback = getattr(text, "hang", 0), getattr(text, "fallback", 0)
+                    parts = (wrap_hanging(text, console, width, hang, fallback)
+                             if text.plain else [text])
+                    lines = [Strip(part.render(console, end="")) for part in parts]
+                else:
+                    lines = [Strip(text.render(console, end=""))]
+                rendered[key] = lines
+            for strip in lines:
+                strips.append(strip)
                 fills.append(fill)
         return strips, fills
 
@@ -259,7 +282,7 @@ class LinesView(ScrollView):
                 continue  # blank below the text before and after: nothing to repaint
             if fa != fb or a is None or b is None:
                 self.refresh(Region(0, y - top, self.size.width, 1))
-            elif a != b:
+            elif a is not b and a != b:
                 # repaint only the span that differs: fewer bytes to the terminal
                 first, end = changed_span(a, b)
                 if end > first:
@@ -276,11 +299,23 @@ class LinesView(ScrollView):
         super().notify_style_update()
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the base style walks every ancestor's styles: once per pass, not once per line
+        self._pass = (self.rich_style, self.scrollable_content_region.width,
+                      self.scroll_offset)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        if self._pass is not None:
+            base, width, (scroll_x, scroll_y) = self._pass
+        else:
+            scroll_x, scroll_y = self.scroll_offset
+            width = self.scrollable_content_region.width
+            base = self.rich_style
         i = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
         if i >= len(self._strips):
             return Strip.blank(width, base)
         fill = self._strip_fills[i]
