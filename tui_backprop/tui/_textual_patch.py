@@ -293,7 +293,6 @@ def install() -> bool:
     if not supported():
         return False
     from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
-
     from textual.css.stylesheet import Stylesheet
 
     ChopsUpdate.render_segments = _chops_render_segments  # type: ignore[method-assign]
