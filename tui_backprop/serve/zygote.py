@@ -58,7 +58,8 @@ def warm_up() -> None:
     """Start the app once, headless, so that what every session would otherwise build
     for itself (lazily imported layouts, Rich's unicode width table, Textual's style and
     segment caches, the app's parsed CSS) is built here, once, and shared. The event
-    loop is closed after; no thread may survive it (checked: forking with threads running is unsafe)."""
+    loop is closed after; no thread may survive it (checked: forking with threads
+    running is unsafe)."""
     import asyncio
     import threading
 
