@@ -29,7 +29,7 @@ from tui_backprop.engine import Scenario, Timeline
 from tui_backprop.numfmt import DEFAULT_PRECISION
 from tui_backprop.text.catalogue import Messages, messages
 from tui_backprop.text.escape import printable
-from tui_backprop.text.glyphs import glyphs, to_ascii
+from tui_backprop.text.glyphs import glyphs
 
 __all__ = ["FONT_STACK", "circuit_text", "render_html", "render_svg", "step_count"]
 
@@ -121,8 +121,6 @@ class _Drawing:
         width = self.canvas.width
         for y in range(self.canvas.height):
             cells, codes = frame.row(y, 0, width)
-            if self.ascii:
-                cells = [_ascii_cell(c) for c in cells]
             # trailing blanks carry nothing: a narrower page
             end = len(cells)
             while end and cells[end - 1] in (" ", "") and codes[end - 1] == 0:
@@ -137,16 +135,6 @@ class _Drawing:
             if y < self.canvas.height - 1:
                 out.append("\n")
         return out
-
-
-def _ascii_cell(cell: str) -> str:
-    """One cell in ASCII, still one cell wide: a label the layout measured in Unicode
-    (a gate's ``σ``) keeps its box aligned. The first character of the glyph's ASCII
-    form (``σ`` -> ``s``, ``×`` -> ``x``), or ``?``."""
-    if cell.isascii():
-        return cell
-    form = to_ascii(cell)
-    return form[0] if form and form[0] != "\\" else "?"
 
 
 def circuit_text(timeline: Timeline, k: int, precision: int = DEFAULT_PRECISION,
