@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_backprop.tui.direct import DirectLines
 from tui_backprop.model.view import Hide
 from tui_backprop.numfmt import DEFAULT_PRECISION, fmt_full, fmt_value
 from tui_backprop.render.circuit_canvas import (
@@ -86,7 +87,7 @@ def _graph_key(graph) -> tuple:
                                 for n in graph.nodes))
 
 
-class CircuitView(ScrollView, can_focus=True):
+class CircuitView(DirectLines, ScrollView, can_focus=True):
     """A scrollable drawing of the circuit for ``(timeline, cursor)``.
 
     Call :meth:`show` whenever the cursor, the timeline or the selection changes. The

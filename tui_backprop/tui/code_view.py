@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_backprop.tui.direct import DirectLines
 from tui_backprop.engine import Node, Timeline
 from tui_backprop.model.view import Hide, StepView, node_view
 from tui_backprop.render.words import Words
@@ -46,7 +47,7 @@ def _safe_split(src: str, text: Callable[[str], str] = str) -> tuple[str, str]:
     return text(body.rstrip()), text(printable(comment))
 
 
-class CodeView(ScrollView, can_focus=True):
+class CodeView(DirectLines, ScrollView, can_focus=True):
     """A view of ``(timeline, cursor)`` over the scenario's code."""
 
     DEFAULT_CSS = """

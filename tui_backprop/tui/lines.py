@@ -13,6 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.text.wrap import wrap
+from tui_backprop.tui.direct import DirectLines
 
 
 def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
@@ -162,7 +163,7 @@ def _render_key(text: Text, width: int) -> tuple:
             getattr(text, "fallback", 0), type(text), width)
 
 
-class LinesView(ScrollView):
+class LinesView(DirectLines, ScrollView):
     """Shows ``Text`` lines; wraps them to the width unless ``WRAP`` is False (then it
     scrolls sideways). ``set_lines`` diffs against what is on screen."""
 

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_backprop.tui.direct import DirectLines
 from tui_backprop.engine import Timeline
 from tui_backprop.model.view import Hide, Num, StepView, node_view
 from tui_backprop.render.words import Words
@@ -53,7 +54,7 @@ class _Row(NamedTuple):
     words: Words
 
 
-class ValuesTable(ScrollView, can_focus=True):
+class ValuesTable(DirectLines, ScrollView, can_focus=True):
     """One row per node; a view of ``(timeline, cursor)``.
 
     | Key | Description |
