@@ -25,7 +25,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_backprop.tui.direct import DirectLines
 from tui_backprop.model.view import Hide
 from tui_backprop.numfmt import DEFAULT_PRECISION, fmt_full, fmt_value
 from tui_backprop.render.circuit_canvas import (
@@ -47,6 +46,7 @@ from tui_backprop.render.circuit_layout import (
 )
 from tui_backprop.render.words import Words
 from tui_backprop.text.glyphs import to_ascii
+from tui_backprop.tui.direct import DirectLines
 
 
 def _blank_looks_plain(style: Style, base: Style) -> bool:

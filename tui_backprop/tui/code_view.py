@@ -22,11 +22,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_backprop.tui.direct import DirectLines
 from tui_backprop.engine import Node, Timeline
 from tui_backprop.model.view import Hide, StepView, node_view
 from tui_backprop.render.words import Words
 from tui_backprop.text.escape import printable
+from tui_backprop.tui.direct import DirectLines
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import fit_cells, fit_str, pad_cells
 from tui_backprop.tui.look import Look
@@ -72,6 +72,8 @@ class CodeView(DirectLines, ScrollView, can_focus=True):
         self._current_row = -1
         self._state: tuple | None = None
         self._rows: dict[int, tuple[Text, Style | None]] = {}
+        #: each line's last rendered strip, with what it was rendered from
+        self._drawn: dict[int, tuple[tuple, Strip]] = {}
 
     # ----------------------------------------------------------------- model
 
@@ -101,6 +103,7 @@ class CodeView(DirectLines, ScrollView, can_focus=True):
         self._width = max((cell_len(c) for c, _ in self._split), default=0)
         self._current_row = -1
         self._rows = {}
+        self._drawn = {}
         self._state = None
         # the natural width (for ``width: auto``): gutter, code and the annotation
         self.virtual_size = Size(pad + 4 + self._width + ANNOTATION_WIDTH, len(lines))
@@ -223,13 +226,25 @@ class CodeView(DirectLines, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         i = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if not 0 <= i < len(self._code_lines):
             return Strip.blank(width, base)
-        fill = self._row(i)[4]
+        row = self._row(i)
+        # a step changes two or three lines: the others are drawn as they were
+        key = (width, base, row, self._state[4:6] if self._state is not None else None)
+        drawn = self._drawn.get(i)
+        if drawn is not None and drawn[0] == key:
+            return drawn[1]
+        fill = row[4]
         style = base + fill if fill is not None else base
         strip = Strip(self._line_text(i, width).render(self.app.console, end=""))
-        return strip.apply_style(style).crop_extend(0, width, style)
+        strip = strip.apply_style(style).crop_extend(0, width, style)
+        self._drawn[i] = (key, strip)
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn.clear()
 
     def on_click(self, event: Click) -> None:
         """Clicking a gate's expression selects the innermost gate under the mouse."""

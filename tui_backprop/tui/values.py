@@ -26,10 +26,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_backprop.tui.direct import DirectLines
 from tui_backprop.engine import Timeline
 from tui_backprop.model.view import Hide, Num, StepView, node_view
 from tui_backprop.render.words import Words
+from tui_backprop.tui.direct import DirectLines
 from tui_backprop.tui.i18n import translate_bindings
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import changed_span, fit_cells
@@ -142,6 +142,7 @@ class ValuesTable(DirectLines, ScrollView, can_focus=True):
         self._rows: dict[int, _Row] = {}
         #: the line last rendered for each row, with what it was rendered from
         self._strips: dict[int, tuple[tuple, Strip]] = {}
+        self._header_strip: tuple[tuple, Strip] | None = None
         self._cursor_row = 0
         self._hover_row = -1
         self._styles: dict[str, Style] = {}
@@ -322,13 +323,16 @@ class ValuesTable(DirectLines, ScrollView, can_focus=True):
             return cached[1]
         highlight = self._highlight(key[1], key[2])
         post = Style.from_color(highlight.color) if highlight.color is not None else None
-        strip = self._render_cells(self._cells(i), self.rich_style + highlight, post)
+        strip = self._render_cells(self._cells(i), self.base_style + highlight, post)
         self._strips[i] = (key, strip)
         return strip
 
     def _header(self) -> Strip:
-        cells = self._header_cells()
-        return self._render_cells(cells, self.rich_style + self._style("values--header"), None)
+        style = self.base_style + self._style("values--header")
+        key = (tuple(self._widths), style, self._words)
+        if self._header_strip is None or self._header_strip[0] != key:
+            self._header_strip = (key, self._render_cells(self._header_cells(), style, None))
+        return self._header_strip[1]
 
     def _data_height(self) -> int:
         """How many rows fit under the header."""
@@ -376,7 +380,7 @@ class ValuesTable(DirectLines, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if y == 0:  # the header's background runs the panel's whole width
             header = base + self._style("values--header")
             return self._header().crop_extend(scroll_x, scroll_x + width, header)
