@@ -434,10 +434,31 @@ class NodeView:
                 yield n
 
 
+#: The unmasked node views of the last step asked for: every panel (code, values,
+#: circuit labels) asks for the same nodes of the same step, once per step.
+_memo: tuple[Timeline | None, int, object, dict[str, NodeView]] = (None, -1, None, {})
+
+
 def node_view(timeline: Timeline, k: int, name: str, *, hide: Hide | None = None) -> NodeView:
     """The view of node ``name`` as of step ``k``; ``hide`` masks as for :func:`step_view`
     (a number is ``new`` when step ``k`` produced it, so a quiz hides the same number in
     every panel)."""
+    global _memo
+    if hide is not None:  # a mask may change within a step (a quiz answer reveals)
+        return _node_view(timeline, k, name, hide)
+    step = timeline[k]
+    memo_tl, memo_k, memo_step, views = _memo
+    # the step object too: a timeline that drops old iterations renumbers its steps
+    if memo_tl is not timeline or memo_k != k or memo_step is not step:
+        views = {}
+        _memo = (timeline, k, step, views)
+    view = views.get(name)
+    if view is None:
+        view = views[name] = _node_view(timeline, k, name, None)
+    return view
+
+
+def _node_view(timeline: Timeline, k: int, name: str, hide: Hide | None) -> NodeView:
     num = _Numbers(hide)
     node = timeline.graph.node(name)
     step = timeline[k]

@@ -256,13 +256,14 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
         run, neutral = self._style_run, self._neutral
         frame = self._frame
         old, rows = self._rows, {}
+        dirty: list[Region] = []  # one refresh for all: each call has its own overhead
         for row in range(sy, min(sy + height, frame.canvas.height)):
             got = rows[row] = frame.row(row, sx, sx + width)
             before = old.get(row)
             if before == got:
                 continue
             if before is None:
-                self.refresh(Region(0, row - sy, width, 1))
+                dirty.append(Region(0, row - sy, width, 1))
                 continue
             (cells, codes), (was_cells, was_codes) = got, before
             # a changed character, or a changed style unless on a blank that looks
@@ -280,8 +281,10 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
                 start -= 1
             if end < width and cells[end] == "":
                 end += 1
-            self.refresh(Region(start, row - sy, end - start, 1))
+            dirty.append(Region(start, row - sy, end - start, 1))
         self._rows = rows
+        if dirty:
+            self.refresh(*dirty)
 
     def _prepare(self, timeline, force: bool = False) -> None:
         """New timeline: reuse the structure when the graph's topology is unchanged and

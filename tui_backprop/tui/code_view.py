@@ -143,9 +143,11 @@ class CodeView(DirectLines, ScrollView, can_focus=True):
                                   x_axis=False)
             if self.scroll_offset.y != top:
                 return  # scrolling repaints the whole panel anyway
-        for y in range(top, min(top + height, len(self._code_lines))):
-            if old.get(y) != self._row(y):
-                self.refresh(Region(0, y - top, self.size.width, 1))
+        dirty = [Region(0, y - top, self.size.width, 1)
+                 for y in range(top, min(top + height, len(self._code_lines)))
+                 if old.get(y) != self._row(y)]
+        if dirty:
+            self.refresh(*dirty)
 
     def _annotation_width(self, look: Look) -> int:
         return 3 + 2 * (look.precision + 6) + 4

@@ -274,6 +274,7 @@ class LinesView(DirectLines, ScrollView):
             return
         top = self.scroll_offset.y
         visible = self.scrollable_content_region.height
+        dirty: list[Region] = []  # one refresh for all: each call has its own overhead
         for y in range(top, top + visible):
             a = strips[y] if y < len(strips) else None
             b = old[y] if y < len(old) else None
@@ -282,12 +283,14 @@ class LinesView(DirectLines, ScrollView):
             if a is None and b is None and fa == fb:
                 continue  # blank below the text before and after: nothing to repaint
             if fa != fb or a is None or b is None:
-                self.refresh(Region(0, y - top, self.size.width, 1))
+                dirty.append(Region(0, y - top, self.size.width, 1))
             elif a is not b and a != b:
                 # repaint only the span that differs: fewer bytes to the terminal
                 first, end = changed_span(a, b)
                 if end > first:
-                    self.refresh(Region(first - self.scroll_offset.x, y - top, end - first, 1))
+                    dirty.append(Region(first - self.scroll_offset.x, y - top, end - first, 1))
+        if dirty:
+            self.refresh(*dirty)
 
     def on_mount(self) -> None:
         self._layout_lines()

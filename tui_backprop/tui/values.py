@@ -345,19 +345,23 @@ class ValuesTable(DirectLines, ScrollView, can_focus=True):
     def _refresh_changed(self) -> None:
         """Repaint the cells of the visible rows whose line changed."""
         top, scroll_x = self.scroll_offset.y, self.scroll_offset.x
+        dirty: list[Region] = []  # one refresh for all: each call has its own overhead
         for i in self._visible():
             old = self._strips.get(i)
-            if old is not None and old[0] == self._key(i):
+            key = self._key(i)
+            if old is not None and old[0] == key:
                 continue
             new = self._strip(i)
             y = i - top + 1
-            if old is None or old[0][1:] != self._key(i)[1:]:
+            if old is None or old[0][1:] != key[1:]:
                 # new to the view, or the cursor or hover came or went: the whole row
-                self.refresh(Region(0, y, self.size.width, 1))
+                dirty.append(Region(0, y, self.size.width, 1))
                 continue
             first, end = changed_span(old[1], new)
             if end > first:
-                self.refresh(Region(first - scroll_x, y, end - first, 1))
+                dirty.append(Region(first - scroll_x, y, end - first, 1))
+        if dirty:
+            self.refresh(*dirty)
 
     def _scroll_to_row(self, i: int, look_ahead: bool = False) -> bool:
         """Scroll row ``i`` into view if it is out of it; True if the view scrolled.
