@@ -319,11 +319,12 @@ async def key_latencies(app: App, presses: int, steps: int | None,
         original(screen, renderable)
         if renderable is None:
             return
+        written = time.perf_counter()  # the frame is out: counting its bytes is ours
         n = 0
         if isinstance(renderable, CompositorUpdate):
             # the escape sequences a real driver would write
             n = len(renderable.render_segments(app.console).encode())
-        frames.append((time.perf_counter(), isinstance(renderable, LayoutUpdate), n))
+        frames.append((written, isinstance(renderable, LayoutUpdate), n))
         if by_widget is not None and timing:
             if isinstance(renderable, ChopsUpdate):
                 bytes_by_widget(renderable, screen, app.console, by_widget)
