@@ -127,6 +127,20 @@ def test_flags_are_remembered_and_used_next_time(opened):
     assert tomllib.loads(path.read_text(encoding="utf-8"))["ascii"] is False
 
 
+def test_lang_zh_on_the_command_line_outranks_a_remembered_ascii(opened):
+    """Chinese has no ASCII form: ``--lang zh`` asked for on the command line must not be
+    turned back into English by an ``--ascii`` remembered from an earlier run (the
+    locale decides instead, as it does with nothing remembered)."""
+    run, path = opened
+    run("add-mul", "--ascii")
+    result, made = run("add-mul", "--lang", "zh")
+    assert result.code == 0
+    assert (made["lang"], made["ascii"]) == ("zh", None)
+    # both asked for at once: ASCII wins, as the user said (the app then writes English)
+    result, made = run("add-mul", "--lang", "zh", "--ascii")
+    assert (made["lang"], made["ascii"]) == ("zh", True)
+
+
 def test_without_flags_or_file_the_locale_decides(opened):
     run, path = opened
     result, made = run("add-mul")

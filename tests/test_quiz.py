@@ -320,6 +320,27 @@ async def test_solo_quiz_in_the_app_scores_and_reveals():
         assert app.hide is None
 
 
+async def test_the_answer_box_types_the_debuggers_letters_and_f1_still_helps():
+    """The debugger's keys are priority keys (a burst acts in order); a focused answer
+    box must still get the letters a number can hold (``e`` of ``3e0``, ``f``, ``b`` ...)
+    and F1 must still open the help, which lists the quiz's own key."""
+    from tui_backprop.tui.app import create_app
+    from tui_backprop.tui.help import HelpScreen
+
+    app = create_app("add-mul", quiz=True, lang="en", ascii=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"3e0fbq")
+        await pilot.pause()
+        box = app.query_one("#quiz-answer")
+        assert box.value == "3e0fbq" and app.cursor == 0
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(str(s.render()) for s in app.screen.query(".help-text"))
+        assert "In this class and quiz" in shown and "skip the question" in shown
+
+
 # ----------------------------------------------------------------------------- CLI
 
 

@@ -357,6 +357,8 @@ def _precision(value: int | None) -> int:
 def _settings(args: argparse.Namespace):
     """The choices for this run: the command line's, then the remembered ones (which
     the command line's update). Notes about a broken config file go to stderr."""
+    from dataclasses import replace
+
     from .config import Settings, config_path, load_settings, save_settings
     from .tui.themes import theme_names
 
@@ -370,6 +372,10 @@ def _settings(args: argparse.Namespace):
         _err(f"{PROG}: {note}")
     given = Settings(theme=args.theme, lang=args.lang, precision=args.precision,
                      ascii=args.ascii)
+    if args.lang == "zh" and args.ascii is None and saved.ascii:
+        # Chinese has no ASCII form: asking for it on the command line outranks an ASCII
+        # mode remembered from an earlier run (the locale decides, as with no memory)
+        saved = replace(saved, ascii=None)
     chosen = saved.merged(given)
     if chosen != saved:
         note = save_settings(chosen, path, msgs=_msgs)

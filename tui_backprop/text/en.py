@@ -480,6 +480,7 @@ MESSAGES: dict[str, str] = {
     "tui.help.intro": "Step gate by gate through the forward pass, the backward pass and "
                       "the update.",
     "tui.help.keys": "Keys",
+    "tui.help.class_keys": "In this class and quiz",
     "tui.help.col.key": "key",
     "tui.help.col.does": "what it does",
     "tui.help.next": "next step",

@@ -427,6 +427,7 @@ MESSAGES: dict[str, str] = {
     # 帮助
     "tui.help.title": "帮助 · esc 关闭",
     "tui.help.intro": "逐个门地单步查看前向传播、反向传播和参数更新。",
+    "tui.help.class_keys": "课堂与测验",
     "tui.help.keys": "按键",
     "tui.help.col.key": "按键",
     "tui.help.col.does": "作用",

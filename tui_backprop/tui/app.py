@@ -39,7 +39,7 @@ from tui_backprop.text.glyphs import Glyphs, glyphs, locale_is_utf8
 from tui_backprop.tui import _textual_patch
 from tui_backprop.tui.circuit import CircuitView
 from tui_backprop.tui.code_view import CodeView
-from tui_backprop.tui.debugger import DebuggerScreen
+from tui_backprop.tui.debugger import DebuggerScreen, typing_in_box
 from tui_backprop.tui.failure import failure_text
 from tui_backprop.tui.i18n import translate_bindings
 from tui_backprop.tui.lines import pad_cells
@@ -106,9 +106,10 @@ class BackpropApp(App):
         Binding("x", "explore", "tui.key.explore", show=False, priority=True),
         Binding("F", "snap_back", "tui.key.snap_back", show=False, priority=True),
         Binding("s", "skip", "tui.key.skip", show=False, priority=True),
-        Binding("z", "class_quiz", "tui.key.class_quiz", show=False),
-        Binding("a", "reveal", "tui.key.reveal", show=False),
-        Binding("d", "full_precision", "tui.key.full", show=False),
+        Binding("z", "class_quiz", "tui.key.class_quiz", show=False, priority=True),
+        Binding("a", "reveal", "tui.key.reveal", show=False, priority=True),
+        # priority, as the debugger screen's keys are (see DebuggerScreen.BINDINGS)
+        Binding("d", "full_precision", "tui.key.full", show=False, priority=True),
     ]
 
     #: the step shown (index into ``session.timeline.steps``)
@@ -806,6 +807,10 @@ class BackpropApp(App):
     #: what a following student cannot do (the presenter drives)
     _DRIVING = frozenset({"step", "first", "last", "end_of", "update", "train", "edit",
                           "open", "reload", "jump_nonfinite"})
+    #: the debugger screen's keys that act on the app (its bindings are priority keys)
+    _TYPED = frozenset({"help", "quit", "step", "first", "last", "end_of", "update", "train",
+                        "edit", "gradcheck", "full_precision", "jump_nonfinite",
+                        "reload", "open"})
     #: the stepping keys that go to the answer box while it is open
     _STEPPING = frozenset({"step", "first", "last"})
 
@@ -820,6 +825,8 @@ class BackpropApp(App):
             return quiz is not None and quiz.waiting
         if action in ("class_quiz", "reveal"):
             return link is not None and link.presenter
+        if action in self._TYPED and typing_in_box(self.focused):
+            return False  # the debugger's keys are priority keys: a text box types them
         if student and link.following and action in self._DRIVING:
             return None  # shown, but the presenter drives
         if quiz is not None and quiz.waiting and action in self._STEPPING:
@@ -912,13 +919,30 @@ class BackpropApp(App):
         self.push_screen(Palette(self.words("tui.cmd.theme_placeholder"),
                                  ascii=self.glyphs.ascii, providers=[ThemeProvider]))
 
+    def action_help_anywhere(self) -> None:
+        """F1: the help, even while a text box has the keys."""
+        self.action_help()
+
     def action_help(self) -> None:
         from tui_backprop.tui.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
         sc = self.session.scenario if self.session is not None else None
-        self.push_screen(HelpScreen(sc.title if sc else "", sc.description if sc else ""))
+        self.push_screen(HelpScreen(sc.title if sc else "", sc.description if sc else "",
+                                    class_keys=self._class_keys()))
+
+    def _class_keys(self) -> list[tuple[str, str]]:
+        """The served class's and the quiz's keys that apply to this session, for the
+        help: ``(key, catalogue key of what it does)``."""
+        link, keys = self.classroom, []
+        if link is not None and link.presenter:
+            keys += [("z", "tui.key.class_quiz"), ("a", "tui.key.reveal")]
+        elif link is not None:
+            keys += [("x", "tui.key.explore"), ("F", "tui.key.snap_back")]
+        if self.quiz is not None or link is not None:
+            keys.append(("s", "tui.key.skip"))
+        return keys
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """The header: the scenario's title first (what a room needs to read), then the

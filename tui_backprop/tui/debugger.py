@@ -14,12 +14,15 @@ glyph set, so an ASCII session draws nothing else.
 
 from __future__ import annotations
 
+import sys
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from tui_backprop.tui.circuit import CircuitView
@@ -44,33 +47,49 @@ TALL = 32
 HEADER_ROWS = 24
 
 
+def typing_in_box(widget: Widget | None) -> bool:
+    """Whether ``widget`` is a text box (the quiz's answer), which gets the debugger's
+    keys typed into it. (No box exists until Textual's input module is loaded: looking
+    it up here costs start-up nothing.)"""
+    module = sys.modules.get("textual.widgets._input")
+    return module is not None and isinstance(widget, module.Input)
+
+
 class DebuggerScreen(Screen):
     """Circuit, code, inspector, values, explain, loss and status: views of the app's
     ``(timeline, cursor)``."""
 
     # help and quit first, as nano does: the footer cuts from the right, and on a narrow
     # terminal the two keys nobody may miss must survive
-    # descriptions are catalogue keys, shown in the app's language (see __init__)
+    # descriptions are catalogue keys, shown in the app's language (see __init__).
+    # Every key is a priority binding: keys of one burst (``f`` then ``→`` typed fast, or
+    # pasted, or arriving in one packet over SSH) must act in the order they were typed,
+    # and a priority binding acts as the key arrives while any other one first goes
+    # through the focused widget's queue. A focused text box (the quiz's answer) still
+    # gets its keys: ``check_action`` gives them back to it.
     BINDINGS = [
-        Binding("question_mark,f1", "app.help", "tui.key.help"),
-        Binding("q", "app.quit", "tui.key.quit"),
+        Binding("question_mark", "app.help", "tui.key.help", priority=True),
+        # F1 is no character: it opens the help even from the quiz's answer box
+        Binding("f1", "app.help_anywhere", "tui.key.help", show=False, priority=True),
+        Binding("q", "app.quit", "tui.key.quit", priority=True),
         Binding("right,n,space", "app.step(1)", "tui.key.next", priority=True),
         Binding("left,p", "app.step(-1)", "tui.key.prev", priority=True),
         Binding("home", "app.first", "tui.key.first", show=False, priority=True),
         Binding("end", "app.last", "tui.key.last", show=False, priority=True),
-        Binding("f", "app.end_of('forward')", "tui.key.fwd"),
-        Binding("b", "app.end_of('backward')", "tui.key.bwd"),
-        Binding("u", "app.update", "tui.key.update"),
-        Binding("t", "app.train", "tui.key.train"),
-        Binding("e", "app.edit", "tui.key.edit"),
-        Binding("g", "app.gradcheck", "tui.key.check"),
-        Binding("v", "toggle_view", "tui.key.view"),
-        Binding("i", "toggle_detail", "tui.key.detail", show=False),
-        Binding("F", "app.full_precision", "tui.key.full", show=False),
-        Binding("exclamation_mark", "app.jump_nonfinite", "tui.key.nonfinite", show=False),
-        Binding("escape", "app.clear_selection", "tui.key.follow", show=False),
-        Binding("r", "app.reload", "tui.key.reload", show=False),
-        Binding("o", "app.open", "tui.key.open", show=False),
+        Binding("f", "app.end_of('forward')", "tui.key.fwd", priority=True),
+        Binding("b", "app.end_of('backward')", "tui.key.bwd", priority=True),
+        Binding("u", "app.update", "tui.key.update", priority=True),
+        Binding("t", "app.train", "tui.key.train", priority=True),
+        Binding("e", "app.edit", "tui.key.edit", priority=True),
+        Binding("g", "app.gradcheck", "tui.key.check", priority=True),
+        Binding("v", "toggle_view", "tui.key.view", priority=True),
+        Binding("i", "toggle_detail", "tui.key.detail", show=False, priority=True),
+        Binding("F", "app.full_precision", "tui.key.full", show=False, priority=True),
+        Binding("exclamation_mark", "app.jump_nonfinite", "tui.key.nonfinite", show=False,
+                priority=True),
+        Binding("escape", "app.clear_selection", "tui.key.follow", show=False, priority=True),
+        Binding("r", "app.reload", "tui.key.reload", show=False, priority=True),
+        Binding("o", "app.open", "tui.key.open", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -193,6 +212,11 @@ class DebuggerScreen(Screen):
             panel.border_title = w(f"tui.panel.{name}.swap" if narrow else f"tui.panel.{name}")
 
     _layout: tuple[bool, bool, bool, bool] | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if typing_in_box(self.focused):
+            return False  # the key is typed into the box
+        return True
 
     def action_toggle_view(self) -> None:
         """``v``: circuit or code (both are shown on wide terminals)."""

@@ -40,17 +40,25 @@ KEYS = (
 )
 
 
-def help_text(w: Words) -> Text:
-    """The help's own part (everything but the scenario's introduction)."""
+def help_text(w: Words, class_keys: list[tuple[str, str]] | tuple = ()) -> Text:
+    """The help's own part (everything but the scenario's introduction); ``class_keys``
+    are the served class's and the quiz's keys that apply to this session, as
+    ``(key, catalogue key of what it does)``."""
     text = Text()
     text.append("tui-backprop\n", style="bold")
     text.append(w("tui.help.intro") + "\n\n")
     text.append(w("tui.help.keys") + "\n", style="bold underline")
     keys = [(w.s(k), w(what)) for k, what in KEYS]
-    width = max(cell_len(k) for k, _ in keys) + 2
+    extra = [(w.s(k), w(what)) for k, what in class_keys]
+    width = max(cell_len(k) for k, _ in keys + extra) + 2
     for k, what in keys:
         text.append("  " + pad_cells(k, width), style="bold")
         text.append(what + "\n")
+    if extra:
+        text.append("\n" + w("tui.help.class_keys") + "\n", style="bold underline")
+        for k, what in extra:
+            text.append("  " + pad_cells(k, width), style="bold")
+            text.append(what + "\n")
     text.append("\n" + w("tui.help.reading") + "\n", style="bold underline")
     text.append(w("tui.help.click") + "\n")
     text.append(w("tui.help.colours") + "\n")
@@ -85,8 +93,10 @@ class HelpScreen(DialogScreen[None]):
     HelpScreen .scenario-title { margin-top: 1; }
     """
 
-    def __init__(self, title: str = "", description: str = "") -> None:
+    def __init__(self, title: str = "", description: str = "",
+                 class_keys: list[tuple[str, str]] | tuple = ()) -> None:
         super().__init__()
+        self._class_keys = class_keys
         self._w = words_of()
         translate_bindings(self, self._w)
         self._title = title
@@ -96,7 +106,7 @@ class HelpScreen(DialogScreen[None]):
         w = self._w
         with VerticalScroll() as v:
             v.border_title = w("tui.help.title")
-            yield Static(help_text(w), classes="help-text")
+            yield Static(help_text(w, self._class_keys), classes="help-text")
             if self._title:
                 # scenario text is untrusted plain text: never markup, and control
                 # characters escaped (the description keeps its line breaks)
