@@ -31,9 +31,11 @@ that overlaps the bounding box of the changed regions for *all* its lines in tha
 then throws away those on rows that did not change (at 80×24 a step changes ~17 rows
 but renders ~72: the screen, the header, the footer, every container). The patched
 ``Compositor.render_partial_update`` asks each widget only for the rows, within its
-region, that the update draws; widgets on no such row are not asked at all. The
-strips on the drawn rows are the same ones; lines left unrendered keep their dirty
-mark in Textual's line cache and are rendered when they are next drawn.
+region, that the update draws, and only where panels in front of it have not already
+filled the row (the screen and the containers behind the panels are then not rendered
+at all); widgets on no such row are not asked at all. The strips on the drawn rows are
+the same ones; lines left unrendered keep their dirty mark in Textual's line cache and
+are rendered when they are next drawn.
 
 Pinned to the Textual versions this was written and tested against; on any other
 version :func:`install` does nothing and Textual's own code is used.
@@ -231,22 +233,33 @@ def _render_partial_update(self):
         x, y, width, height = render_region
         if not width or not height:
             continue
-        drawn = [row for row in range(y, y + height) if row in rows]
-        if not drawn:
-            continue
-        top, bottom = drawn[0], drawn[-1] + 1
-        strips = widget.render_lines(Region(x - region.x, top - region.y, width, bottom - top))
         first_cut, last_cut = render_region.column_span
-        for row, strip in zip(range(top, bottom), strips, strict=False):
-            if row not in rows:
-                continue
-            chops_line = chops[row]
-            final_cuts = [cut for cut in cuts[row] if last_cut >= cut >= first_cut]
-            cut_strips = strip.divide([cut - x for cut in final_cuts[1:]])
-            get = chops_line.get
-            for cut, piece in zip(final_cuts, cut_strips, strict=False):
-                if get(cut) is None:
-                    chops_line[cut] = piece
+        # the rows to draw where this widget still shows: a container (or the screen)
+        # behind panels that already filled the row is not rendered at all
+        drawn = []
+        for row in range(y, y + height):
+            if row in rows:
+                get = chops[row].get
+                if any(get(cut) is None for cut in cuts[row] if last_cut > cut >= first_cut):
+                    drawn.append(row)
+        # one render_lines call per run of consecutive rows
+        start = 0
+        while start < len(drawn):
+            end = start + 1
+            while end < len(drawn) and drawn[end] == drawn[end - 1] + 1:
+                end += 1
+            top, bottom = drawn[start], drawn[end - 1] + 1
+            start = end
+            strips = widget.render_lines(
+                Region(x - region.x, top - region.y, width, bottom - top))
+            for row, strip in zip(range(top, bottom), strips, strict=False):
+                chops_line = chops[row]
+                final_cuts = [cut for cut in cuts[row] if last_cut >= cut >= first_cut]
+                cut_strips = strip.divide([cut - x for cut in final_cuts[1:]])
+                get = chops_line.get
+                for cut, piece in zip(final_cuts, cut_strips, strict=False):
+                    if get(cut) is None:
+                        chops_line[cut] = piece
     chop_ends = [cut_set[1:] for cut_set in cuts]
     return ChopsUpdate(chops, spans, chop_ends)
 
