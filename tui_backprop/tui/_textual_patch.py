@@ -35,7 +35,9 @@ region, that the update draws, and only where panels in front of it have not alr
 filled the row (the screen and the containers behind the panels are then not rendered
 at all); widgets on no such row are not asked at all. The strips on the drawn rows are
 the same ones; lines left unrendered keep their dirty mark in Textual's line cache and
-are rendered when they are next drawn.
+are rendered when they are next drawn. A widget is asked for a row only where one of
+the row's changed spans crosses its columns (a scrollbar beside a changed line is not
+rendered again).
 
 Pinned to the Textual versions this was written and tested against; on any other
 version :func:`install` does nothing and Textual's own code is used.
@@ -221,7 +223,9 @@ def _render_partial_update(self):
         return None
     crop = Region.from_union(update_regions).intersection(screen_region)
     spans = list(self._regions_to_spans(update_regions))
-    rows = {y for y, _, _ in spans}
+    rows: dict[int, list[tuple[int, int]]] = {}
+    for y, x1, x2 in spans:
+        rows.setdefault(y, []).append((x1, x2))
     cuts = self.cuts
     chops: list[dict] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
     crop_overlaps = crop.overlaps
@@ -238,10 +242,18 @@ def _render_partial_update(self):
         # behind panels that already filled the row is not rendered at all
         drawn = []
         for row in range(y, y + height):
-            if row in rows:
-                get = chops[row].get
-                if any(get(cut) is None for cut in cuts[row] if last_cut > cut >= first_cut):
-                    drawn.append(row)
+            row_spans = rows.get(row)
+            if row_spans is None or not any(x1 < last_cut and x2 > first_cut
+                                            for x1, x2 in row_spans):
+                continue  # nothing of this widget is drawn on this row
+            # a chop [cut, next cut) of this widget's that a span crosses and no widget
+            # in front has filled yet
+            get = chops[row].get
+            row_cuts = cuts[row]
+            if any(get(cut) is None and any(x1 < end and x2 > cut for x1, x2 in row_spans)
+                   for cut, end in zip(row_cuts, row_cuts[1:], strict=False)
+                   if last_cut > cut >= first_cut):
+                drawn.append(row)
         # one render_lines call per run of consecutive rows
         start = 0
         while start < len(drawn):

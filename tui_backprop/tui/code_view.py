@@ -139,8 +139,13 @@ class CodeView(DirectLines, ScrollView, can_focus=True):
         row = current.line - 1 if current is not None and current.line else -1
         if row >= 0 and row != self._current_row:
             self._current_row = row
-            self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True,
-                                  x_axis=False)
+            if height > 0 and not top <= row < top + height:
+                # off the panel: the line lands a third of the way in from the edge it
+                # left by, so the next steps that way need no scrolling (each scroll
+                # repaints the whole panel and its scrollbar)
+                margin = height // 3
+                target = row - margin if row >= top + height else row - (height - 1 - margin)
+                self.scroll_to(y=max(0, target), animate=False, immediate=True)
             if self.scroll_offset.y != top:
                 return  # scrolling repaints the whole panel anyway
         dirty = [Region(0, y - top, self.size.width, 1)
