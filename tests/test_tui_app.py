@@ -461,7 +461,7 @@ async def test_every_step_and_node_of_every_bundled_scenario_renders(name):
 
 
 def test_typed_values_are_parsed_as_toml_never_evaluated():
-    assert parse_value(" [[1, 2], [3, -4.5]] ") == [[1, 2], [3, -4.5]]
+    assert np.array_equal(parse_value(" [[1, 2], [3, -4.5]] "), [[1, 2], [3, -4.5]])
     assert math.isnan(parse_value("nan")) and parse_value("-inf") == -math.inf
     for bad in ("__import__('os').system('true')", "1, w = 2", "1\n[evil]", "", "'a'", "true"):
         with pytest.raises(ScenarioError):

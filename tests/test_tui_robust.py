@@ -17,7 +17,7 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from tui_backprop.engine import bundled, load, train
+from tui_backprop.engine import ScenarioError, bundled, load, train
 from tui_backprop.engine.scenario import bundled_dir
 from tui_backprop.model import session as state_module
 from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, parse_value
@@ -134,7 +134,7 @@ def test_train_count_takes_ascii_digits_only():
 
 def test_typed_values_outside_float64_are_too_large():
     for typed in ("1e309", "-1e999", "9" * 309, "0x" + "f" * 260):
-        with pytest.raises(state_module.ScenarioError, match="too large"):
+        with pytest.raises(ScenarioError, match="too large"):
             parse_value(typed)
     # the edges that are in range stay exact
     assert parse_value("1.7976931348623157e308") == 1.7976931348623157e308

@@ -9,26 +9,21 @@ A session is immutable; every action (update, train, edit, reload) returns a new
 from __future__ import annotations
 
 import json
-import math
-import sys
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from tui_backprop.engine import (
-    Diagnostic,
     Graph,
     Scenario,
-    ScenarioError,
     Timeline,
     TrainResult,
     UpdateStep,
+    parse_typed_value,
     record,
 )
 from tui_backprop.numfmt import to_json
-from tui_backprop.text.catalogue import Messages, messages
 
 #: At most this many iterations are kept recorded (a window that moves on as the cursor
 #: does); older ones move to the loss history. Every iteration can still be reached:
@@ -135,64 +130,15 @@ class Session:
         return replace(self, graph=graph, timeline=timeline)
 
 
-class _TooLarge(ValueError):
-    """A typed number outside float64's range."""
+def parse_value(text: str):
+    """A number or nested list typed by the user (the edit box), read with exactly the
+    rules of a scenario file (:func:`tui_backprop.engine.parse_typed_value`: TOML syntax,
+    never eval; ``nan``/``inf``/``-inf`` allowed; numbers beyond float64's range refused as
+    too large; ragged lists and oversized arrays refused). Returns a float64 array.
 
-
-def _float(token: str) -> float:
-    # tomllib hands every float literal here, inf and nan included: only a literal that
-    # is not itself "inf" may not round to infinity
-    value = float(token)
-    if math.isinf(value) and token.lstrip("+-") != "inf":
-        raise _TooLarge(token)
-    return value
-
-
-def _check_ints(value) -> None:
-    """Refuse integers no float64 can hold (a long hex literal, a 400-digit number)."""
-    if isinstance(value, list):
-        for v in value:
-            _check_ints(v)
-    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _FLOAT_MAX:
-        raise _TooLarge(str(value))
-
-
-_FLOAT_MAX = int(sys.float_info.max)
-
-
-def _refuse(message: str) -> ScenarioError:
-    return ScenarioError([Diagnostic(None, None, None, message)])
-
-
-def parse_value(text: str, msgs: Messages | None = None):
-    """A number or nested list typed by the user, parsed as a TOML value (never eval).
-
-    ``nan``, ``inf`` and ``-inf`` are allowed; a number outside float64's range (``1e999``,
-    a 400-digit integer) is refused as too large. Raises :class:`ScenarioError`, whose
-    message is in the language of ``msgs`` (English by default)."""
-    msgs = msgs if msgs is not None else messages("en")
-    too_large = msgs("value.too_large", pm="±")
-    # TODO(issue 6): use the engine's shared parser for typed values once it lands;
-    # _float/_check_ints are this box's own range check until then
-    text = text.strip()
-    if not text or "\n" in text or "\r" in text:
-        raise _refuse(msgs("value.ask"))
-    try:
-        data = tomllib.loads("v = " + text, parse_float=_float)
-        _check_ints(data.get("v"))
-    except _TooLarge:
-        raise _refuse(too_large) from None
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc).split(" (at ")[0]
-        raise _refuse(msgs("value.not_a_number", detail=msg)) from None
-    except ValueError:  # an integer literal longer than Python converts (4,300 digits)
-        raise _refuse(too_large) from None
-    except RecursionError:
-        raise _refuse(msgs("value.too_deep")) from None
-    value = data.get("v")
-    if set(data) != {"v"} or isinstance(value, bool) or not isinstance(value, int | float | list):
-        raise _refuse(msgs("value.single"))
-    return value
+    Raises :class:`ScenarioError`; its diagnostics hold catalogue messages, which the
+    caller renders in the user's language."""
+    return parse_typed_value(text)
 
 
 def value_text(value) -> str:

@@ -516,11 +516,6 @@ MESSAGES: dict[str, str] = {
                      "allowed. Enter applies, esc cancels.",
     "tui.edit.choose": "Edit which leaf? · enter chooses · esc cancels",
     "tui.edit.refused": "{mark} {why}",
-    "value.ask": "type a number or a nested list such as [1, 2]",
-    "value.too_large": "too large: numbers must be within {pm}1.8e308 (type inf for infinity)",
-    "value.not_a_number": "not a number or list: {detail}",
-    "value.too_deep": "nested too deeply",
-    "value.single": "type a single number or nested list",
     # the train dialogs
     "tui.train.title": "Train N more iterations (fast path)",
     "tui.train.body": "Plain SGD with learning_rate {lr}: nothing is recorded until the last "

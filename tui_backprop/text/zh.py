@@ -461,11 +461,6 @@ MESSAGES: dict[str, str] = {
                      "Enter 确认，esc 取消。",
     "tui.edit.choose": "编辑哪个叶节点？· enter 选择 · esc 取消",
     "tui.edit.refused": "{mark} {why}",
-    "value.ask": "请输入一个数或嵌套列表，如 [1, 2]",
-    "value.too_large": "数太大：必须在 {pm}1.8e308 以内（无穷大请输入 inf）",
-    "value.not_a_number": "不是数或列表：{detail}",
-    "value.too_deep": "嵌套太深",
-    "value.single": "请只输入一个数或一个嵌套列表",
     # 训练对话框
     "tui.train.title": "再训练 N 次迭代（快速路径）",
     "tui.train.body": "普通随机梯度下降，学习率 {lr}：中间的迭代不逐步记录，只有最后一次迭代"

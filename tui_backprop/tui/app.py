@@ -738,7 +738,7 @@ class BackpropApp(App):
         assert self.session is not None
         w = self.words
         try:
-            session = self.session.with_leaf(name, parse_value(text, self.messages))
+            session = self.session.with_leaf(name, parse_value(text))
         except ScenarioError as exc:
             return w.s(printable("; ".join(d.text(w.msgs) for d in exc.errors)))
         except Exception as exc:  # noqa: BLE001 - said in the dialog, the session goes on
