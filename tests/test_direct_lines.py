@@ -11,8 +11,8 @@ from rich.segment import Segment
 from textual.geometry import Region
 from textual.widget import Widget
 
+from tui_backprop.tui._textual_patch import DirectLines
 from tui_backprop.tui.app import create_app
-from tui_backprop.tui.direct import DirectLines
 
 
 def _cells(strips) -> list[list[tuple[str, object]]]:

@@ -46,7 +46,7 @@ from tui_backprop.render.circuit_layout import (
 )
 from tui_backprop.render.words import Words
 from tui_backprop.text.glyphs import to_ascii
-from tui_backprop.tui.direct import DirectLines
+from tui_backprop.tui._textual_patch import DirectLines
 
 
 def _blank_looks_plain(style: Style, base: Style) -> bool:

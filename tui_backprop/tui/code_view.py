@@ -26,7 +26,7 @@ from tui_backprop.engine import Node, Timeline
 from tui_backprop.model.view import Hide, StepView, node_view
 from tui_backprop.render.words import Words
 from tui_backprop.text.escape import printable
-from tui_backprop.tui.direct import DirectLines
+from tui_backprop.tui._textual_patch import DirectLines
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import fit_cells, fit_str, pad_cells
 from tui_backprop.tui.look import Look

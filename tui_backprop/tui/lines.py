@@ -13,7 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.text.wrap import wrap
-from tui_backprop.tui.direct import DirectLines
+from tui_backprop.tui._textual_patch import DirectLines
 
 
 def _cells(strip: Strip) -> list[tuple[str, Style | None]]:

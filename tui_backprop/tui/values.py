@@ -29,7 +29,7 @@ from textual.strip import Strip
 from tui_backprop.engine import Timeline
 from tui_backprop.model.view import Hide, Num, StepView, node_view
 from tui_backprop.render.words import Words
-from tui_backprop.tui.direct import DirectLines
+from tui_backprop.tui._textual_patch import DirectLines
 from tui_backprop.tui.i18n import translate_bindings
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import changed_span, fit_cells
