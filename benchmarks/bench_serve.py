@@ -400,11 +400,13 @@ def latency_line(name: str, clients: list[Client]) -> str:
 PRESENTER_PASSWORD = "bench-presenter"
 
 
-async def follow_room(port: int, followers: int, seconds: float, rate: float
-                      ) -> tuple[list[float], int, int, Client]:
+async def follow_room(server: Server, followers: int, seconds: float, rate: float
+                      ) -> tuple[list[float], int, int, Client, float]:
     """One presenter stepping, ``followers`` following: the delays from each presenter
     key to each follower's screen showing its step; keys not shown within 2 s; the
-    presenter (its own keystroke-to-echo in ``latencies``)."""
+    presenter (its own keystroke-to-echo in ``latencies``); the CPU each session used
+    per presenter step (all sessions' CPU over the keys / sessions)."""
+    port = server.port
     clients, _t0 = await storm(port, followers, "follower")
     presenter = Client(port, "presenter", username="presenter", password=PRESENTER_PASSWORD)
     await presenter.start()
@@ -414,7 +416,11 @@ async def follow_room(port: int, followers: int, seconds: float, rate: float
     await asyncio.sleep(1.0)
     for c in clients:
         c.arrivals.clear()
+    pids = session_pids(server)
+    cpu0 = sum(cpu_seconds(p) for p in pids)
     await presenter.press_for(seconds, rate)
+    per_step = ((sum(cpu_seconds(p) for p in pids) - cpu0)
+                / max(1, len(presenter.sent)) / max(1, len(pids)))
     keys = presenter.sent
     delays: list[float] = []
     missed = 0
@@ -431,7 +437,7 @@ async def follow_room(port: int, followers: int, seconds: float, rate: float
                 delays.append(shown - sent)
     failed = sum(1 for c in clients if c.error) + (1 if presenter.error else 0)
     await asyncio.gather(*(c.close() for c in clients), presenter.close())
-    return delays, missed, failed, presenter
+    return delays, missed, failed, presenter, per_step
 
 
 async def run_follow(args: argparse.Namespace, state: Path) -> list[str]:
@@ -441,14 +447,16 @@ async def run_follow(args: argparse.Namespace, state: Path) -> list[str]:
                     PRESENTER_PASSWORD).wait_started()
     try:
         for n in (1, args.clients):
-            delays, missed, failed, presenter = await follow_room(
-                server.port, n, args.follow_duration, args.rate)
+            delays, missed, failed, presenter, per_step = await follow_room(
+                server, n, args.follow_duration, args.rate)
             print(f"{f'class: 1 presenter, {n} following':<28} presenter step -> follower "
                   f"screen: p50 {ms(pct(delays, 50))}  p95 {ms(pct(delays, 95))}  "
                   f"max {ms(max(delays) if delays else float('nan'))}  "
                   f"({len(delays)} screens; skipped or not shown in 2 s {missed}; "
                   f"failed sessions {failed})")
             print(latency_line("  the presenter's own echo", [presenter]))
+            print(f"{'  CPU per step per session':<28} {ms(per_step)} (the presenter's and "
+                  f"the followers' CPU during the steps / steps / sessions)")
             if missed or failed:
                 problems.append(f"class with {n} followers: {missed} screens not updated, "
                                 f"{failed} failed sessions")
