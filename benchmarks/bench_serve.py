@@ -32,6 +32,9 @@ followed through every byte), so 31 emulators stay cheap; their CPU is reported.
 5. Exit: every client disconnects at once; the time until every session process is gone
    from the process table (zombies count as present). Then the server is stopped and
    nothing it started may remain.
+5b. (Unless ``--no-ready``) the storm again against a server started with ``--ready
+   CLIENTS`` once it has started them ahead: the time to start them, the storm's first
+   screens, the PSS of a waiting session.
 6. (Unless ``--no-exec-compare``) the storm again against a server started with
    ``--no-zygote`` (a new Python per session), to show what the zygote buys.
 7. (Unless ``--no-follow``) a class: a server with ``--presenter-password``, one
@@ -374,6 +377,12 @@ def session_pids(server: Server) -> list[int]:
     return [p for p in server.session_pids() if exists(p)]
 
 
+def session_pids_below(server: Server) -> list[int]:
+    """Session processes under the server (everything but the zygote)."""
+    zyg = zygote_pid(server)
+    return [p for p in descendants(server.pid) if p != zyg]
+
+
 def zygote_pid(server: Server) -> int | None:
     for p in descendants(server.pid):
         try:
@@ -557,6 +566,29 @@ async def run(args: argparse.Namespace) -> int:
         if left:
             problems.append(f"left behind after stop: {left}")
 
+    # 5b. the same storm against sessions started ahead
+    if args.ready:
+        server = Server(state, *common, "--ready", str(args.clients)).wait_started()
+        try:
+            t_fill = time.perf_counter()
+            await asyncio.to_thread(server.wait_log, r"started ahead: \d+ waiting", 180.0)
+            fill = time.perf_counter() - t_fill
+            waiting = session_pids_below(server)
+            pss = [v for v in (pss_kb(p) for p in waiting) if v is not None]
+            clients, t0 = await storm(server.port, args.clients)
+            firsts = [c.first_screen - t0 for c in clients if c.first_screen is not None]
+            ahead = server.log().count("(started ahead)")
+            print(f"{f'storm, --ready {args.clients}':<28} last first screen {ms(max(firsts))}  "
+                  f"median {ms(statistics.median(firsts))}  failed "
+                  f"{sum(1 for c in clients if c.first_screen is None)}  ({ahead} of "
+                  f"{args.clients} started ahead; starting them took {fill:.1f} s; PSS "
+                  f"median of a waiting session {statistics.median(pss) / 1024:.1f} MB)")
+            await asyncio.gather(*(c.close() for c in clients))
+        finally:
+            left = server.stop()
+            if left:
+                problems.append(f"left behind after stop (--ready): {left}")
+
     # 6. the same storm without the zygote
     if not args.no_exec_compare:
         server = Server(state, *common, "--no-zygote").wait_started()
@@ -592,11 +624,13 @@ def main() -> int:
     p.add_argument("--baseline", type=float, default=20.0)
     p.add_argument("--scenario", default="cs231n-sigmoid")
     p.add_argument("--no-exec-compare", action="store_true")
+    p.add_argument("--no-ready", dest="ready", action="store_false",
+                   help="skip the storm against sessions started ahead (--ready)")
     p.add_argument("--follow-duration", type=float, default=30.0)
     p.add_argument("--no-follow", action="store_true")
     p.add_argument("--follow-only", action="store_true")
     args = p.parse_args()
-    limit = args.baseline + args.duration + 2 * args.follow_duration + 300
+    limit = args.baseline + args.duration + 2 * args.follow_duration + 500
     try:
         return asyncio.run(asyncio.wait_for(run(args), limit))
     except TimeoutError:
