@@ -422,7 +422,10 @@ async def follow_room(server: Server, followers: int, seconds: float, rate: floa
     await asyncio.wait_for(presenter.ready.wait(), 60)
     if presenter.first_screen is None:
         raise RuntimeError(f"the presenter never showed a screen: {presenter.error}")
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(1.5)
+    start_cpu = [cpu_seconds(p) for p in session_pids(server)]
+    print(f"{f'  {followers} followers + presenter':<28} CPU per session from start to "
+          f"following: median {ms(statistics.median(start_cpu))}")
     for c in clients:
         c.arrivals.clear()
     pids = session_pids(server)
