@@ -68,7 +68,7 @@ async def test_students_take_sessions_started_ahead_and_the_pool_refills(tmp_pat
                     "--open", "add-mul", "--ready", "2").wait_started()
     conns = []
     try:
-        assert "2 started ahead" in server.banner
+        assert "2 kept ready" in server.banner
         server.wait_log(r"started ahead: 2 waiting", 30)
         ahead = sessions_below(server)
         assert len(ahead) == 2   # waiting before anyone connects

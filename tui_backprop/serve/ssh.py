@@ -769,7 +769,7 @@ def banner(opts: SSHOptions, key: asyncssh.SSHKey, key_path: Path, created: bool
         f"  limits:          {opts.max_sessions} sessions, idle {idle}, "
         f"{opts.session.max_train:,} iterations per train, "
         f"{opts.session.cpu_seconds} CPU-s per session"
-        + (f", {opts.ready} started ahead" if opts.ready else ""),
+        + (f", {opts.ready} kept ready" if opts.ready else ""),
         "  stop with ctrl+c",
     ]
     if opts.has_presenter:
