@@ -299,7 +299,7 @@ class Room:
         ready = None if presenter else self._take_ready(key)
         if ready is not None:
             await self._run_session(process, who, presenter, term, ready.child, ready.master,
-                                    ready.token, bytes(ready.output))
+                                    ready.token, bytes(ready.output), ahead=True)
             return
         self._make_room_for_one()
         self.reserved += 1
@@ -336,20 +336,20 @@ class Room:
 
     async def _run_session(self, process: asyncssh.SSHServerProcess, who: str,
                            presenter: bool, term: str, child: Child, master: int,
-                           token: str | None, replay: bytes) -> None:
-        """A started session (``replay``: what a session started ahead drew so far),
-        from the connect line to the disconnect line."""
+                           token: str | None, replay: bytes, ahead: bool = False) -> None:
+        """A started session, from the connect line to the disconnect line (``ahead``: it
+        was started ahead, and ``replay`` is what it drew so far)."""
         width, height = process.get_terminal_size()[:2]
         started = time.monotonic()
         record = _Session(who, child, started, presenter=presenter)
         self.sessions[child.pid] = record
         role = " presenter" if presenter and self.broker is not None else ""
-        ahead = " (started ahead)" if replay else ""
         self.log(f"connect{role} {who} TERM={printable(term)} {width}x{height} pid {child.pid} "
-                 f"({len(self.sessions)}/{self.opts.max_sessions} sessions){ahead}")
+                 f"({len(self.sessions)}/{self.opts.max_sessions} sessions)"
+                 + (" (started ahead)" if ahead else ""))
         reason = "client left"
         try:
-            if replay:
+            if ahead:
                 process.stdout.write(replay)
                 if (width, height) != READY_SIZE:
                     set_winsize(master, height, width)
