@@ -424,7 +424,7 @@ async def follow_room(server: Server, followers: int, seconds: float, rate: floa
         raise RuntimeError(f"the presenter never showed a screen: {presenter.error}")
     await asyncio.sleep(1.5)
     start_cpu = [cpu_seconds(p) for p in session_pids(server)]
-    print(f"{f'  {followers} followers + presenter':<28} CPU per session from start to "
+    print(f"{f'  presenter + {followers} following':<28} CPU per session from start to "
           f"following: median {ms(statistics.median(start_cpu))}")
     for c in clients:
         c.arrivals.clear()
