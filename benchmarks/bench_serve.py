@@ -6,8 +6,13 @@ Run: python benchmarks/bench_serve.py [--clients 30] [--duration 60] [--rate 5]
 Starts the real server (``tui-backprop serve ssh --no-auth --port 0 --open SCENARIO``)
 as a subprocess and drives it with asyncssh clients in this process, all on 127.0.0.1.
 
+Every client is an 80x24 terminal with ``LANG=en_US.UTF-8`` (English, Unicode borders).
+The first client emulates the whole screen and learns which rows hold the status bar
+and the footer; the others then keep only those rows' cells (the cursor is still
+followed through every byte), so 31 emulators stay cheap; their CPU is reported.
+
 1. Baseline, one session: time from the start of the connection to its first full
-   screen (the status bar's ``step 1/N`` and the footer's ``quit`` have arrived), then
+   screen (the emulated status bar shows ``step 1/N`` and the footer ``quit``), then
    keys at ``--rate`` per second for ``--baseline`` seconds (keystroke-to-echo below).
 2. Connection storm: ``--clients`` clients connect at once. For each, the time from the
    moment the storm started to its first full screen; the figure is the slowest.
@@ -15,8 +20,11 @@ as a subprocess and drives it with asyncssh clients in this process, all on 127.
    ``--duration`` seconds, each with its own random phase. The keys walk the timeline
    (``n`` to the last step, then ``p`` back), so every key must change the step shown.
    *Keystroke to echo*: from just before the key is written to the SSH channel to the
-   arrival of the bytes that show that key's step number in the status bar (so it
-   includes encryption both ways, the server's relay, the app and its rendering).
+   arrival of the bytes after which the client's terminal (a pyte screen fed every byte
+   the session sends) shows that key's step in the status bar (so it includes encryption
+   both ways, the server's relay, the app and its rendering). The app's encoder sends
+   only changed cells (a step from 12 to 13 may send one digit), so the step is read
+   from the emulated screen, never from the bytes.
    *Merged*: a key whose step never appeared because the next key's did first (two keys
    drawn in one frame). *Errors*: keys never echoed within 2 s, and failed sessions.
 4. Memory: proportional set size (``Pss`` from /proc/PID/smaps_rollup) of every
@@ -24,13 +32,17 @@ as a subprocess and drives it with asyncssh clients in this process, all on 127.
 5. Exit: every client disconnects at once; the time until every session process is gone
    from the process table (zombies count as present). Then the server is stopped and
    nothing it started may remain.
+5b. (Unless ``--no-ready``) the storm again against a server started with ``--ready
+   CLIENTS`` once it has started them ahead: the time to start them, the storm's first
+   screens, the PSS of a waiting session.
 6. (Unless ``--no-exec-compare``) the storm again against a server started with
    ``--no-zygote`` (a new Python per session), to show what the zygote buys.
 7. (Unless ``--no-follow``) a class: a server with ``--presenter-password``, one
    presenter and ``--clients`` followers; the presenter presses a step key ``--rate``
    times a second for ``--follow-duration`` seconds. *Presenter step to follower
    screen*: from just before the presenter's key is written to the arrival, at each
-   follower, of the bytes showing that step (every follower's, for every key). The same
+   follower, of the bytes after which its emulated status bar shows that step (every
+   follower's, for every key). The same
    run first measures one presenter with a single follower, as the baseline.
    ``--follow-only`` runs just this part.
 
@@ -42,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import codecs
 import os
 import random
 import re
@@ -51,27 +64,120 @@ import tempfile
 import time
 from pathlib import Path
 
+import pyte
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from serve_util import Server, connect, descendants, exists, pss_kb, wait_gone  # noqa: E402
 
-ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 STEP = re.compile(r"step (\d+)/(\d+)")
+#: The clients' terminal size.
+COLS, LINES = 80, 24
+#: What every client sends: a UTF-8 English locale (like OpenSSH's ``SendEnv LANG``), so
+#: the app speaks English and the step reads ``step N/M``.
+CLIENT_ENV = {"LANG": "en_US.UTF-8"}
 
 
-def clean(data: bytes) -> str:
-    return ESCAPES.sub(b"", data).decode("utf-8", "replace")
+class RowScreen(pyte.Screen):
+    """A pyte screen that keeps the characters of only some ``rows`` (None: all).
+
+    The app's frames place every span with an absolute cursor move (its encoder rewrites
+    only changed cells), so a client that only needs the status row must still follow the
+    cursor through every byte, but need not store the cells of other rows or any colour:
+    on other rows a run of text only moves the cursor. That keeps 31 emulated terminals
+    cheap on a 2-core machine. Colours are ignored everywhere."""
+
+    def __init__(self, columns: int, lines: int, rows: set[int] | None = None) -> None:
+        super().__init__(columns, lines)
+        self.rows = rows
+
+    def draw(self, data: str) -> None:
+        if self.rows is None or self.cursor.y in self.rows:
+            super().draw(data)
+        else:  # the English screen has no wide characters
+            self.cursor.x = min(self.cursor.x + len(data), self.columns)
+
+    def select_graphic_rendition(self, *attrs, **kwargs) -> None:
+        pass
+
+    def row(self, y: int) -> str:
+        line = self.buffer[y]
+        return "".join(line[x].data for x in range(self.columns))
+
+
+#: The two sequences that make up most of the app's output: a colour (ignored here) and
+#: an absolute cursor move; and a run of printable text.
+_FAST = re.compile(r"(\x1b\[[0-9;:]*m)|\x1b\[(\d*);(\d*)H|([^\x00-\x1f\x7f-\x9f]+)")
+#: Any other complete control sequence or control character (handed to pyte's parser).
+_OTHER = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
+                    r"|\x1b[()#%].|\x1b[^\[\]()#%]|[\x00-\x1a\x1c-\x1f\x7f-\x9f]", re.S)
+
+
+class FastStream:
+    """Feeds a session's bytes to a pyte screen: colours and cursor moves (most of the
+    app's output) are applied directly, text goes to the screen's ``draw``, and every
+    other sequence through pyte's own parser, one complete sequence at a time (a
+    sequence cut at the end of a chunk waits for the next chunk). The result is the
+    screen pyte's ``ByteStream`` would draw, at a fraction of the CPU: the benchmark's
+    baseline client checks that, chunk by chunk, against a plain ``ByteStream``."""
+
+    def __init__(self, screen: pyte.Screen) -> None:
+        self.screen = screen
+        self.stream = pyte.Stream(screen)
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.carry = ""
+
+    def feed(self, data: bytes) -> None:
+        text = self.carry + self.decoder.decode(data)
+        self.carry = ""
+        screen, fast, other = self.screen, _FAST.match, _OTHER.match
+        pos, end = 0, len(text)
+        while pos < end:
+            m = fast(text, pos)
+            if m is not None:
+                if m.group(4) is not None:
+                    screen.draw(m.group(4))
+                elif m.group(1) is None:
+                    screen.cursor_position(int(m.group(2) or 1), int(m.group(3) or 1))
+                pos = m.end()
+                continue
+            m = other(text, pos)
+            if m is not None:
+                self.stream.feed(m.group())
+                pos = m.end()
+            elif end - pos < 256:  # a sequence cut at the end of the chunk
+                self.carry = text[pos:]
+                break
+            else:  # not a sequence pyte knows either: let it decide
+                self.stream.feed(text[pos])
+                pos += 1
+
+
+#: (status row, footer row) of the first full screen, learned by the first client that
+#: emulates the whole screen; later clients then emulate only those rows.
+LAYOUT: dict[str, tuple[int, int]] = {}
 
 
 class Client:
-    """One student: an SSH session at 80x24 whose output is scanned for the step."""
+    """One student: an SSH session at 80x24 whose output drives a terminal emulator
+    (pyte); the step shown is read from the status row of the emulated screen."""
 
-    def __init__(self, port: int, **login) -> None:
+    def __init__(self, port: int, layout: str = "student", check: bool = False,
+                 **login) -> None:
         self.port = port
         self.login = login
+        self.layout = layout
+        known = LAYOUT.get(layout)
+        self.screen = RowScreen(COLS, LINES, set(known) if known else None)
+        self.stream = FastStream(self.screen)
+        # ``check``: a plain pyte terminal beside it, compared after every chunk
+        self.reference = pyte.Screen(COLS, LINES) if check else None
+        self.reference_stream = pyte.ByteStream(self.reference) if check else None
+        self.compared = self.mismatches = 0
+        self.status_row: int | None = None
+        self.parse_seconds = 0.0   # CPU this client spent in the emulator
         self.arrivals: list[tuple[int, float]] = []   # (step shown, time): a follower
         self.sent: list[tuple[int, float]] = []       # (step asked for, time): every key
-        self.text = ""             # escape-free output until the first full screen
         self.first_screen: float | None = None
         self.total_steps = 0
         self.shown = 1
@@ -89,12 +195,46 @@ class Client:
         try:
             self.conn = await connect(self.port, **self.login)
             self.proc = await self.conn.create_process(
-                term_type="xterm-256color", term_size=(80, 24), encoding=None)
+                term_type="xterm-256color", term_size=(COLS, LINES), encoding=None,
+                env=CLIENT_ENV)
         except Exception as exc:
             self.error = f"connect: {type(exc).__name__}: {exc}"
             self.ready.set()
             return
         self.reader = asyncio.get_running_loop().create_task(self._read())
+
+    def _find_first_screen(self) -> bool:
+        """Whether the whole first screen is up: a row shows ``step N/M`` and a row
+        below it the footer's ``quit``."""
+        known = LAYOUT.get(self.layout)
+        rows = known if known else range(LINES)
+        status = footer = None
+        for y in rows:
+            text = self.screen.row(y)
+            if status is None and STEP.search(text):
+                status = y
+            elif status is not None and "quit" in text:
+                footer = y
+        if status is None or footer is None:
+            return False
+        m = STEP.search(self.screen.row(status))
+        self.total_steps = int(m.group(2))
+        self.shown = int(m.group(1))
+        self.status_row = status
+        LAYOUT.setdefault(self.layout, (status, footer))
+        self.screen.rows = {status}  # from now on, only the status row is kept
+        return True
+
+    def _compare(self, data: bytes) -> None:
+        """The check: the rows this client keeps, as a plain pyte terminal shows them."""
+        self.reference_stream.feed(data)
+        if self.stream.carry:
+            return
+        rows = range(LINES) if self.screen.rows is None else self.screen.rows
+        self.compared += 1
+        if any(self.screen.row(y) != "".join(self.reference.buffer[y][x].data
+                                             for x in range(COLS)) for y in rows):
+            self.mismatches += 1
 
     async def _read(self) -> None:
         while True:
@@ -106,26 +246,28 @@ class Client:
             if not data:
                 break
             now = time.perf_counter()
-            text = clean(data)
+            c0 = time.thread_time()
+            self.stream.feed(data)
+            if self.reference is not None:
+                self._compare(data)
             if self.first_screen is None:
-                self.text += text
-                m = STEP.search(self.text)
-                if m and "quit" in self.text[m.end():]:
+                if self._find_first_screen():
                     self.first_screen = now
-                    self.total_steps = int(m.group(2))
                     self.ready.set()
+                self.parse_seconds += time.thread_time() - c0
                 continue
-            found = STEP.findall(text)
-            if found:
-                self.arrivals.append((int(found[-1][0]), now))
-            if found and self.pending:
-                shown = int(found[-1][0])
-                for i, (want, _sent) in enumerate(self.pending):
-                    if want == shown:
-                        self.merged += i
-                        self.latencies.append(now - self.pending[i][1])
-                        del self.pending[: i + 1]
-                        break
+            m = STEP.search(self.screen.row(self.status_row))
+            self.parse_seconds += time.thread_time() - c0
+            if m is None or int(m.group(1)) == self.shown:
+                continue
+            shown = self.shown = int(m.group(1))
+            self.arrivals.append((shown, now))
+            for i, (want, sent) in enumerate(self.pending):
+                if want == shown:
+                    self.merged += i
+                    self.latencies.append(now - sent)
+                    del self.pending[: i + 1]
+                    break
         self.ready.set()
 
     def next_key(self, position: int) -> tuple[bytes, int]:
@@ -219,8 +361,9 @@ def loadavg() -> str:
         return "?"
 
 
-async def storm(port: int, n: int) -> tuple[list[Client], float]:
-    clients = [Client(port) for _ in range(n)]
+async def storm(port: int, n: int, layout: str = "student", check: bool = False
+                ) -> tuple[list[Client], float]:
+    clients = [Client(port, layout, check) for _ in range(n)]
     t0 = time.perf_counter()
     await asyncio.gather(*(c.start() for c in clients))
     try:
@@ -232,6 +375,12 @@ async def storm(port: int, n: int) -> tuple[list[Client], float]:
 
 def session_pids(server: Server) -> list[int]:
     return [p for p in server.session_pids() if exists(p)]
+
+
+def session_pids_below(server: Server) -> list[int]:
+    """Session processes under the server (everything but the zygote)."""
+    zyg = zygote_pid(server)
+    return [p for p in descendants(server.pid) if p != zyg]
 
 
 def zygote_pid(server: Server) -> int | None:
@@ -250,42 +399,57 @@ def latency_line(name: str, clients: list[Client]) -> str:
     merged = sum(c.merged for c in clients)
     dropped = sum(c.dropped + len(c.pending) for c in clients)
     errors = sum(1 for c in clients if c.error)
+    parse = sum(c.parse_seconds for c in clients)
     return (f"{name:<28} keys {len(lat) + merged + dropped:5d}  p50 {ms(pct(lat, 50))}  "
             f"p95 {ms(pct(lat, 95))}  max {ms(max(lat) if lat else float('nan'))}  "
-            f"merged {merged}  not echoed in 2 s {dropped}  failed sessions {errors}")
+            f"merged {merged}  not echoed in 2 s {dropped}  failed sessions {errors}  "
+            f"(emulators: {parse:.1f} CPU-s)")
 
 
 PRESENTER_PASSWORD = "bench-presenter"
 
 
-async def follow_room(port: int, followers: int, seconds: float, rate: float
-                      ) -> tuple[list[float], int, int, Client]:
+async def follow_room(server: Server, followers: int, seconds: float, rate: float
+                      ) -> tuple[list[float], int, int, Client, float]:
     """One presenter stepping, ``followers`` following: the delays from each presenter
     key to each follower's screen showing its step; keys not shown within 2 s; the
-    presenter (its own keystroke-to-echo in ``latencies``)."""
-    clients, _t0 = await storm(port, followers)
-    presenter = Client(port, username="presenter", password=PRESENTER_PASSWORD)
+    presenter (its own keystroke-to-echo in ``latencies``); the CPU each session used
+    per presenter step (all sessions' CPU over the keys / sessions)."""
+    port = server.port
+    clients, _t0 = await storm(port, followers, "follower")
+    presenter = Client(port, "presenter", username="presenter", password=PRESENTER_PASSWORD)
     await presenter.start()
     await asyncio.wait_for(presenter.ready.wait(), 60)
     if presenter.first_screen is None:
         raise RuntimeError(f"the presenter never showed a screen: {presenter.error}")
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(1.5)
+    start_cpu = [cpu_seconds(p) for p in session_pids(server)]
+    print(f"{f'  presenter + {followers} following':<28} CPU per session from start to "
+          f"following: median {ms(statistics.median(start_cpu))}")
     for c in clients:
         c.arrivals.clear()
+    pids = session_pids(server)
+    cpu0 = sum(cpu_seconds(p) for p in pids)
     await presenter.press_for(seconds, rate)
+    per_step = ((sum(cpu_seconds(p) for p in pids) - cpu0)
+                / max(1, len(presenter.sent)) / max(1, len(pids)))
     keys = presenter.sent
     delays: list[float] = []
     missed = 0
-    for want, sent in keys:
+    for i, (want, sent) in enumerate(keys):
+        # this key's step, before a later key asks for the same step again (the walk
+        # goes back and forth) and within 2 s
+        until = min([sent + 2.0] + [t for w, t in keys[i + 1:] if w == want][:1])
         for c in clients:
-            shown = next((t for step, t in c.arrivals if step == want and t >= sent), None)
-            if shown is None or shown - sent > 2.0:
+            shown = next((t for step, t in c.arrivals if step == want and sent <= t < until),
+                         None)
+            if shown is None:
                 missed += 1
             else:
                 delays.append(shown - sent)
     failed = sum(1 for c in clients if c.error) + (1 if presenter.error else 0)
     await asyncio.gather(*(c.close() for c in clients), presenter.close())
-    return delays, missed, failed, presenter
+    return delays, missed, failed, presenter, per_step
 
 
 async def run_follow(args: argparse.Namespace, state: Path) -> list[str]:
@@ -295,14 +459,16 @@ async def run_follow(args: argparse.Namespace, state: Path) -> list[str]:
                     PRESENTER_PASSWORD).wait_started()
     try:
         for n in (1, args.clients):
-            delays, missed, failed, presenter = await follow_room(
-                server.port, n, args.follow_duration, args.rate)
+            delays, missed, failed, presenter, per_step = await follow_room(
+                server, n, args.follow_duration, args.rate)
             print(f"{f'class: 1 presenter, {n} following':<28} presenter step -> follower "
                   f"screen: p50 {ms(pct(delays, 50))}  p95 {ms(pct(delays, 95))}  "
                   f"max {ms(max(delays) if delays else float('nan'))}  "
-                  f"({len(delays)} screens; not updated in 2 s {missed}; "
+                  f"({len(delays)} screens; skipped or not shown in 2 s {missed}; "
                   f"failed sessions {failed})")
             print(latency_line("  the presenter's own echo", [presenter]))
+            print(f"{'  CPU per step per session':<28} {ms(per_step)} (the presenter's and "
+                  f"the followers' CPU during the steps / steps / sessions)")
             if missed or failed:
                 problems.append(f"class with {n} followers: {missed} screens not updated, "
                                 f"{failed} failed sessions")
@@ -329,7 +495,7 @@ async def run(args: argparse.Namespace) -> int:
     problems: list[str] = []
     try:
         # 1. baseline
-        clients, t0 = await storm(server.port, 1)
+        clients, t0 = await storm(server.port, 1, check=True)
         base = clients[0]
         if base.first_screen is None:
             raise RuntimeError(f"baseline session never showed a screen: {base.error}")
@@ -337,6 +503,10 @@ async def run(args: argparse.Namespace) -> int:
         print(f"{'baseline: first screen':<28} {ms(base.first_screen - t0)}")
         await base.press_for(args.baseline, args.rate)
         print(latency_line(f"baseline: 1 session, {args.baseline:.0f} s", [base]))
+        print(f"{'emulator check':<28} {base.mismatches} of {base.compared} chunks differ "
+              "from a plain pyte terminal")
+        if base.mismatches:
+            problems.append(f"the fast emulator differs from pyte in {base.mismatches} chunks")
         base_pss = [pss_kb(p) for p in session_pids(server)]
         await base.close()
         wait_gone(server.session_pids(), 5.0)
@@ -361,6 +531,10 @@ async def run(args: argparse.Namespace) -> int:
         await asyncio.gather(*(c.press_for(args.duration, args.rate) for c in live))
         cpu1, wall = cpu_split(server, pids), time.perf_counter() - t_load
         print(latency_line(f"room: {len(live)} sessions, {args.duration:.0f} s", live))
+        keys = sum(len(c.sent) for c in live)
+        print(f"{'session CPU per key':<28} "
+              f"{ms((cpu1['sessions'] - cpu0['sessions']) / max(keys, 1))} (all sessions' CPU "
+              f"during the load / keys sent)")
         print(f"{'CPU used during the load':<28} " + ", ".join(
             f"{k} {(cpu1[k] - cpu0[k]) / wall:.2f} cores" for k in cpu0)
             + f" (wall {wall:.0f} s)")
@@ -394,6 +568,29 @@ async def run(args: argparse.Namespace) -> int:
         left = server.stop()
         if left:
             problems.append(f"left behind after stop: {left}")
+
+    # 5b. the same storm against sessions started ahead
+    if args.ready:
+        server = Server(state, *common, "--ready", str(args.clients)).wait_started()
+        try:
+            t_fill = time.perf_counter()
+            await asyncio.to_thread(server.wait_log, r"started ahead: \d+ waiting", 180.0)
+            fill = time.perf_counter() - t_fill
+            waiting = session_pids_below(server)
+            pss = [v for v in (pss_kb(p) for p in waiting) if v is not None]
+            clients, t0 = await storm(server.port, args.clients)
+            firsts = [c.first_screen - t0 for c in clients if c.first_screen is not None]
+            ahead = server.log().count("(started ahead)")
+            print(f"{f'storm, --ready {args.clients}':<28} last first screen {ms(max(firsts))}  "
+                  f"median {ms(statistics.median(firsts))}  failed "
+                  f"{sum(1 for c in clients if c.first_screen is None)}  ({ahead} of "
+                  f"{args.clients} started ahead; starting them took {fill:.1f} s; PSS "
+                  f"median of a waiting session {statistics.median(pss) / 1024:.1f} MB)")
+            await asyncio.gather(*(c.close() for c in clients))
+        finally:
+            left = server.stop()
+            if left:
+                problems.append(f"left behind after stop (--ready): {left}")
 
     # 6. the same storm without the zygote
     if not args.no_exec_compare:
@@ -430,11 +627,13 @@ def main() -> int:
     p.add_argument("--baseline", type=float, default=20.0)
     p.add_argument("--scenario", default="cs231n-sigmoid")
     p.add_argument("--no-exec-compare", action="store_true")
+    p.add_argument("--no-ready", dest="ready", action="store_false",
+                   help="skip the storm against sessions started ahead (--ready)")
     p.add_argument("--follow-duration", type=float, default=30.0)
     p.add_argument("--no-follow", action="store_true")
     p.add_argument("--follow-only", action="store_true")
     args = p.parse_args()
-    limit = args.baseline + args.duration + 2 * args.follow_duration + 300
+    limit = args.baseline + args.duration + 2 * args.follow_duration + 500
     try:
         return asyncio.run(asyncio.wait_for(run(args), limit))
     except TimeoutError:

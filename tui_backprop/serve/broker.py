@@ -97,6 +97,7 @@ class Member:
     role: str
     writer: asyncio.StreamWriter
     following: bool = True
+    token: str = ""
 
 
 @dataclass
@@ -107,6 +108,9 @@ class Broker:
     folder: str = ""
     path: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
+    #: tokens of sessions started ahead that no student has taken yet: not counted, and
+    #: sent nothing of the class until :meth:`activate`
+    pending: set[str] = field(default_factory=set)
     members: dict[int, Member] = field(default_factory=dict)
     state: dict | None = None
     position: dict | None = None
@@ -142,21 +146,38 @@ class Broker:
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def new_token(self, role: str) -> str:
-        """A one-time token for a session about to be spawned with ``role``."""
+    def new_token(self, role: str, pending: bool = False) -> str:
+        """A one-time token for a session about to be spawned with ``role``; ``pending``:
+        a session started ahead, not part of the class until :meth:`activate`."""
         token = secrets.token_hex(16)
         self.tokens[token] = role
+        if pending:
+            self.pending.add(token)
         return token
+
+    def activate(self, token: str) -> None:
+        """A student took the session started ahead with ``token``: it counts from now
+        on, and gets the presenter's state and position."""
+        if token not in self.pending:
+            return
+        self.pending.discard(token)
+        for member in list(self.members.values()):
+            if member.token == token:
+                self._catch_up(member)
+        self._room_changed()
+        self._tally_changed()
 
     def forget(self, token: str | None) -> None:
         """The session with ``token`` has ended (whether or not it ever connected)."""
         if token is not None:
             self.tokens.pop(token, None)
+            self.pending.discard(token)
 
     # ------------------------------------------------------------------ counts
 
     def counts(self) -> dict[str, int]:
-        students = [m for m in self.members.values() if m.role == "student"]
+        students = [m for m in self.members.values()
+                    if m.role == "student" and m.token not in self.pending]
         following = sum(1 for m in students if m.following)
         return {"connected": len(students), "following": following,
                 "exploring": len(students) - following}
@@ -179,7 +200,7 @@ class Broker:
     def _to(self, role: str, msg: dict) -> None:
         data = encode(msg)
         for member in list(self.members.values()):
-            if member.role == role:
+            if member.role == role and member.token not in self.pending:
                 self._send(member, data)
 
     def _room_changed(self) -> None:
@@ -244,20 +265,28 @@ class Broker:
             writer.close()
             return None
         self._next += 1
-        member = Member(self._next, role, writer)
+        member = Member(self._next, role, writer, token=token)
         self.members[member.ident] = member
-        welcome = {"t": "welcome", "role": role, "quiz": self.quiz,
-                   "revealed": list(self.revealed)}
-        self._send(member, welcome)
+        if token in self.pending:
+            return member  # started ahead: the class reaches it when a student takes it
+        self._catch_up(member)
         if role == "student":
-            if self.state is not None:
-                self._send(member, {"t": "state", "state": self.state})
-            if self.position is not None:
-                self._send(member, {"t": "position", "position": self.position})
             self._room_changed()
         else:
             self._send(member, {"t": "room", **self.counts()})
         return member
+
+    def _catch_up(self, member: Member) -> None:
+        """What a session joining the class needs: the welcome, and for a student the
+        presenter's latest state and position."""
+        welcome = {"t": "welcome", "role": member.role, "quiz": self.quiz,
+                   "revealed": list(self.revealed)}
+        self._send(member, welcome)
+        if member.role == "student":
+            if self.state is not None:
+                self._send(member, {"t": "state", "state": self.state})
+            if self.position is not None:
+                self._send(member, {"t": "position", "position": self.position})
 
     # ------------------------------------------------------------------ messages
 

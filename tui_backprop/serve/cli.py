@@ -112,6 +112,11 @@ def _parser(kind: str) -> _Parser:
                        default=DEFAULT_MAX_SESSIONS, metavar="N",
                        help=f"sessions at once (default {DEFAULT_MAX_SESSIONS}); the next "
                             "student is told the class is full")
+        p.add_argument("--ready", type=_int_in("ready", 0, 10_000), default=0, metavar="N",
+                       help="keep N sessions up (default 0): sessions are started ahead, "
+                            "while nobody connects, until N students have one, so the first "
+                            "N who connect at once get their screen at once (a waiting "
+                            "session holds ~20 MB, as a student's does)")
         p.add_argument("--idle-timeout", type=_duration, default=_duration(DEFAULT_IDLE),
                        metavar="T", help="end a session after this long without a key "
                                          "(30m, 90s, 1h; default 30m)")
@@ -214,7 +219,7 @@ def cmd_ssh(argv: list[str]) -> int:
                           no_auth=args.no_auth, host_key=args.host_key, log=args.log,
                           zygote=not args.no_zygote,
                           presenter_password=presenter_password,
-                          presenter_keys=args.presenter_key)
+                          presenter_keys=args.presenter_key, ready=args.ready)
     return ssh.run(opts, count)
 
 

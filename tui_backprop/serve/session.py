@@ -159,11 +159,24 @@ def prepare(opts: SessionOptions, tty: bool) -> None:
 
 def _settle(app) -> None:
     """A second after start-up: freeze what start-up allocated (later full collections
-    skip it; they were seen taking ~190 ms in a busy room) and turn the collector back
-    on."""
+    skip it; they were seen taking ~190 ms in a busy room), turn the collector back on,
+    and give the C heap's free pages back (start-up frees much of what it allocates;
+    ~0.4 MB less private memory a session, measured)."""
     gc.collect()
     gc.freeze()
     gc.enable()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    """glibc's ``malloc_trim(0)``: return free heap pages to the system (a no-op
+    elsewhere)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def run(opts: SessionOptions) -> int:

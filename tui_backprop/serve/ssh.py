@@ -30,7 +30,7 @@ from typing import TextIO
 import asyncssh
 
 from tui_backprop.serve.broker import Broker
-from tui_backprop.serve.session import SessionOptions, session_env
+from tui_backprop.serve.session import SessionOptions, client_env, session_env
 from tui_backprop.serve.spawn import (
     Child,
     ExecSpawner,
@@ -52,6 +52,14 @@ EXTRA_CONNECTIONS = 16
 HOST_KEY_NAME = "ssh_host_ed25519_key"
 #: The user name the presenter logs in with.
 PRESENTER = "presenter"
+#: A session started ahead keeps what its app draws (to replay it to its student) up to
+#: this much; an app that draws more while nobody watches is replaced.
+READY_OUTPUT = 512 * 1024
+#: Sessions are started ahead only after this long without a new connection (so that
+#: starting them never competes with the students' own start-ups), one at a time.
+READY_QUIET = 3.0
+#: The window size sessions are started ahead at (a different client resizes it).
+READY_SIZE = (80, 24)
 
 
 # ------------------------------------------------------------------ options, host key
@@ -76,6 +84,9 @@ class SSHOptions:
     #: students' login is); either one makes this server a class (see broker.py)
     presenter_password: str | None = None
     presenter_keys: str | None = None
+    #: sessions started ahead (``--ready N``): the first N students to connect get a
+    #: session whose app is already up (see :class:`_Ready`)
+    ready: int = 0
 
     @property
     def has_presenter(self) -> bool:
@@ -157,6 +168,10 @@ class Log:
             self._stream.close()
 
 
+#: Tasks nobody awaits, referenced until they are done.
+_KEEP: set[asyncio.Task] = set()
+
+
 def _resolve(future: asyncio.Future) -> None:
     if not future.done():
         future.set_result(None)
@@ -178,6 +193,39 @@ class _Session:
     child: Child
     started: float
     ended_by_server: bool = False
+    presenter: bool = False
+
+
+@dataclass(eq=False)
+class _Ready:
+    """A session started ahead of its student (``--ready``): the app runs on its pty at
+    :data:`READY_SIZE` with the environment most students send, and everything it writes
+    is kept. A student whose terminal asks for the same environment takes it: the kept
+    output is replayed to their terminal (the app's first screen, at once), the window
+    size is set to theirs (the app redraws if it differs) and the relay takes over. In
+    a class, its broker token stays *pending* until then: it is not counted, and gets the
+    presenter's position when taken."""
+
+    child: Child
+    master: int
+    key: tuple
+    token: str | None
+    output: bytearray = field(default_factory=bytearray)
+    drawn: float | None = None  # when it last wrote (its first screen is up once quiet)
+
+
+def _env_key(env: dict[str, str]) -> tuple:
+    return tuple(sorted(env.items()))
+
+
+def _default_ready_key() -> tuple:
+    """The environment sessions are started ahead with until students show theirs:
+    ``xterm-256color`` and the server's own locale when it is a UTF-8 one (a class
+    usually shares its instructor's language), else ``en_US.UTF-8``."""
+    lang = os.environ.get("LANG", "")
+    if not lang.lower().replace("-", "").endswith(".utf8") or lang.startswith("C."):
+        lang = "en_US.UTF-8"
+    return _env_key(client_env({"LANG": lang}, "xterm-256color"))
 
 
 @dataclass
@@ -195,6 +243,14 @@ class Room:
     broker: Broker | None = None
     student_keys: asyncssh.SSHAuthorizedKeys | None = None
     presenter_keys: asyncssh.SSHAuthorizedKeys | None = None
+    #: sessions started ahead, and the environment they are started with (the most
+    #: common one among the latest students)
+    ready: list[_Ready] = field(default_factory=list)
+    ready_key: tuple = field(default_factory=_default_ready_key)
+    recent_keys: list[tuple] = field(default_factory=list)
+    last_connect: float = 0.0
+    _ready_task: asyncio.Task | None = None
+    _ready_logged: bool = False
 
     @property
     def auth_required(self) -> bool:
@@ -238,6 +294,14 @@ class Room:
                          f"sorry, the class is full ({self.opts.max_sessions} sessions "
                          "running); please try again in a minute.")
             return
+        key = _env_key(client_env(dict(process.env), term))
+        self._saw(key)
+        ready = None if presenter else self._take_ready(key)
+        if ready is not None:
+            await self._run_session(process, who, presenter, term, ready.child, ready.master,
+                                    ready.token, bytes(ready.output), ahead=True)
+            return
+        self._make_room_for_one()
         self.reserved += 1
         master = slave = -1
         options = self.opts.session
@@ -268,14 +332,29 @@ class Room:
             raise
         finally:
             self.reserved -= 1
+        await self._run_session(process, who, presenter, term, child, master, token, b"")
+
+    async def _run_session(self, process: asyncssh.SSHServerProcess, who: str,
+                           presenter: bool, term: str, child: Child, master: int,
+                           token: str | None, replay: bytes, ahead: bool = False) -> None:
+        """A started session, from the connect line to the disconnect line (``ahead``: it
+        was started ahead, and ``replay`` is what it drew so far)."""
+        width, height = process.get_terminal_size()[:2]
         started = time.monotonic()
-        record = _Session(who, child, started)
+        record = _Session(who, child, started, presenter=presenter)
         self.sessions[child.pid] = record
         role = " presenter" if presenter and self.broker is not None else ""
         self.log(f"connect{role} {who} TERM={printable(term)} {width}x{height} pid {child.pid} "
-                 f"({len(self.sessions)}/{self.opts.max_sessions} sessions)")
+                 f"({len(self.sessions)}/{self.opts.max_sessions} sessions)"
+                 + (" (started ahead)" if ahead else ""))
         reason = "client left"
         try:
+            if ahead:
+                process.stdout.write(replay)
+                if (width, height) != READY_SIZE:
+                    set_winsize(master, height, width)
+                if self.broker is not None and token is not None:
+                    self.broker.activate(token)
             reason = await self._relay(process, master, child)
         finally:
             with contextlib.suppress(OSError):
@@ -311,6 +390,138 @@ class Room:
                 process.stdout.write(RESTORE_TERMINAL + f"\r\ntui-backprop: {note}\r\n"
                                      .encode())
             process.exit(1 if crashed or reason == "idle" else 0)
+
+    # -------------------------------------------------------------- started ahead
+
+    def _saw(self, key: tuple) -> None:
+        """A student connected with environment ``key``: sessions are started ahead with
+        the most common one among the latest 30 (the room's usual terminal)."""
+        self.last_connect = time.monotonic()
+        self.recent_keys = (self.recent_keys + [key])[-30:]
+        self.ready_key = max(set(self.recent_keys), key=self.recent_keys.count)
+
+    def _take_ready(self, key: tuple) -> _Ready | None:
+        """A live session started ahead for environment ``key``, or None."""
+        for ready in self.ready:
+            if ready.key == key and ready.child.running:
+                self.ready.remove(ready)
+                asyncio.get_running_loop().remove_reader(ready.master)
+                self._ready_output(ready, keep_reading=False)
+                return ready
+        return None
+
+    def _make_room_for_one(self) -> None:
+        """A session is about to start: sessions started ahead never hold a place a
+        student needs (the cap counts every session process)."""
+        while self.ready and (len(self.sessions) + self.reserved + len(self.ready)
+                              >= self.opts.max_sessions):
+            self._retire(self.ready[0])
+
+    def _retire(self, ready: _Ready) -> None:
+        """End a session started ahead that nobody took."""
+        if ready in self.ready:
+            self.ready.remove(ready)
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(ready.master)
+        with contextlib.suppress(OSError):
+            os.close(ready.master)
+        if self.broker is not None:
+            self.broker.forget(ready.token)
+        task = loop.create_task(end_child(ready.child))
+        _KEEP.add(task)
+        task.add_done_callback(_KEEP.discard)
+
+    def _ready_output(self, ready: _Ready, keep_reading: bool = True) -> None:
+        """Keep what a session started ahead draws (to replay it to its student)."""
+        while True:
+            try:
+                data = os.read(ready.master, 65536)
+            except BlockingIOError:
+                return
+            except OSError:
+                data = b""
+            if keep_reading and (not data or len(ready.output) + len(data) > READY_OUTPUT):
+                self._retire(ready)  # it ended, or draws without a viewer: replace it
+                return
+            if not data:
+                return
+            ready.output += data
+            ready.drawn = time.monotonic()
+
+    async def _start_ready(self) -> _Ready | None:
+        """Start one session ahead; returns it once its first screen is drawn."""
+        loop = asyncio.get_running_loop()
+        options = self.opts.session
+        token = None
+        if self.broker is not None:
+            token = self.broker.new_token("student", pending=True)
+            options = dataclasses.replace(options, role="student", broker=self.broker.path,
+                                          token=token)
+        key = self.ready_key
+        master, slave = os.openpty()
+        try:
+            set_winsize(master, READY_SIZE[1], READY_SIZE[0])
+            env = session_env(dict(key), dict(key).get("TERM", "xterm-256color"))
+            child = await self.spawner.spawn(slave, env, options)
+        except (SpawnError, OSError) as exc:
+            os.close(master)
+            if self.broker is not None:
+                self.broker.forget(token)
+            self.log(f"could not start a session ahead: {exc}")
+            return None
+        finally:
+            os.close(slave)
+        os.set_blocking(master, False)
+        ready = _Ready(child, master, key, token)
+        self.ready.append(ready)
+        loop.add_reader(master, self._ready_output, ready)
+        child.exited.add_done_callback(lambda _f: ready in self.ready and self._retire(ready))
+        # its first screen is up when it has drawn and then been quiet for a moment
+        deadline = loop.time() + 10.0
+        while loop.time() < deadline and ready in self.ready:
+            await asyncio.sleep(0.1)
+            if ready.drawn is not None and time.monotonic() - ready.drawn > 0.3:
+                break
+        return ready if ready in self.ready else None
+
+    async def keep_ready(self) -> None:
+        """Keep ``--ready N`` sessions up: sessions are started ahead until N students
+        and the ones waiting make N (so a full room costs no more than N students would,
+        and nothing is started while they work). One at a time, only when no student has
+        connected for :data:`READY_QUIET` seconds, within ``--max-sessions``; ones
+        started for an environment students no longer use are replaced."""
+        failures = 0
+        while True:
+            await asyncio.sleep(0.2)
+            if time.monotonic() - self.last_connect < READY_QUIET:
+                continue
+            stale = [r for r in self.ready if r.key != self.ready_key]
+            if stale:
+                self._retire(stale[0])
+                continue
+            students = sum(1 for r in self.sessions.values() if not r.presenter)
+            want = max(0, self.opts.ready - students)
+            if (len(self.ready) >= want
+                    or len(self.sessions) + self.reserved + len(self.ready)
+                    >= self.opts.max_sessions):
+                if len(self.ready) >= want and not self._ready_logged:
+                    self._ready_logged = True
+                    self.log(f"started ahead: {len(self.ready)} waiting for students")
+                continue
+            if await self._start_ready() is None:
+                failures += 1
+                await asyncio.sleep(min(60.0, 2.0 ** failures))
+            else:
+                failures = 0
+
+    def end_ready(self) -> list[Child]:
+        """Stop starting sessions ahead; end the ones waiting (their children)."""
+        if self._ready_task is not None:
+            self._ready_task.cancel()
+        children = [r.child for r in self.ready]
+        for ready in list(self.ready):
+            self._retire(ready)
+        return children
 
     async def _relay(self, process: asyncssh.SSHServerProcess, master: int,
                      child: Child) -> str:
@@ -499,6 +710,8 @@ async def start(opts: SSHOptions, log: Callable[[str], None],
     if opts.has_presenter:
         room.broker = Broker(log)
         await room.broker.start()
+    if opts.ready > 0:
+        room._ready_task = asyncio.get_running_loop().create_task(room.keep_ready())
     kwargs: dict = {}
     acceptor = await asyncssh.create_server(
         lambda: _Server(room), opts.host, opts.port,
@@ -512,10 +725,11 @@ async def start(opts: SSHOptions, log: Callable[[str], None],
 async def stop(acceptor: asyncssh.SSHAcceptor, room: Room) -> None:
     """Stop listening, end every session, stop the zygote."""
     acceptor.close()
+    waiting = room.end_ready()
     for record in list(room.sessions.values()):
         record.ended_by_server = True
     await asyncio.gather(*(end_child(r.child) for r in list(room.sessions.values())),
-                         return_exceptions=True)
+                         *(end_child(c) for c in waiting), return_exceptions=True)
     await room.spawner.close()
     if room.broker is not None:
         await room.broker.close()
@@ -554,7 +768,8 @@ def banner(opts: SSHOptions, key: asyncssh.SSHKey, key_path: Path, created: bool
         f"  login:           {auth}",
         f"  limits:          {opts.max_sessions} sessions, idle {idle}, "
         f"{opts.session.max_train:,} iterations per train, "
-        f"{opts.session.cpu_seconds} CPU-s per session",
+        f"{opts.session.cpu_seconds} CPU-s per session"
+        + (f", {opts.ready} kept ready" if opts.ready else ""),
         "  stop with ctrl+c",
     ]
     if opts.has_presenter:

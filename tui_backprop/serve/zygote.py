@@ -38,6 +38,8 @@ MAX_PACKET = 64 * 1024
 
 def preload() -> None:
     """Import everything a session uses, so forked children start from here."""
+    import ctypes  # noqa: F401  (session._trim_heap)
+
     import numpy  # noqa: F401
     import textual.command  # noqa: F401  (the command palette)
     import textual.drivers.linux_driver  # noqa: F401
