@@ -46,6 +46,9 @@ class ShapeError(ValueError):
 
 @dataclass(frozen=True)
 class GateSpec:
+    """One gate kind of the table: its label and expression, forward function, local
+    gradients (or vector-Jacobian product), output shape and what it caches."""
+
     op: str
     label: str
     arity: int

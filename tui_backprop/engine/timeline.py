@@ -98,6 +98,9 @@ class InputValue:
 
 @dataclass(frozen=True, slots=True)
 class ForwardStep:
+    """The forward pass computes one gate: ``node = op(inputs)``, its ``output``, the
+    local gradient of each input, and what the gate keeps for the backward pass."""
+
     phase: ClassVar[str] = "forward"
     index: int
     iteration: int
@@ -111,6 +114,8 @@ class ForwardStep:
 
 @dataclass(frozen=True, slots=True)
 class SeedStep:
+    """The backward pass starts: the output's gradient is seeded (``dL/dL = 1``)."""
+
     phase: ClassVar[str] = "seed"
     index: int
     iteration: int
@@ -134,6 +139,9 @@ class InputGrad:
 
 @dataclass(frozen=True, slots=True)
 class BackwardStep:
+    """The backward pass goes through one gate: its ``upstream`` gradient times each
+    input's local gradient, added to that input's gradient."""
+
     phase: ClassVar[str] = "backward"
     index: int
     iteration: int
@@ -146,6 +154,8 @@ class BackwardStep:
 
 @dataclass(frozen=True, slots=True)
 class ParamUpdate:
+    """One param's SGD update: ``after = before - learning_rate × grad``."""
+
     name: str
     before: Array
     grad: Array
@@ -154,6 +164,8 @@ class ParamUpdate:
 
 @dataclass(frozen=True, slots=True)
 class UpdateStep:
+    """The end of an iteration: every param updated with its gradient."""
+
     phase: ClassVar[str] = "update"
     index: int
     iteration: int
@@ -179,6 +191,8 @@ class Contribution:
 
 @dataclass(frozen=True, slots=True)
 class IterationInfo:
+    """Where one recorded iteration's steps are, and its loss (the output's value)."""
+
     iteration: int
     start: int  # index of its first step
     end: int  # index one past its last step
@@ -530,6 +544,8 @@ def _pass(comp: _Compiled, leaf_values, backward: bool):
 
 @dataclass(frozen=True)
 class TrainResult:
+    """What :func:`train` returns: the trained graph and the loss of each iteration."""
+
     graph: Graph  # with the params after the last update
     losses: tuple[Array, ...]  # the output value at each iteration (before its update)
 

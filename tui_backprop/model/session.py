@@ -8,7 +8,6 @@ A session is immutable; every action (update, train, edit, reload) returns a new
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import tomllib
@@ -197,6 +196,8 @@ def parse_value(text: str, msgs: Messages | None = None):
 
 def value_text(value) -> str:
     """A leaf's value as text the edit box accepts back (TOML numbers and lists)."""
+    import json  # only the edit box needs it: not imported at start-up
+
     text = json.dumps(to_json(value))
     return text.replace('"-inf"', "-inf").replace('"inf"', "inf").replace('"nan"', "nan")
 
