@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 import sys
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from tui_backprop._frozen import frozen
 from tui_backprop.engine import (
     Diagnostic,
     Graph,
@@ -41,7 +42,7 @@ def _loss_float(loss) -> float | None:
     return float(a.reshape(())) if a.size == 1 else None
 
 
-@dataclass(frozen=True)
+@frozen
 class Session:
     """Everything the debugger shows, except the cursor."""
 

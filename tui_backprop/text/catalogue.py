@@ -22,10 +22,12 @@ from __future__ import annotations
 import os
 import string
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from importlib import import_module
 from types import MappingProxyType
 from typing import Any
+
+from .._frozen import frozen
 
 __all__ = ["LANGUAGES", "Messages", "Msg", "gate_message", "gate_params", "language_from_env",
            "local_message_key", "messages", "params_of", "resolve_language", "t"]
@@ -65,7 +67,7 @@ class _Languages(Mapping[str, Mapping[str, str]]):
 LANGUAGES: Mapping[str, Mapping[str, str]] = _Languages()
 
 
-@dataclass(frozen=True)
+@frozen
 class Msg:
     """A message not yet in any language: a catalogue key and its parameters. Parameters
     are text (names, formulas) or numbers (formatted by the renderer)."""
@@ -86,7 +88,7 @@ def params_of(template: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in _FORMATTER.parse(template) if name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Messages:
     """The catalogue bound to one language."""
 

@@ -18,7 +18,8 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from .._frozen import frozen
 
 __all__ = ["ASCII", "ASCII_FORMS", "UNICODE", "Glyphs", "glyphs", "locale_is_utf8",
            "to_ascii"]
@@ -79,7 +80,7 @@ def to_ascii(text: str) -> str:
     return text.encode("ascii", "backslashreplace").decode("ascii")
 
 
-@dataclass(frozen=True)
+@frozen
 class Glyphs:
     """The characters one output mode draws with."""
 
