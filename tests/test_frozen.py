@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 from dataclasses import FrozenInstanceError, dataclass, field
 
 import numpy as np
@@ -132,3 +133,70 @@ def test_recursive_repr_does_not_loop():
     b = Box([])
     b.items.append(b)
     assert repr(b) == "test_recursive_repr_does_not_loop.<locals>.Box(items=[...])"
+
+
+def init_pair(slots: bool):
+    """Two classes with every kind of field the records use, incl. ``__post_init__``."""
+
+    def body():
+        class P:
+            a: int
+            b: list = field(default_factory=list)
+            c: str = "c"
+            d: int = field(init=False, default=7)
+            e: dict = field(init=False, default_factory=dict)
+            g: object = field(init=False, repr=False)
+
+            def __post_init__(self):
+                object.__setattr__(self, "g", (self.a, len(self.b)))
+
+        return P
+
+    return (dataclass(frozen=True, slots=slots)(body()), frozen(slots=slots)(body()))
+
+
+@pytest.mark.parametrize("slots", [False, True])
+def test_init_as_dataclass(slots):
+    Ref, New = init_pair(slots)
+    calls = [((1,), {}), ((1, [2]), {}), ((1, [2], "x"), {}), ((), {"a": 3, "c": "k"}),
+             ((), {"c": "k", "a": 4, "b": [1, 2]})]
+    for args, kwargs in calls:
+        r, n = Ref(*args, **kwargs), New(*args, **kwargs)
+        assert dataclasses.astuple(n) == dataclasses.astuple(r), (args, kwargs)
+        assert repr(n) == repr(r)
+    assert New(1).b is not New(1).b and New(1).e is not New(1).e  # a fresh default each
+    for args, kwargs in [((), {}), ((1, [], "c", 9), {}), ((1,), {"d": 2}), ((1,), {"z": 1})]:
+        with pytest.raises(TypeError):
+            Ref(*args, **kwargs)
+        with pytest.raises(TypeError):
+            New(*args, **kwargs)
+    assert str(inspect.signature(New)) == "(a, b=<factory>, c='c')"
+    assert list(inspect.signature(Ref).parameters) == ["a", "b", "c"]
+
+
+def test_default_before_required_is_refused():
+    def body():
+        class Bad:
+            a: int = 1
+            b: int
+
+        return Bad
+
+    with pytest.raises(TypeError, match="non-default argument 'b'"):
+        dataclass(frozen=True)(body())
+    with pytest.raises(TypeError, match="non-default argument 'b'"):
+        frozen(body())
+
+
+@pytest.mark.parametrize("slots", [False, True])
+def test_subclass_attributes_as_dataclass(slots):
+    Ref, New = pair(slots)
+    for base in (Ref, New):
+        Sub = type("Sub", (base,), {})  # not a dataclass: may set attributes of its own
+        s = Sub(1, "x")
+        if not slots:  # (3.11's slotted dataclass fails here itself: its super() cell
+            s.extra = 1  # points at the class before __slots__ were added)
+            assert s.extra == 1
+            del s.extra
+        with pytest.raises(FrozenInstanceError):
+            s.a = 2
