@@ -27,6 +27,9 @@ matters), and the baseline is measured in the same run, interleaved with the app
    - *first paint*: the time of the chunk that first showed the app's chrome: a
      non-blank bottom row and APP_CHROME (the circuit panel's border title), possibly
      with empty panels (informative only).
+   - *CPU until then*: the main thread's CPU time (Linux ``/proc/PID/schedstat``) when
+     the settled frame is detected (informative; steadier than wall time when other
+     work shares the machine).
    Nobody answers the app's terminal queries (as with a terminal that does not support
    them).
 2. Key to frame (headless, `App.run_test(size=(120, 40))`). For scalar chains of 10, 200
@@ -158,6 +161,17 @@ class FirstFrame:
     chrome: float         # process start -> the chunk that made the chrome visible
     nbytes: int           # bytes written up to the end of the first frame
     screen: Screen
+    cpu: float | None = None  # the main thread's CPU time until then (Linux), s
+
+
+def thread_cpu(pid: int) -> float | None:
+    """CPU seconds the process's main thread has run (``/proc/PID/schedstat``; None
+    elsewhere). Less sensitive than wall time to other work on a shared machine."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class StartupFailed(RuntimeError):
@@ -196,7 +210,7 @@ def wait_first_frame(p: PtyProcess, marker: str, chrome: str | None = None) -> F
             f"(exit code {p.proc.poll()}); the screen was:\n{screen.text()}\n"
             f"raw tail: {p.output_since(0)[-400:]!r}")
     return FirstFrame(last - p.t_start, seen[0] - p.t_start, chrome_seen[0] - p.t_start,
-                      len(p.output_since(0)), screen)
+                      len(p.output_since(0)), screen, thread_cpu(p.proc.pid))
 
 
 def app_marker(scenario: str) -> str:
@@ -447,6 +461,12 @@ def run_startup(args: argparse.Namespace) -> None:
                   + ", ".join(f"{f.seconds * 1e3:.0f}" for f in frames) + " ms; first paint "
                   + ", ".join(f"{f.chrome * 1e3:.0f}" for f in frames) + " ms")
             print("    " + frames[-1].screen.text().replace("\n", "\n    "))
+    cpus = {name: [f.cpu for f in frames if f.cpu is not None] for name, frames in res.items()}
+    if cpus["app"] and cpus["minimal"]:
+        app_cpu, min_cpu = statistics.median(cpus["app"]), statistics.median(cpus["minimal"])
+        row("  CPU until then (main thread)",
+            f"{app_cpu * 1e3:.0f} ms vs minimal {min_cpu * 1e3:.0f} ms = "
+            f"{app_cpu / min_cpu:.2f}x", "", None)
     row("  first frame size, app / minimal",
         f"{statistics.median(f.nbytes for f in res['app']):,.0f} B / "
         f"{statistics.median(f.nbytes for f in res['minimal']):,.0f} B", "", None)

@@ -100,8 +100,9 @@ class UsageError(Exception):
 
 
 #: argparse's own one-line errors (Python 3.11-3.13), as catalogue messages; the rest of
-#: what argparse prints (usage, --help) stays in its own English.
-_ARGPARSE_MESSAGES = tuple((re.compile(p), k) for p, k in (
+#: what argparse prints (usage, --help) stays in its own English. (Patterns: compiled
+#: only when argparse reports an error, not on every start-up.)
+_ARGPARSE_MESSAGES = (
     (r"the following arguments are required: (?P<names>.+)", "cli.argparse.required"),
     (r"unrecognized arguments: (?P<args>.+)", "cli.argparse.unrecognized"),
     (r"one of the arguments (?P<names>.+) is required", "cli.argparse.one_of"),
@@ -113,14 +114,14 @@ _ARGPARSE_MESSAGES = tuple((re.compile(p), k) for p, k in (
     (r"argument (?P<arg>[^:]+): not allowed with argument (?P<other>.+)",
      "cli.argparse.not_with"),
     (r"argument (?P<arg>[^:]+): (?P<rest>.+)", "cli.argparse.argument"),
-))
+)
 
 
 def _argparse_msg(text: str) -> Msg | str:
     """One of argparse's error messages as a catalogue message (its own words when it
     says something the table does not know)."""
     for pattern, key in _ARGPARSE_MESSAGES:
-        m = pattern.fullmatch(text)
+        m = re.fullmatch(pattern, text)
         if m:
             return Msg(key, **m.groupdict())
     return text

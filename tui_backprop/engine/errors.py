@@ -9,9 +9,10 @@ and tests that read the words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
+from .._frozen import frozen
 from ..text.catalogue import Messages, Msg, messages
 from ..text.escape import printable
 
@@ -29,7 +30,7 @@ def english(msg: Msg | str) -> str:
     return msg if isinstance(msg, str) else _EN.render(msg)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Diagnostic:
     """One problem in a scenario. ``line``/``col`` are 1-based and the file's own.
 

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import numpy as np
+
+from .._frozen import frozen
 
 Array = np.ndarray
 
@@ -44,8 +46,11 @@ class ShapeError(ValueError):
         super().__init__(t(key, **params))
 
 
-@dataclass(frozen=True)
+@frozen
 class GateSpec:
+    """One gate kind of the table: its label and expression, forward function, local
+    gradients (or vector-Jacobian product), output shape and what it caches."""
+
     op: str
     label: str
     arity: int

@@ -16,10 +16,9 @@ A non-scalar output is checked as the sum of its elements (the seed of ones).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from .._frozen import frozen
 from ..text.catalogue import Msg
 from .errors import english
 from .graph import Graph
@@ -33,7 +32,7 @@ ABS_TOLERANCE = 1e-8
 KINK_GATES = frozenset({"relu", "abs", "max", "min"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class GradCheckRow:
     """One leaf element: analytic vs numerical gradient."""
 

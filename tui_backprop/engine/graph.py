@@ -9,16 +9,17 @@ neuron granularity) one element of an array leaf such as ``W1[0,1]``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from types import MappingProxyType
 
 import numpy as np
 
+from .._frozen import frozen
 from .errors import ScenarioError, diag
 from .gates import GATES, ShapeError, gate_label
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Ref:
     """A gate input: node ``node``, or its element ``index`` when one is given."""
 
@@ -32,7 +33,7 @@ class Ref:
         return f"{self.node}[{','.join(str(i) for i in self.index)}]"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Node:
     """One equation ``name = op(inputs)`` (a gate) or one leaf."""
 
@@ -58,7 +59,7 @@ class Node:
         return self.kind != "gate"
 
 
-@dataclass(frozen=True)
+@frozen
 class Graph:
     """An immutable equation list plus the leaves' values."""
 

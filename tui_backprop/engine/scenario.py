@@ -12,12 +12,13 @@ import math
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from .._frozen import frozen
 from ..text.catalogue import Msg
 from ._gc import no_gc
 from .arrays import (  # noqa: F401 (re-exported limits)
@@ -55,7 +56,7 @@ GRAPH_KEYS = {"code", "output"}
 TRAIN_KEYS = {"learning_rate", "iterations"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Scenario:
     """A loaded scenario: its graph plus everything needed to show and train it."""
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import ClassVar
 
 import numpy as np
 
+from .._frozen import frozen
 from ..text.catalogue import Msg
 from ._gc import no_gc
 from .errors import Diagnostic, ScenarioError, english
@@ -87,7 +88,7 @@ def _ro(a) -> Array:
 # ---------------------------------------------------------------------------- steps
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class InputValue:
     """A forward step's view of one input: its value and the local gradient."""
 
@@ -96,8 +97,11 @@ class InputValue:
     local_grad: Array | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ForwardStep:
+    """The forward pass computes one gate: ``node = op(inputs)``, its ``output``, the
+    local gradient of each input, and what the gate keeps for the backward pass."""
+
     phase: ClassVar[str] = "forward"
     index: int
     iteration: int
@@ -109,8 +113,10 @@ class ForwardStep:
     cache: Mapping[str, Array]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class SeedStep:
+    """The backward pass starts: the output's gradient is seeded (``dL/dL = 1``)."""
+
     phase: ClassVar[str] = "seed"
     index: int
     iteration: int
@@ -118,7 +124,7 @@ class SeedStep:
     grad: Array
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class InputGrad:
     """A backward step's work on one input: ``grad_after = grad_before + contribution``
     where ``contribution = upstream × local_grad`` (a vector-Jacobian product for tensor
@@ -132,8 +138,11 @@ class InputGrad:
     grad_after: Array
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class BackwardStep:
+    """The backward pass goes through one gate: its ``upstream`` gradient times each
+    input's local gradient, added to that input's gradient."""
+
     phase: ClassVar[str] = "backward"
     index: int
     iteration: int
@@ -144,16 +153,20 @@ class BackwardStep:
     inputs: tuple[InputGrad, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ParamUpdate:
+    """One param's SGD update: ``after = before - learning_rate × grad``."""
+
     name: str
     before: Array
     grad: Array
     after: Array
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class UpdateStep:
+    """The end of an iteration: every param updated with its gradient."""
+
     phase: ClassVar[str] = "update"
     index: int
     iteration: int
@@ -164,7 +177,7 @@ class UpdateStep:
 Step = ForwardStep | SeedStep | BackwardStep | UpdateStep
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Contribution:
     """One ``+=`` a node received: at ``step`` the gate ``gate`` added ``contribution``
     through the input reference ``ref`` (``W1[0,1]`` or the node's own name)."""
@@ -177,8 +190,10 @@ class Contribution:
     grad_after: Array
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class IterationInfo:
+    """Where one recorded iteration's steps are, and its loss (the output's value)."""
+
     iteration: int
     start: int  # index of its first step
     end: int  # index one past its last step
@@ -188,7 +203,7 @@ class IterationInfo:
 # ------------------------------------------------------------------------ compiled
 
 
-@dataclass(frozen=True)
+@frozen
 class _Compiled:
     """The graph as slot-indexed instructions, built once per graph."""
 
@@ -254,7 +269,7 @@ def _accumulate(grads, shapes, s, idx, contribution):
 # ------------------------------------------------------------------------ timeline
 
 
-@dataclass(frozen=True)
+@frozen
 class Timeline:
     """Every recorded step of one or more iterations, with lookups for views.
 
@@ -478,7 +493,7 @@ def _refname(names, s, idx) -> str:
 # ------------------------------------------------------------------------ fast path
 
 
-@dataclass(frozen=True)
+@frozen
 class Evaluation:
     """Values and gradients of every node after one forward and backward pass."""
 
@@ -528,8 +543,10 @@ def _pass(comp: _Compiled, leaf_values, backward: bool):
     return vals, grads
 
 
-@dataclass(frozen=True)
+@frozen
 class TrainResult:
+    """What :func:`train` returns: the trained graph and the loss of each iteration."""
+
     graph: Graph  # with the params after the last update
     losses: tuple[Array, ...]  # the output value at each iteration (before its update)
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+
+from .._frozen import frozen
 
 _TOKEN = re.compile(r'''
     (?P<nl>\r?\n)
@@ -40,7 +41,7 @@ _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ \t]*\r?\n[ \t\r\n]*|
 STRING_KINDS = ("mlb", "mll", "bs", "ls")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class KeyPos:
     """Offsets in the text: where the key's first character is, and where its value
     starts (with the value's token kind: a string kind, ``"["``, ``"{"`` or ``"table"``
@@ -229,7 +230,7 @@ class KeyIndex:
 # ------------------------------------------------------------------------ code lines
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class CodeMap:
     """Where each line of a string value (the ``code``) sits in the file.
 

@@ -8,12 +8,12 @@ A session is immutable; every action (update, train, edit, reload) returns a new
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
+from tui_backprop._frozen import frozen
 from tui_backprop.engine import (
     Graph,
     Scenario,
@@ -37,7 +37,7 @@ def _loss_float(loss) -> float | None:
     return float(a.reshape(())) if a.size == 1 else None
 
 
-@dataclass(frozen=True)
+@frozen
 class Session:
     """Everything the debugger shows, except the cursor."""
 
@@ -143,6 +143,8 @@ def parse_value(text: str):
 
 def value_text(value) -> str:
     """A leaf's value as text the edit box accepts back (TOML numbers and lists)."""
+    import json  # only the edit box needs it: not imported at start-up
+
     text = json.dumps(to_json(value))
     return text.replace('"-inf"', "-inf").replace('"inf"', "inf").replace('"nan"', "nan")
 

@@ -18,10 +18,11 @@ draw it as ``?`` (:meth:`Num.text`). :func:`hide_new` hides what the step comput
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 
 import numpy as np
 
+from .._frozen import frozen
 from ..engine import (
     GATES,
     BackwardStep,
@@ -46,7 +47,7 @@ HIDDEN = "?"
 # ----------------------------------------------------------------------------- numbers
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Num:
     """One number of a view: the engine's own array or float (never reformatted here),
     its role (``value``, ``gradient`` or ``local``, see :mod:`tui_backprop.render.roles`),
@@ -113,7 +114,7 @@ class _Numbers:
 # ------------------------------------------------------------------------------- words
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class Formula:
     """A formula as math (``text``, language-free: ``q·z``, ``σ(x)·(1-σ(x))``, the text
     the JSON trace carries) and, where the gate describes it in words
@@ -131,7 +132,7 @@ class Formula:
 # ------------------------------------------------------------------------------- views
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class GateView:
     """The gate of a forward or backward step: ``node = formula``, drawn as ``label``."""
 
@@ -142,7 +143,7 @@ class GateView:
     const: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class LocalView:
     """d(gate output)/d(input): its formula and value (``None``: a Jacobian, see the
     contribution)."""
@@ -151,7 +152,7 @@ class LocalView:
     value: Num | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ChainView:
     """The chain rule for one input: ``contribution = upstream × local_grad``. ``how`` is
     ``scalar`` (both factors scalars), ``elementwise`` (arrays, ``upstream ⊙ local_grad``)
@@ -165,7 +166,7 @@ class ChainView:
     summed_to: tuple[int, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class AccumulateView:
     """``grad[name] += contribution``: ``grad_before`` -> ``grad_after``; this is the
     ``k``-th of ``n`` ``+=`` that reach ``name`` in the iteration; ``terms`` are every
@@ -181,7 +182,7 @@ class AccumulateView:
     terms: tuple[Num, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class InputView:
     """One input of the step's gate. Forward: its ``value`` and ``local`` gradient.
     Backward: its ``local`` gradient, the ``chain`` product and the ``+=``."""
@@ -194,7 +195,7 @@ class InputView:
     accumulate: AccumulateView | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class CacheView:
     """One intermediate a gate keeps for the backward pass."""
 
@@ -202,7 +203,7 @@ class CacheView:
     value: Num
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class UpdateView:
     """``after = before - learning_rate × grad`` for one param."""
 
@@ -212,7 +213,7 @@ class UpdateView:
     after: Num
 
 
-@dataclass(frozen=True)
+@frozen
 class StepView:
     """Everything step ``index`` of a timeline says, in the lecture's vocabulary.
 
@@ -400,7 +401,7 @@ def _summed_to(upstream, ig) -> tuple[int, ...] | None:
 # --------------------------------------------------------------------------- node view
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class ReceivedView:
     """One ``+=`` a node received: from gate ``gate`` through ``ref`` at step ``step``."""
 
@@ -410,7 +411,7 @@ class ReceivedView:
     contribution: Num
 
 
-@dataclass(frozen=True)
+@frozen
 class NodeView:
     """A node at step ``k``, for the values table, the code lines and the circuit labels:
     its value and gradient so far (``None``: not computed / nothing arrived yet), the

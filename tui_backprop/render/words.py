@@ -9,9 +9,9 @@ Pure: no Textual, no Rich.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from .._frozen import frozen
 from ..model.view import Formula, Num
 from ..numfmt import DEFAULT_PRECISION, fmt_value
 from ..text.catalogue import Messages, Msg, messages
@@ -21,7 +21,7 @@ from .shapes import shape_label
 __all__ = ["Words"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Words:
     """How a view writes: the language, the glyph set (ASCII or not) and the number
     format (``precision`` significant digits, or every digit with ``full``)."""

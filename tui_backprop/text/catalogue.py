@@ -21,24 +21,53 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import field
+from importlib import import_module
 from types import MappingProxyType
 from typing import Any
 
-from . import en, zh
+from .._frozen import frozen
 
 __all__ = ["LANGUAGES", "Messages", "Msg", "gate_message", "gate_params", "language_from_env",
            "local_message_key", "messages", "params_of", "resolve_language", "t"]
 
+
+
+class _Languages(Mapping[str, Mapping[str, str]]):
+    """The language tables (read-only), each imported the first time it is used: an
+    English session never loads the Chinese one."""
+
+    #: language -> the module of this package that holds its ``MESSAGES``
+    _MODULES = {"en": "en", "zh": "zh"}
+
+    def __init__(self) -> None:
+        self._tables: dict[str, Mapping[str, str]] = {}
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        table = self._tables.get(lang)
+        if table is None:
+            if lang not in self._MODULES:
+                raise KeyError(lang)
+            module = import_module(f".{self._MODULES[lang]}", __package__)
+            table = self._tables[lang] = MappingProxyType(dict(module.MESSAGES))
+        return table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._MODULES)
+
+    def __len__(self) -> int:
+        return len(self._MODULES)
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self._MODULES
+
+
 #: The languages the catalogue has, each a table of key -> template.
-LANGUAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "en": MappingProxyType(dict(en.MESSAGES)),
-    "zh": MappingProxyType(dict(zh.MESSAGES)),
-})
+LANGUAGES: Mapping[str, Mapping[str, str]] = _Languages()
 
 
-@dataclass(frozen=True)
+@frozen
 class Msg:
     """A message not yet in any language: a catalogue key and its parameters. Parameters
     are text (names, formulas) or numbers (formatted by the renderer)."""
@@ -59,7 +88,7 @@ def params_of(template: str) -> frozenset[str]:
     return frozenset(name for _, name, _, _ in _FORMATTER.parse(template) if name)
 
 
-@dataclass(frozen=True)
+@frozen
 class Messages:
     """The catalogue bound to one language."""
 

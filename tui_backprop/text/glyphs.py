@@ -18,7 +18,8 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from .._frozen import frozen
 
 __all__ = ["ASCII", "ASCII_FORMS", "UNICODE", "Glyphs", "glyphs", "locale_is_utf8",
            "to_ascii"]
@@ -60,8 +61,10 @@ ASCII_FORMS: Mapping[str, str] = {
 }
 
 # √x and √(...) become sqrt(x) and sqrt(...): a bare "sqrtx" would not read as a call.
-_SQRT_NAME = re.compile(r"√([A-Za-z0-9_][A-Za-z0-9_.]*(?:\[[0-9,]*\])?)")
-_GLYPH = re.compile("|".join(re.escape(k) for k in ASCII_FORMS))
+_SQRT_NAME = r"√([A-Za-z0-9_][A-Za-z0-9_.]*(?:\[[0-9,]*\])?)"
+#: every glyph of ASCII_FORMS, as one pattern: compiled on the first ASCII conversion
+#: (``re`` caches it), not on every start-up
+_glyph_pattern: list[str] = []
 
 
 def to_ascii(text: str) -> str:
@@ -69,13 +72,15 @@ def to_ascii(text: str) -> str:
     Chinese title, a non-ASCII identifier) escaped as ``\\uXXXX``. Idempotent."""
     if text.isascii():
         return text
-    text = _SQRT_NAME.sub(r"sqrt(\1)", text)
-    text = _GLYPH.sub(lambda m: ASCII_FORMS[m.group(0)], text)
+    if not _glyph_pattern:
+        _glyph_pattern.append("|".join(re.escape(k) for k in ASCII_FORMS))
+    text = re.sub(_SQRT_NAME, r"sqrt(\1)", text)
+    text = re.sub(_glyph_pattern[0], lambda m: ASCII_FORMS[m.group(0)], text)
     text = text.replace("sum  ", "sum ").replace("sum (", "sum(")
     return text.encode("ascii", "backslashreplace").decode("ascii")
 
 
-@dataclass(frozen=True)
+@frozen
 class Glyphs:
     """The characters one output mode draws with."""
 

@@ -28,11 +28,12 @@ Numbers are formatted only through :mod:`tui_backprop.numfmt`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from rich.style import Style
 from textual.color import Color
 
+from tui_backprop._frozen import frozen
 from tui_backprop.numfmt import fmt_full, fmt_value
 from tui_backprop.text.glyphs import UNICODE, Glyphs
 
@@ -75,7 +76,7 @@ def colour_mode(color_system: str | None, no_color: bool) -> str:
     return "color"
 
 
-@dataclass(frozen=True)
+@frozen
 class Look:
     """Styles, glyphs and number format for one theme, colour mode and precision."""
 
