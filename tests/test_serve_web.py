@@ -108,3 +108,26 @@ async def test_page_and_websocket_session(web):
             assert session, "no session process was started"
     # the browser tab closed: its app process ends
     assert await asyncio.to_thread(wait_gone, list(session), 15.0) is not None
+
+
+async def test_stopping_the_server_ends_open_sessions(web):
+    """SIGTERM (or ctrl+c) with a browser tab still open: the server stops, and the
+    session's app process with it (textual-serve alone waits for every tab to close)."""
+    await _get_page(web.port)
+    before = set(descendants(web.pid))
+    async with asyncio.timeout(120), aiohttp.ClientSession() as http:
+        async with http.ws_connect(f"http://127.0.0.1:{web.port}/ws?width=80&height=24") as ws:
+            screen = pyte.Screen(80, 24)
+            stream = pyte.ByteStream(screen)
+            deadline = time.monotonic() + 60
+            while "Open a scenario" not in "\n".join(screen.display):
+                assert time.monotonic() < deadline, "\n".join(screen.display)
+                msg = await ws.receive(timeout=deadline - time.monotonic())
+                if msg.type == aiohttp.WSMsgType.BINARY:
+                    stream.feed(msg.data)
+            session = set(descendants(web.pid)) - before
+            assert session, "no session process was started"
+            web.send_signal(signal.SIGTERM)
+            code = await asyncio.to_thread(web.wait, 20)   # not the tab closing: the server
+            assert code is not None
+    assert await asyncio.to_thread(wait_gone, list(session), 10.0) is not None

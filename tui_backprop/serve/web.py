@@ -24,9 +24,45 @@ def session_command(opts: SessionOptions) -> str:
     return " ".join(shlex.quote(a) for a in argv)
 
 
+def _server_class():
+    """textual-serve's Server, ending its open sessions when it is stopped.
+
+    textual-serve's own shutdown (ctrl+c, SIGTERM) waits for every open websocket
+    handler, i.e. for every student to close their tab: an instructor's ctrl+c left the
+    server and the sessions running. Here stopping cancels the open sessions' handlers,
+    which is textual-serve's own path for a dropped websocket: the socket is closed and
+    the app process is told to quit and awaited."""
+    import asyncio
+
+    from textual_serve.server import Server
+
+    class _Server(Server):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._sessions: set[asyncio.Task] = set()
+
+        async def handle_websocket(self, request):
+            task = asyncio.current_task()
+            if task is not None:
+                self._sessions.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self._sessions.discard(task)
+
+        async def on_shutdown(self, app) -> None:
+            await super().on_shutdown(app)
+            for task in list(self._sessions):
+                task.cancel()
+            if self._sessions:
+                await asyncio.wait(list(self._sessions), timeout=10)
+
+    return _Server
+
+
 def run(opts: SessionOptions, host: str, port: int, public_url: str | None) -> int:
     """Serve until ctrl+c; returns the exit code."""
-    from textual_serve.server import Server
+    Server = _server_class()
 
     # textual-serve gives each app a copy of this process's environment: the same
     # clean one an SSH session gets (no TEXTUAL_* switches, one OpenBLAS thread)
