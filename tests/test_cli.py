@@ -298,3 +298,14 @@ def test_ascii_terminal_does_not_crash():
     assert js.returncode == 0
     assert js.stdout.isascii()
     assert json.loads(js.stdout)["title"] == "Staged computation: (x + σ(y)) / (σ(x) + (x + y)²)"
+
+
+def test_help_is_in_the_chosen_language(cli):
+    """The main help is catalogue text: ``--lang zh`` (or a Chinese locale) gives the
+    Chinese help, with the standard terms; the usage lines (commands) stay literal."""
+    zh = cli("--help", "--lang", "zh")
+    assert zh.code == 0 and "usage: tui-backprop" in zh.out
+    assert "反向传播" in zh.out and "前向传播" in zh.out and "梯度检验" in zh.out
+    en = cli("--help", "--lang", "en")
+    assert "A terminal step-through debugger for backpropagation" in en.out
+    assert "反向传播" not in en.out

@@ -49,7 +49,7 @@ FORMATS = ("text", "json", "markdown")
 MAX_PRECISION = 17
 DEBUG_ENV = "TUI_BACKPROP_DEBUG"
 
-HELP = f"""\
+USAGE = f"""\
 usage: {PROG} [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
        {PROG} list
        {PROG} check FILE... [--lang en|zh]
@@ -57,37 +57,15 @@ usage: {PROG} [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
        {PROG} gradcheck FILE [--tolerance T] [--lang en|zh]
        {PROG} export FILE --format html|svg [--step K] [--lang en|zh] [-o OUT]
        {PROG} serve ssh|web [options]
-
-A terminal step-through debugger for backpropagation, gate by gate.
-
-  SCENARIO            a scenario .toml file or the name of a bundled scenario; without
-                      one the TUI opens its scenario picker
-  --precision N       significant digits shown (1 to {MAX_PRECISION}; default 4)
-  --lang en|zh        the language (default: from the locale, LC_ALL/LC_MESSAGES/LANG)
-  --ascii, --no-ascii only ASCII characters, or not (default: ASCII when the locale
-                      is not UTF-8)
-  --theme NAME        a colour theme: Textual's, or projector (high contrast, for a
-                      lecture hall); also in the command palette (ctrl+p)
-  Theme, language, precision and ASCII are remembered in
-  $XDG_CONFIG_HOME/tui-backprop/config.toml (~/.config/... by default); an option
-  given on the command line wins. NO_COLOR=1 draws without any colour.
-
-commands:
-  list                the bundled scenarios with their titles
-  check FILE...       validate scenario files; print every error with its line
-  trace FILE          the full step-by-step record of the first iteration, the loss
-                      history and the final params (text, json or markdown)
-  gradcheck FILE      analytic vs numerical (central difference) gradients; exit 1
-                      if any relative error exceeds the tolerance (default 1e-6)
-  export FILE         a handout: a self-contained HTML page of every step (circuit,
-                      numbers, explanation) or an SVG of the circuit at --step K
-  serve ssh|web       serve the debugger to a room, over SSH or to browsers (see
-                      '{PROG} serve --help')
-
-exit codes: 0 success, 1 gradient check failed or internal error, 2 bad scenario or usage.
-limits: {MAX_ARRAY_ELEMENTS:,} elements per array, {MAX_GATES:,} gates, {MAX_ITERATIONS:,}
-iterations, {MAX_RECORD_BYTES // 2**20} MiB to record one iteration step by step.
 """
+
+
+def _help() -> str:
+    """The main help, in this run's language (the usage lines are commands: literal)."""
+    return USAGE + "\n" + _say(
+        "cli.help.body", prog=PROG, max_precision=MAX_PRECISION,
+        elements=f"{MAX_ARRAY_ELEMENTS:,}", gates=f"{MAX_GATES:,}",
+        iterations=f"{MAX_ITERATIONS:,}", mib=MAX_RECORD_BYTES // 2**20) + "\n"
 
 
 class UsageError(Exception):
@@ -537,7 +515,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_help(args: argparse.Namespace) -> int:
     if args.topic is None:
-        sys.stdout.write(HELP)
+        sys.stdout.write(_help())
         return EXIT_OK
     if args.topic == "serve":
         from .serve.cli import main as serve_main
@@ -559,7 +537,7 @@ HANDLERS = {"open": cmd_open, "list": cmd_list, "check": cmd_check, "trace": cmd
 
 def _run(argv: list[str]) -> int:
     if argv and argv[0] in ("-h", "--help"):
-        sys.stdout.write(HELP)
+        sys.stdout.write(_help())
         return EXIT_OK
     if argv and argv[0] == "--version":
         print(f"{PROG} {__version__}")

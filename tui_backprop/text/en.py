@@ -841,6 +841,38 @@ MESSAGES: dict[str, str] = {
                              "iteration), got {got}",
     "cli.export.step_html": "--step is for --format svg (the HTML shows every step)",
     "cli.export.cannot_write": "cannot write the handout ({why})",
+    "cli.help.body": (
+        'A terminal step-through debugger for backpropagation, gate by gate.\n'
+        '\n'
+        '  SCENARIO            a scenario .toml file or the name of a bundled scenario; without\n'
+        '                      one the TUI opens its scenario picker\n'
+        '  --precision N       significant digits shown (1 to {max_precision}; default 4)\n'
+        '  --lang en|zh        the language (default: from the locale, LC_ALL/LC_MESSAGES/LANG)\n'
+        '  --ascii, --no-ascii only ASCII characters, or not (default: ASCII when the locale\n'
+        '                      is not UTF-8)\n'
+        "  --theme NAME        a colour theme: Textual's, or projector (high contrast, for a\n"
+        '                      lecture hall); also in the command palette (ctrl+p)\n'
+        '  Theme, language, precision and ASCII are remembered in\n'
+        '  $XDG_CONFIG_HOME/tui-backprop/config.toml (~/.config/... by default); an option\n'
+        '  given on the command line wins. NO_COLOR=1 draws without any colour.\n'
+        '\n'
+        'commands:\n'
+        '  list                the bundled scenarios with their titles\n'
+        '  check FILE...       validate scenario files; print every error with its line\n'
+        '  trace FILE          the full step-by-step record of the first iteration, the loss\n'
+        '                      history and the final params (text, json or markdown)\n'
+        '  gradcheck FILE      analytic vs numerical (central difference) gradients; exit 1\n'
+        '                      if any relative error exceeds the tolerance (default 1e-6)\n'
+        '  export FILE         a handout: a self-contained HTML page of every step (circuit,\n'
+        '                      numbers, explanation) or an SVG of the circuit at --step K\n'
+        '  serve ssh|web       serve the debugger to a room, over SSH or to browsers (see\n'
+        "                      '{prog} serve --help')\n"
+        '\n'
+        'exit codes: 0 success, 1 gradient check failed or internal error, 2 bad scenario or '
+        'usage.\n'
+        'limits: {elements} elements per array, {gates} gates, {iterations}\n'
+        'iterations, {mib} MiB to record one iteration step by step.'
+    ),
     "cli.help.unknown": "no command {topic} (commands: {commands})",
     "cli.internal": "{prog}: internal error: {kind}: {detail} (this is a bug in {prog}; "
                     "please report it with the scenario file; {env}=1 shows the traceback)",

@@ -773,6 +773,35 @@ MESSAGES: dict[str, str] = {
     "cli.export.step_range": "--step 应在 1 到 {n} 之间（第一次迭代的步数），实际是 {got}",
     "cli.export.step_html": "--step 只用于 --format svg（HTML 讲义包含每一步）",
     "cli.export.cannot_write": "无法写入讲义（{why}）",
+    "cli.help.body": (
+        '反向传播的终端单步调试器：逐个门查看前向传播、反向传播和参数更新。\n'
+        '\n'
+        '  SCENARIO            场景 .toml 文件，或内置场景的名字；不给时 TUI 打开场景选择器\n'
+        '  --precision N       显示的有效数字位数（1 到 {max_precision}；默认 4）\n'
+        '  --lang en|zh        界面语言（默认取自区域设置 LC_ALL/LC_MESSAGES/LANG）\n'
+        '  --ascii, --no-ascii 只用 ASCII 字符，或不限（默认：区域设置不是 UTF-8 时用 ASCII）\n'
+        '  --theme NAME        配色主题：Textual 自带的主题，或 projector（高对比度，适合\n'
+        '                      教室投影）；命令面板（ctrl+p）里也能选\n'
+        '  主题、语言、精度和 ASCII 设置会记在\n'
+        '  $XDG_CONFIG_HOME/tui-backprop/config.toml（默认 ~/.config/...）；\n'
+        '  命令行上给出的选项优先。NO_COLOR=1 时不使用任何颜色。\n'
+        '\n'
+        '命令：\n'
+        '  list                内置场景及其标题\n'
+        '  check FILE...       检查场景文件；每个错误都给出所在行\n'
+        '  trace FILE          第一轮迭代的逐步完整记录、损失历史和最终参数\n'
+        '                      （text、json 或 markdown 格式）\n'
+        '  gradcheck FILE      解析梯度与数值梯度（中心差分）对比；任何相对误差超过容差\n'
+        '                      （默认 1e-6）时退出码为 1\n'
+        '  export FILE         讲义：包含每一步（计算图、数值、讲解）的独立 HTML 页面，\n'
+        '                      或第 K 步（--step K）计算图的 SVG\n'
+        '  serve ssh|web       通过 SSH 或浏览器把调试器提供给整个教室\n'
+        "                      （见 '{prog} serve --help'）\n"
+        '\n'
+        '退出码：0 成功；1 梯度检验未通过或内部错误；2 场景或用法有误。\n'
+        '限制：每个数组最多 {elements} 个元素，最多 {gates} 个门，最多 {iterations} 轮迭代，\n'
+        '逐步记录一轮迭代最多使用 {mib} MiB。'
+    ),
     "cli.help.unknown": "没有命令 {topic}（可用的命令：{commands}）",
     "cli.internal": "{prog}: 内部错误：{kind}：{detail}（这是 {prog} 的缺陷，请连同场景文件"
                     "一起报告；设置 {env}=1 可以看到调用栈）",
