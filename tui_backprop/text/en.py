@@ -412,6 +412,7 @@ MESSAGES: dict[str, str] = {
     "tui.status.iteration.planned.short": "it {i}/{n}",
     "tui.status.iteration.past.short": "it {i} (past {n})",
     "tui.status.gate": "gate",
+    "tui.status.gate_name": "{node} ({label})",
     "tui.status.output": "output",
     "tui.status.nonfinite": "press ! {arrow} non-finite {where}",
     "tui.status.nonfinite.value": "value step {k} ({node})",

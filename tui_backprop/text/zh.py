@@ -363,6 +363,7 @@ MESSAGES: dict[str, str] = {
     "tui.status.iteration.planned.short": "迭代 {i}/{n}",
     "tui.status.iteration.past.short": "迭代 {i}（超 {n}）",
     "tui.status.gate": "门",
+    "tui.status.gate_name": "{node}（{label}）",
     "tui.status.output": "输出",
     "tui.status.nonfinite": "按 ! {arrow} 非有限值：{where}",
     "tui.status.nonfinite.value": "数值在第 {k} 步（{node}）",

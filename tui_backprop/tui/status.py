@@ -93,7 +93,7 @@ def _where(timeline: Timeline, view: StepView, w: Words, look: Look, planned: in
                                  else "tui.status.output") + " ")
         else:
             gate.append("  ")
-        gate.append(f"{w.s(view.node)} ({w.s(label)})", look.bold)
+        gate.append(w("tui.status.gate_name", node=w.s(view.node), label=w.s(label)), look.bold)
     value = Text(f"  {w.s(view.output_name)} = ")
     value.append(w.num(view.loss) if view.loss is not None else "?", look.value)
     for part in ((value, gate) if compact else (gate, value)):
