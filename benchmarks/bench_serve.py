@@ -361,6 +361,15 @@ def loadavg() -> str:
         return "?"
 
 
+def storm_line(what: str, clients: list[Client], t0: float) -> str:
+    """A storm's figures: the last and the median first screen after ``t0``, and how
+    many clients never got one."""
+    firsts = [c.first_screen - t0 for c in clients if c.first_screen is not None]
+    failed = sum(1 for c in clients if c.first_screen is None)
+    return (f"{what:<28} last first screen {ms(max(firsts))}  "
+            f"median {ms(statistics.median(firsts))}  failed {failed}")
+
+
 async def storm(port: int, n: int, layout: str = "student", check: bool = False
                 ) -> tuple[list[Client], float]:
     clients = [Client(port, layout, check) for _ in range(n)]
@@ -513,10 +522,8 @@ async def run(args: argparse.Namespace) -> int:
 
         # 2. storm
         clients, t0 = await storm(server.port, args.clients)
-        firsts = [c.first_screen - t0 for c in clients if c.first_screen is not None]
         failed = [c.error for c in clients if c.first_screen is None]
-        print(f"{f'storm: {args.clients} at once':<28} last first screen {ms(max(firsts))}  "
-              f"median {ms(statistics.median(firsts))}  failed {len(failed)}")
+        print(storm_line(f"storm: {args.clients} at once", clients, t0))
         await asyncio.sleep(1.0)
         start_cpu = [cpu_seconds(p) for p in session_pids(server)]
         print(f"{'CPU per session start-up':<28} median {ms(statistics.median(start_cpu))}"
@@ -579,13 +586,11 @@ async def run(args: argparse.Namespace) -> int:
             waiting = session_pids_below(server)
             pss = [v for v in (pss_kb(p) for p in waiting) if v is not None]
             clients, t0 = await storm(server.port, args.clients)
-            firsts = [c.first_screen - t0 for c in clients if c.first_screen is not None]
             ahead = server.log().count("(started ahead)")
-            print(f"{f'storm, --ready {args.clients}':<28} last first screen {ms(max(firsts))}  "
-                  f"median {ms(statistics.median(firsts))}  failed "
-                  f"{sum(1 for c in clients if c.first_screen is None)}  ({ahead} of "
-                  f"{args.clients} started ahead; starting them took {fill:.1f} s; PSS "
-                  f"median of a waiting session {statistics.median(pss) / 1024:.1f} MB)")
+            print(storm_line(f"storm, --ready {args.clients}", clients, t0)
+                  + f"  ({ahead} of {args.clients} started ahead; starting them took "
+                  f"{fill:.1f} s; PSS median of a waiting session "
+                  f"{statistics.median(pss) / 1024:.1f} MB)")
             await asyncio.gather(*(c.close() for c in clients))
         finally:
             left = server.stop()
@@ -597,15 +602,12 @@ async def run(args: argparse.Namespace) -> int:
         server = Server(state, *common, "--no-zygote").wait_started()
         try:
             clients, t0 = await storm(server.port, args.clients)
-            firsts = [c.first_screen - t0 for c in clients if c.first_screen is not None]
             await asyncio.sleep(1.0)
             start_cpu = [cpu_seconds(p) for p in session_pids(server)]
             pss = [v for v in (pss_kb(p) for p in session_pids(server)) if v is not None]
-            print(f"{'storm, --no-zygote':<28} last first screen {ms(max(firsts))}  "
-                  f"median {ms(statistics.median(firsts))}  PSS median "
-                  f"{statistics.median(pss) / 1024:.1f} MB  start-up CPU median "
-                  f"{ms(statistics.median(start_cpu))}  failed "
-                  f"{sum(1 for c in clients if c.first_screen is None)}")
+            print(storm_line("storm, --no-zygote", clients, t0)
+                  + f"  PSS median {statistics.median(pss) / 1024:.1f} MB  start-up CPU "
+                  f"median {ms(statistics.median(start_cpu))}")
             await asyncio.gather(*(c.close() for c in clients))
         finally:
             left = server.stop()

@@ -18,8 +18,9 @@ import pytest
 from textual.widgets import Input
 
 from tui_backprop.engine import ScenarioError, bundled, load, record
+from tui_backprop.engine import parse_typed_value as parse_value
 from tui_backprop.engine.scenario import bundled_dir
-from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, value_text
 from tui_backprop.tui.app import BackpropApp, create_app
 from tui_backprop.tui.edit import EditScreen, LeafChooser
 from tui_backprop.tui.gradcheck_view import GradCheckScreen

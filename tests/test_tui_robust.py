@@ -18,9 +18,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from tui_backprop.engine import ScenarioError, bundled, load, train
+from tui_backprop.engine import parse_typed_value as parse_value
 from tui_backprop.engine.scenario import bundled_dir
 from tui_backprop.model import session as state_module
-from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, parse_value
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS
 from tui_backprop.tui import app as app_module
 from tui_backprop.tui.app import BackpropApp, create_app
 from tui_backprop.tui.edit import EditScreen

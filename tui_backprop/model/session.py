@@ -20,7 +20,6 @@ from tui_backprop.engine import (
     Timeline,
     TrainResult,
     UpdateStep,
-    parse_typed_value,
     record,
 )
 from tui_backprop.numfmt import to_json
@@ -128,17 +127,6 @@ class Session:
                           learning_rate=self.scenario.learning_rate,
                           first_iteration=self.first_iteration)
         return replace(self, graph=graph, timeline=timeline)
-
-
-def parse_value(text: str):
-    """A number or nested list typed by the user (the edit box), read with exactly the
-    rules of a scenario file (:func:`tui_backprop.engine.parse_typed_value`: TOML syntax,
-    never eval; ``nan``/``inf``/``-inf`` allowed; numbers beyond float64's range refused as
-    too large; ragged lists and oversized arrays refused). Returns a float64 array.
-
-    Raises :class:`ScenarioError`; its diagnostics hold catalogue messages, which the
-    caller renders in the user's language."""
-    return parse_typed_value(text)
 
 
 def value_text(value) -> str:

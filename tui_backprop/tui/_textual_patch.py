@@ -373,6 +373,13 @@ class DirectLines:
         return tuple(edge for edge, _ in styles.border)  # type: ignore[return-value]
 
     def render_lines(self, crop):
+        self._pass_style = self.rich_style  # type: ignore[attr-defined]
+        try:
+            return self._render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    def _render_lines(self, crop):
         from textual.geometry import Region
         from textual.strip import Strip
 
@@ -402,19 +409,15 @@ class DirectLines:
             if left_edge or right_edge else None
         render_line = self.render_line  # type: ignore[attr-defined]
         content: list[Strip] = []
-        self._pass_style = self.rich_style  # type: ignore[attr-defined]
-        try:
-            for y in body:
-                line = (render_line(y - top).adjust_cell_length(width, inner_rich)
-                        if y - top < height else Strip.blank(width, inner_rich))
-                if sides is not None:
-                    left, right = sides
-                    line = Strip([*left, *line, *right], full_width)
-                elif width != full_width:  # as Textual: the strip spans the region
-                    line = Strip(list(line), full_width)
-                content.append(line)
-        finally:
-            self._pass_style = None
+        for y in body:
+            line = (render_line(y - top).adjust_cell_length(width, inner_rich)
+                    if y - top < height else Strip.blank(width, inner_rich))
+            if sides is not None:
+                left, right = sides
+                line = Strip([*left, *line, *right], full_width)
+            elif width != full_width:  # as Textual: the strip spans the region
+                line = Strip(list(line), full_width)
+            content.append(line)
         for line_filter in self.get_line_filters():  # type: ignore[attr-defined]
             content = [strip.apply_filter(line_filter, background) for strip in content]
         if (x1, x2) != (0, full_width):

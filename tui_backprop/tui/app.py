@@ -29,8 +29,8 @@ from textual.reactive import var
 from textual.worker import get_current_worker
 
 from tui_backprop._startup import first_frame_shown
-from tui_backprop.engine import Scenario, ScenarioError, load, train
-from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, parse_value, value_text
+from tui_backprop.engine import Scenario, ScenarioError, load, parse_typed_value, train
+from tui_backprop.model.session import MAX_RECORDED_ITERATIONS, Session, value_text
 from tui_backprop.model.view import Hide, Num, step_view
 from tui_backprop.render.words import Words
 from tui_backprop.text.catalogue import Messages, messages, resolve_language
@@ -738,7 +738,7 @@ class BackpropApp(App):
         assert self.session is not None
         w = self.words
         try:
-            session = self.session.with_leaf(name, parse_value(text))
+            session = self.session.with_leaf(name, parse_typed_value(text))
         except ScenarioError as exc:
             return w.s(printable("; ".join(d.text(w.msgs) for d in exc.errors)))
         except Exception as exc:  # noqa: BLE001 - said in the dialog, the session goes on
@@ -808,9 +808,10 @@ class BackpropApp(App):
     _DRIVING = frozenset({"step", "first", "last", "end_of", "update", "train", "edit",
                           "open", "reload", "jump_nonfinite"})
     #: the debugger screen's keys that act on the app (its bindings are priority keys)
-    _TYPED = frozenset({"help", "quit", "step", "first", "last", "end_of", "update", "train",
-                        "edit", "gradcheck", "full_precision", "jump_nonfinite",
-                        "reload", "open"})
+    #: (all but the keys no text box types: esc, F1), derived from the bindings themselves
+    _TYPED = frozenset(
+        b.action.removeprefix("app.").split("(")[0] for b in DebuggerScreen.BINDINGS
+        if b.action.startswith("app.") and not set(b.key.split(",")) <= {"escape", "f1"})
     #: the stepping keys that go to the answer box while it is open
     _STEPPING = frozenset({"step", "first", "last"})
 

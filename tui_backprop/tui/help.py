@@ -51,14 +51,16 @@ def help_text(w: Words, class_keys: list[tuple[str, str]] | tuple = ()) -> Text:
     keys = [(w.s(k), w(what)) for k, what in KEYS]
     extra = [(w.s(k), w(what)) for k, what in class_keys]
     width = max(cell_len(k) for k, _ in keys + extra) + 2
-    for k, what in keys:
-        text.append("  " + pad_cells(k, width), style="bold")
-        text.append(what + "\n")
-    if extra:
-        text.append("\n" + w("tui.help.class_keys") + "\n", style="bold underline")
-        for k, what in extra:
+
+    def rows(pairs: list[tuple[str, str]]) -> None:
+        for k, what in pairs:
             text.append("  " + pad_cells(k, width), style="bold")
             text.append(what + "\n")
+
+    rows(keys)
+    if extra:
+        text.append("\n" + w("tui.help.class_keys") + "\n", style="bold underline")
+        rows(extra)
     text.append("\n" + w("tui.help.reading") + "\n", style="bold underline")
     text.append(w("tui.help.click") + "\n")
     text.append(w("tui.help.colours") + "\n")

@@ -183,8 +183,9 @@ class LinesView(DirectLines, ScrollView):
         #: rendered strips of recently shown lines, by what decides their rendering:
         #: stepping redraws every panel, but most lines are the same as a step ago
         self._rendered: dict[tuple, list[Strip]] = {}
-        #: (base style, width, scroll offset) while Textual renders this widget's lines
-        self._pass: tuple[Style, int, object] | None = None
+        #: (width, scroll offset) while Textual renders this widget's lines (the base
+        #: style of the pass is DirectLines.base_style)
+        self._pass: tuple[int, object] | None = None
 
     # ----------------------------------------------------------------- public
 
@@ -304,9 +305,8 @@ class LinesView(DirectLines, ScrollView):
         self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # the base style walks every ancestor's styles: once per pass, not once per line
-        self._pass = (self.rich_style, self.scrollable_content_region.width,
-                      self.scroll_offset)
+        # the geometry walks the widget's styles: once per pass, not once per line
+        self._pass = (self.scrollable_content_region.width, self.scroll_offset)
         try:
             return super().render_lines(crop)
         finally:
@@ -314,11 +314,11 @@ class LinesView(DirectLines, ScrollView):
 
     def render_line(self, y: int) -> Strip:
         if self._pass is not None:
-            base, width, (scroll_x, scroll_y) = self._pass
+            width, (scroll_x, scroll_y) = self._pass
         else:
             scroll_x, scroll_y = self.scroll_offset
             width = self.scrollable_content_region.width
-            base = self.rich_style
+        base = self.base_style
         i = scroll_y + y
         if i >= len(self._strips):
             return Strip.blank(width, base)
