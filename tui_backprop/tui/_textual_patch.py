@@ -42,6 +42,9 @@ rendered again).
 The fifth, :class:`DirectLines`, also saves CPU on every step: a mixin for the line
 panels that draws their lines without Textual's per-line box pipeline (below).
 
+The sixth saves memory in every session: :class:`LightStrip`, a ``Strip`` without its
+seven per-strip memo caches (below).
+
 Pinned to the Textual versions this was written and tested against; on any other
 version :func:`install` does nothing and Textual's own code is used (the mixin then
 hands every panel back to Textual's pipeline).
@@ -55,6 +58,8 @@ from rich.cells import cell_len
 from rich.color import ColorSystem
 from rich.console import Console
 from rich.segment import Segment
+from textual.cache import FIFOCache
+from textual.strip import Strip
 
 #: Textual versions whose compositor internals this module was checked against.
 TESTED_TEXTUAL = ((8, 2),)
@@ -102,8 +107,6 @@ class _Writer:
         self.parts.append(f"\x1b[{y + 1};{x + 1}H")
 
     def segments(self, segments) -> None:
-        from textual.strip import Strip
-
         parts = self.parts
         for text, style, _control in segments:
             if not text:
@@ -381,7 +384,6 @@ class DirectLines:
 
     def _render_lines(self, crop):
         from textual.geometry import Region
-        from textual.strip import Strip
 
         box = self._direct_box() if _installed else None
         if box is None:
@@ -411,12 +413,12 @@ class DirectLines:
         content: list[Strip] = []
         for y in body:
             line = (render_line(y - top).adjust_cell_length(width, inner_rich)
-                    if y - top < height else Strip.blank(width, inner_rich))
+                    if y - top < height else LightStrip.blank(width, inner_rich))
             if sides is not None:
                 left, right = sides
-                line = Strip([*left, *line, *right], full_width)
+                line = LightStrip([*left, *line, *right], full_width)
             elif width != full_width:  # as Textual: the strip spans the region
-                line = Strip(list(line), full_width)
+                line = LightStrip(list(line), full_width)
             content.append(line)
         for line_filter in self.get_line_filters():  # type: ignore[attr-defined]
             content = [strip.apply_filter(line_filter, background) for strip in content]
@@ -445,3 +447,56 @@ def _sides(widget, box, inner, outer, base_background) -> tuple[list, list]:
         style = Style(foreground=base_background + right_color.multiply_alpha(opacity))
         right = (get_box(right_edge, inner, outer, style)[1][2],)
     return list(left), list(right)
+
+
+# --------------------------------------------------------------------------- light strips
+# Every ``Strip`` Textual 8.2 makes allocates seven memo caches (crop, divide, style,
+# filter, line length, crop-extend, offsets: seven ``FIFOCache`` objects with their dicts,
+# ~1 kB a strip) and keeps in them the strips it derives. That pays off for a strip that
+# is drawn again and again (Textual's own line cache). The panels' strips are different:
+# a panel keeps the rendered lines of recently shown steps (hundreds of strips), and each
+# would keep its derived strips alive too, while a step draws a line's strip once. For
+# them the caches are memory without a use: ~0.85 MB of private memory per served
+# session after 64 steps (measured in a forked session, as the zygote starts them), and
+# seven allocations per strip on every step. A LightStrip shares one cache that never
+# stores anything; every method works as on a Strip (the results are computed, not
+# looked up), and on a Textual version this module was not tested against it is a plain
+# Strip.
+
+
+class _NoCache(FIFOCache):
+    """A FIFOCache that never keeps anything (``get`` finds nothing)."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+    set = __setitem__
+
+
+_NO_CACHE = _NoCache(1)
+
+
+class LightStrip(Strip):
+    """A ``Strip`` without per-strip memo caches (see above)."""
+
+    __slots__ = ()
+
+    def __init__(self, segments, cell_length: int | None = None) -> None:
+        if not _installed:
+            super().__init__(segments, cell_length)
+            return
+        self._segments = list(segments)
+        self._cell_length = cell_length
+        self._divide_cache = self._crop_cache = self._style_cache = _NO_CACHE
+        self._filter_cache = self._line_length_cache = _NO_CACHE
+        self._crop_extend_cache = self._offsets_cache = _NO_CACHE
+        self._render_cache = None
+        self._link_ids = None
+        self._cell_count = None
+
+    @classmethod
+    def of(cls, strip: Strip) -> LightStrip:
+        """``strip``'s segments as a LightStrip."""
+        return cls(list(strip), strip.cell_length)
