@@ -4,6 +4,9 @@ label, Footer) with a `right` binding that changes the label, as the TUI's stepp
 Run it directly (`python benchmarks/minimal_app.py`) for the start-up and pty
 measurements; bench_tui.py imports `MinimalApp` for the headless ones. It imports nothing
 from tui_backprop, so its start-up is Python + Textual alone.
+
+`python benchmarks/minimal_app.py --import-numpy` imports numpy first (with one OpenBLAS
+thread, as the TUI does): the floor of any Textual app whose first frame needs numpy.
 """
 
 from __future__ import annotations
@@ -43,4 +46,12 @@ class MinimalApp(App[None]):
 
 
 if __name__ == "__main__":
+    import sys
+
+    if "--import-numpy" in sys.argv[1:]:
+        import os
+
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        import numpy  # noqa: F401
+
     MinimalApp().run()
