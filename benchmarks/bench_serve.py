@@ -46,6 +46,13 @@ followed through every byte), so 31 emulators stay cheap; their CPU is reported.
    run first measures one presenter with a single follower, as the baseline.
    ``--follow-only`` runs just this part.
 
+``--room-only`` runs parts 1 to 5. ``--minimal-app`` runs them with every session
+running the smallest Textual app that steps like the debugger (``MinimalStepApp`` in
+benchmarks/minimal_app.py: a header, a ``step N/M`` line and a footer; the server is
+unchanged, benchmarks/minimal_session/sitecustomize.py swaps the app in): the floor of
+one Textual app per session over SSH on this machine, against which the room's figures
+are read.
+
 Every process this starts is ended (and checked) before it exits; every wait is bounded.
 The machine is shared: the load average at the start and end is printed with the figures.
 """
@@ -500,7 +507,12 @@ async def run(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     common = ["--no-auth", "--open", args.scenario, "--max-sessions", str(args.clients + 5)]
     print(f"load average at start: {loadavg()}  ({os.cpu_count()} CPUs)")
-    server = Server(state, *common).wait_started()
+    extra = (str(Path(__file__).resolve().parent / "minimal_session"),) \
+        if args.minimal_app else ()
+    if args.minimal_app:
+        print("sessions run benchmarks/minimal_app.py's MinimalStepApp, not the debugger "
+              "(--minimal-app: the floor of one Textual app per session)")
+    server = Server(state, *common, pythonpath=extra).wait_started()
     problems: list[str] = []
     try:
         # 1. baseline
@@ -576,6 +588,12 @@ async def run(args: argparse.Namespace) -> int:
         if left:
             problems.append(f"left behind after stop: {left}")
 
+    if args.minimal_app or args.room_only:
+        print(f"load average at end: {loadavg()}")
+        for p in problems:
+            print("PROBLEM:", p)
+        return 1 if problems else 0
+
     # 5b. the same storm against sessions started ahead
     if args.ready:
         server = Server(state, *common, "--ready", str(args.clients)).wait_started()
@@ -634,6 +652,12 @@ def main() -> int:
     p.add_argument("--follow-duration", type=float, default=30.0)
     p.add_argument("--no-follow", action="store_true")
     p.add_argument("--follow-only", action="store_true")
+    p.add_argument("--room-only", action="store_true",
+                   help="only parts 1 to 5 (baseline, storm, room load, memory, exit)")
+    p.add_argument("--minimal-app", action="store_true",
+                   help="parts 1 to 5 with every session running the minimal Textual app "
+                   "(benchmarks/minimal_app.py's MinimalStepApp) instead of the debugger: "
+                   "the floor of one Textual app per session on this machine")
     args = p.parse_args()
     limit = args.baseline + args.duration + 2 * args.follow_duration + 500
     try:

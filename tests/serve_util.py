@@ -82,9 +82,11 @@ class Server:
     """``tui-backprop serve ssh --port 0 ...`` in a subprocess, started the way ``nohup``
     would (SIGHUP ignored), with its host key in ``state``."""
 
-    def __init__(self, state: Path, *args: str) -> None:
+    def __init__(self, state: Path, *args: str, pythonpath: tuple[str, ...] = ()) -> None:
+        """``pythonpath``: folders before the project's on the server's PYTHONPATH."""
         self.log_path = state / "server.log"
-        env = dict(os.environ, XDG_STATE_HOME=str(state), PYTHONPATH=str(ROOT))
+        env = dict(os.environ, XDG_STATE_HOME=str(state),
+                   PYTHONPATH=os.pathsep.join([*pythonpath, str(ROOT)]))
         env.pop("COLUMNS", None)
         env.pop("LINES", None)
         cmd = [sys.executable, "-m", "tui_backprop", "serve", "ssh", "--port", "0",
