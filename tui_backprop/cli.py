@@ -39,6 +39,7 @@ from .engine.timeline import MAX_RECORD_BYTES
 from .numfmt import DEFAULT_PRECISION
 from .text.catalogue import LANGUAGES, Messages, Msg, messages, resolve_language
 from .text.escape import printable
+from .text.wrap import wrap
 
 PROG = "tui-backprop"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -49,13 +50,18 @@ FORMATS = ("text", "json", "markdown")
 MAX_PRECISION = 17
 DEBUG_ENV = "TUI_BACKPROP_DEBUG"
 
+#: The main help's usage lines: commands, so literal in every language (and no wider
+#: than an 80-column terminal).
 USAGE = f"""\
-usage: {PROG} [SCENARIO] [--precision N] [--lang en|zh] [--ascii] [--theme NAME]
+usage: {PROG} [SCENARIO] [--precision N] [--lang en|zh] [--ascii]
+         [--theme NAME] [--quiz]
        {PROG} list
        {PROG} check FILE... [--lang en|zh]
-       {PROG} trace FILE [--format text|json|markdown] [--iterations N] [--precision N]
+       {PROG} trace FILE [--format text|json|markdown] [--iterations N]
+         [--precision N]
        {PROG} gradcheck FILE [--tolerance T] [--lang en|zh]
-       {PROG} export FILE --format html|svg [--step K] [--lang en|zh] [-o OUT]
+       {PROG} export FILE --format html|svg [--step K] [--lang en|zh]
+         [-o OUT]
        {PROG} serve ssh|web [options]
 """
 
@@ -77,9 +83,9 @@ class UsageError(Exception):
         super().__init__(msg if isinstance(msg, str) else messages("en").render(msg))
 
 
-#: argparse's own one-line errors (Python 3.11-3.13), as catalogue messages; the rest of
-#: what argparse prints (usage, --help) stays in its own English. (Patterns: compiled
-#: only when argparse reports an error, not on every start-up.)
+#: argparse's own one-line errors (Python 3.11-3.13), as catalogue messages (its --help
+#: is :class:`_HelpFormatter`'s). (Patterns: compiled only when argparse reports an
+#: error, not on every start-up.)
 _ARGPARSE_MESSAGES = (
     (r"the following arguments are required: (?P<names>.+)", "cli.argparse.required"),
     (r"unrecognized arguments: (?P<args>.+)", "cli.argparse.unrecognized"),
@@ -105,8 +111,60 @@ def _argparse_msg(text: str) -> Msg | str:
     return text
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's ``--help`` in this run's language: lines wrapped by terminal cells (a
+    Chinese character takes two, so a Chinese line fits the terminal as an English one
+    does) and never inside a word such as ``tui-backprop`` or ``--password-file``;
+    section headings wrapped too, ending with the language's colon (``选项：``). The
+    ``usage:`` lines are commands and stay literal, as in the main help."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line
+                         for line in wrap(" ".join(text.split()), width - len(indent)))
+
+    def _heading(self, title: str) -> str:
+        """A section's heading lines, at the current indentation."""
+        indent = " " * self._current_indent
+        return "".join(f"{indent}{line}\n" for line in
+                       wrap(_say("cli.help.heading", title=title),
+                            self._width - self._current_indent))
+
+    class _Section(argparse.HelpFormatter._Section):
+        """argparse's section, with the heading written by :meth:`_heading`."""
+
+        def format_help(self) -> str:
+            heading, self.heading = self.heading, None
+            try:
+                body = super().format_help()  # "\n" + the items + "\n", or "" if empty
+            finally:
+                self.heading = heading
+            if not body or heading is None or heading == argparse.SUPPRESS:
+                return body
+            return "\n" + self.formatter._heading(heading) + body.removeprefix("\n")
+
+
+def _help_arg(key: str, /, **params) -> str:
+    """An option's help from the catalogue, as argparse takes it (``%`` is its format
+    character)."""
+    return _say(key, **params).replace("%", "%%")
+
+
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line (no usage dump) and exit 2."""
+    """An ArgumentParser whose errors are one line (no usage dump) and exit 2, and
+    whose ``--help`` is in this run's language (built after :func:`main` chose it)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(add_help=False, **kwargs)
+        # argparse's own words: its two default groups and the -h line
+        self._positionals.title = _say("cli.help.positionals")
+        self._optionals.title = _say("cli.help.options")
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=_help_arg("cli.help.help"))
 
     def error(self, message: str):  # type: ignore[override]
         raise UsageError(_argparse_msg(message))
@@ -221,97 +279,79 @@ def _quiz_kinds(text: str) -> str:
     return text
 
 
-def _precision_arg(parser: argparse.ArgumentParser) -> None:
+def _precision_arg(parser: argparse.ArgumentParser, key: str = "cli.opt.precision") -> None:
     parser.add_argument("--precision", type=_int_in("precision", 1, MAX_PRECISION),
                         default=None, metavar="N",
-                        help=f"significant digits shown (1 to {MAX_PRECISION}; default 4; "
-                            "text and markdown only: JSON keeps full precision)")
+                        help=_help_arg(key, most=MAX_PRECISION, default=DEFAULT_PRECISION))
 
 
-def _lang_arg(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--lang", choices=("en", "zh"), default=None,
-                        help=f"{what} (default: from the locale, LC_ALL / LC_MESSAGES / "
-                             "LANG)")
+def _lang_arg(parser: argparse.ArgumentParser, key: str = "cli.opt.lang") -> None:
+    """``--lang``: the run's language was already taken from it (:func:`_language`);
+    the parser checks its value and shows what it changes (``key``)."""
+    parser.add_argument("--lang", choices=("en", "zh"), default=None, help=_help_arg(key))
 
 
-DESCRIPTIONS = {
-    "open": "Open the step-through TUI on a scenario (or the scenario picker).",
-    "list": "List the bundled scenarios with their titles.",
-    "check": "Validate scenario files: every error, one line each (exit 2 if any is bad).",
-    "trace": "The step-by-step record of the first iteration (forward, seed, backward, "
-             "update), the gradients, the loss history and the final params.",
-    "gradcheck": "Analytic gradients against central differences for every leaf element; "
-                 "exit 1 if any relative error exceeds the tolerance.",
-    "export": "A handout that opens offline: --format html, every step of the first "
-              "iteration (the circuit, the numbers and the explanation), or --format svg, "
-              "the circuit at one step for slides.",
-    "help": "Show help for tui-backprop or one of its commands.",
-}
-FILE_HELP = "a scenario .toml file or the name of a bundled scenario (see 'tui-backprop list')"
+#: Each command's description in ``--help`` (a catalogue key).
+DESCRIPTIONS = {"open": "cli.desc.open", "list": "cli.desc.list", "check": "cli.desc.check",
+                "trace": "cli.desc.trace", "gradcheck": "cli.desc.gradcheck",
+                "export": "cli.desc.export", "help": "cli.desc.help"}
+
+
+def _file_help() -> str:
+    return _help_arg("cli.help.file", prog=PROG)
 
 
 def _parser(command: str) -> _Parser:
-    p = _Parser(prog=f"{PROG} {command}" if command != "open" else PROG, allow_abbrev=False,
-                description=DESCRIPTIONS[command])
+    """The parser of ``command`` (``open`` is ``tui-backprop [SCENARIO]``), its help in
+    this run's language."""
+    p = _Parser(prog=f"{PROG} {command}" if command != "open" else PROG,
+                description=_say(DESCRIPTIONS[command], prog=PROG))
     if command == "open":
-        p.add_argument("scenario", nargs="?", metavar="SCENARIO", help=FILE_HELP)
+        p.add_argument("scenario", nargs="?", metavar="SCENARIO", help=_file_help())
         _precision_arg(p)
-        p.add_argument("--lang", choices=("en", "zh"), default=None,
-                       help="the language (default: remembered, else from the locale: "
-                            "LC_ALL / LC_MESSAGES / LANG)")
+        _lang_arg(p, "cli.opt.open.lang")
         p.add_argument("--ascii", action=argparse.BooleanOptionalAction, default=None,
-                       help="only ASCII characters (default: remembered, else ASCII when "
-                            "the locale is not UTF-8)")
+                       help=_help_arg("cli.opt.open.ascii"))
         p.add_argument("--theme", default=None, metavar="NAME",
-                       help="the colour theme: Textual's themes or projector (default: "
-                            "remembered, else textual-dark)")
-        p.add_argument("--quiz", action="store_true",
-                       help="predict each step's new number before it is shown")
+                       help=_help_arg("cli.opt.open.theme"))
+        p.add_argument("--quiz", action="store_true", help=_help_arg("cli.opt.open.quiz"))
         p.add_argument("--quiz-kinds", type=_quiz_kinds, default=None, metavar="KINDS",
-                       help="what --quiz asks (comma-separated): output, local, upstream, "
-                            "contribution, accumulate, update, or all (default: all but "
-                            "upstream)")
+                       help=_help_arg("cli.opt.open.quiz_kinds"))
     elif command == "list":
-        pass
+        _lang_arg(p)
     elif command == "check":
-        p.add_argument("files", nargs="+", metavar="FILE", help=FILE_HELP)
-        _lang_arg(p, "the language of the diagnostics")
+        p.add_argument("files", nargs="+", metavar="FILE", help=_file_help())
+        _lang_arg(p, "cli.opt.check.lang")
     elif command == "trace":
-        p.add_argument("file", metavar="FILE", help=FILE_HELP)
+        p.add_argument("file", metavar="FILE", help=_file_help())
         p.add_argument("--format", choices=FORMATS, default="text",
-                       help="text (a Rich rendering), json (the tui-backprop-trace/1 "
-                            "contract) or markdown (a handout); default text")
+                       help=_help_arg("cli.opt.trace.format"))
         p.add_argument("--iterations", type=_int_in("iterations", 1, MAX_ITERATIONS),
-                       default=None, metavar="N",
-                       help="iterations to run (default: the scenario's [train] iterations)")
-        _precision_arg(p)
-        p.add_argument("--lang", choices=("en", "zh"), default=None,
-                       help="language of the text and markdown traces (default: from the "
-                            "locale, LC_ALL / LC_MESSAGES / LANG; JSON is language-free)")
-        p.add_argument("--ascii", action="store_true",
-                       help="only ASCII characters, in English (default when the locale "
-                            "is not UTF-8)")
+                       default=None, metavar="N", help=_help_arg("cli.opt.trace.iterations"))
+        _precision_arg(p, "cli.opt.trace.precision")
+        _lang_arg(p, "cli.opt.trace.lang")
+        p.add_argument("--ascii", action="store_true", help=_help_arg("cli.opt.trace.ascii"))
     elif command == "gradcheck":
-        p.add_argument("file", metavar="FILE", help=FILE_HELP)
+        p.add_argument("file", metavar="FILE", help=_file_help())
         p.add_argument("--tolerance", type=_tolerance, default=1e-6, metavar="T",
-                       help="the largest relative error that passes (default 1e-6)")
-        _lang_arg(p, "the language of the table and the notes")
+                       help=_help_arg("cli.opt.gradcheck.tolerance", default="1e-6"))
+        _lang_arg(p, "cli.opt.gradcheck.lang")
     elif command == "export":
-        p.add_argument("file", metavar="FILE", help=FILE_HELP)
+        p.add_argument("file", metavar="FILE", help=_file_help())
         p.add_argument("--format", choices=EXPORT_FORMATS, required=True,
-                       help="html (every step, one page) or svg (the circuit at one step)")
+                       help=_help_arg("cli.opt.export.format"))
         p.add_argument("--step", type=_int_in("step", 1, 10**9), default=None, metavar="K",
-                       help="the step the SVG shows (1 to the number of steps of the first "
-                            "iteration; default 1)")
-        p.add_argument("--lang", choices=("en", "zh"), default=None,
-                       help="the language (default: from the locale)")
-        p.add_argument("--ascii", action="store_true",
-                       help="only ASCII characters, in English")
+                       help=_help_arg("cli.opt.export.step"))
+        _lang_arg(p, "cli.opt.export.lang")
+        p.add_argument("--ascii", action="store_true", help=_help_arg("cli.opt.export.ascii"))
         _precision_arg(p)
         p.add_argument("-o", "--output", default=None, metavar="OUT",
-                       help="the file to write (default: standard output)")
+                       help=_help_arg("cli.opt.export.output"))
     elif command == "help":
-        p.add_argument("topic", nargs="?")
+        p.add_argument("topic", nargs="?", metavar="COMMAND",
+                       help=_help_arg("cli.opt.help.topic",
+                                      commands=", ".join(COMMANDS)))
+        _lang_arg(p)
     return p
 
 

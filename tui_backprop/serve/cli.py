@@ -13,9 +13,10 @@ import re
 import sys
 
 from tui_backprop import cli as _cli
-from tui_backprop.cli import MAX_PRECISION, UsageError, _int_in, _Parser
+from tui_backprop.cli import MAX_PRECISION, UsageError, _help_arg, _int_in, _Parser
 from tui_backprop.engine import ScenarioError, load
 from tui_backprop.engine.scenario import bundled_dir
+from tui_backprop.numfmt import DEFAULT_PRECISION
 from tui_backprop.serve.session import SessionOptions
 from tui_backprop.text.catalogue import Msg
 from tui_backprop.text.escape import printable
@@ -27,18 +28,21 @@ DEFAULT_IDLE = "30m"
 DEFAULT_MAX_TRAIN = 20_000
 DEFAULT_CPU_SECONDS = 600
 
-HELP = f"""\
-usage: {PROG} ssh [--host H] [--port P] [--scenarios DIR] [--open NAME]
-                          (--password PW | --password-file F | --authorized-keys F | --no-auth)
-                          [--presenter-password PW | --presenter-key F]
-                          [--max-sessions N] [--idle-timeout T] [--log FILE] ...
-       {PROG} web [--host H] [--port P] [--scenarios DIR] [--open NAME] [--public-url URL]
-
-Serve the debugger to a room: every student gets their own session.
-
-  ssh     an SSH server: students type 'ssh -p 2222 HOST' (see '{PROG} ssh --help')
-  web     a web server: students open http://HOST:8000 (see '{PROG} web --help')
+#: ``serve --help``'s usage lines: commands, so literal in every language (and no
+#: wider than an 80-column terminal); the rest is the catalogue's ``serve.help.body``.
+USAGE = f"""\
+usage: {PROG} ssh [--host H] [--port P] [--scenarios DIR]
+         (--password PW | --password-file F | --authorized-keys F | --no-auth)
+         [--presenter-password PW | --presenter-key F] [--open NAME]
+         [--max-sessions N] [--ready N] [--idle-timeout T] [--log FILE] ...
+       {PROG} web [--host H] [--port P] [--scenarios DIR]
+         [--open NAME] [--public-url URL]
 """
+
+
+def _help() -> str:
+    """``tui-backprop serve --help`` in this run's language."""
+    return USAGE + "\n" + _say("serve.help.body", prog=PROG) + "\n"
 
 
 def _say(key: str, /, **params) -> str:
@@ -57,84 +61,66 @@ def _duration(text: str) -> float:
     return value
 
 
-def _common(p: argparse.ArgumentParser, default_port: int) -> None:
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1, this machine only; "
-                        "0.0.0.0 for the room's network)")
+def _common(p: argparse.ArgumentParser, default_port: int, lang_help: str) -> None:
+    h = _help_arg
+    p.add_argument("--host", default="127.0.0.1", help=h("serve.opt.host"))
     p.add_argument("--port", type=_int_in("port", 0, 65535), default=default_port,
-                   help=f"port (default {default_port}; 0 picks a free one)")
-    p.add_argument("--scenarios", metavar="DIR", default=None,
-                   help="the folder of scenarios students may open (only files under it; "
-                        "default: the bundled scenarios)")
-    p.add_argument("--open", metavar="NAME", default=None,
-                   help="start every session on this scenario of --scenarios "
-                        "(default: the scenario picker)")
-    p.add_argument("--precision", type=_int_in("precision", 1, MAX_PRECISION), default=4,
-                   metavar="N", help="significant digits shown (default 4)")
+                   help=h("serve.opt.port", port=default_port))
+    p.add_argument("--scenarios", metavar="DIR", default=None, help=h("serve.opt.scenarios"))
+    p.add_argument("--open", metavar="NAME", default=None, help=h("serve.opt.open"))
+    p.add_argument("--precision", type=_int_in("precision", 1, MAX_PRECISION),
+                   default=DEFAULT_PRECISION, metavar="N",
+                   help=h("cli.opt.precision", most=MAX_PRECISION, default=DEFAULT_PRECISION))
     p.add_argument("--max-train", type=_int_in("max-train", 1, 1_000_000),
                    default=DEFAULT_MAX_TRAIN, metavar="N",
-                   help=f"the most iterations one 't' may train (default "
-                        f"{DEFAULT_MAX_TRAIN:,}); training runs at the lowest CPU priority")
+                   help=h("serve.opt.max_train", most=f"{DEFAULT_MAX_TRAIN:,}"))
     p.add_argument("--cpu-limit", type=_int_in("cpu-limit", 10, 86_400),
                    default=DEFAULT_CPU_SECONDS, metavar="SECONDS",
-                   help=f"CPU seconds one session may use in all (default "
-                        f"{DEFAULT_CPU_SECONDS}; stepping costs ~10 ms a key)")
+                   help=h("serve.opt.cpu_limit", seconds=DEFAULT_CPU_SECONDS))
+    # the run's language was taken from it already (tui_backprop.cli._language); the
+    # sessions' language is theirs (their locale), whatever this says
+    p.add_argument("--lang", choices=("en", "zh"), default=None,
+                   help=h(lang_help))
 
 
 def _parser(kind: str) -> _Parser:
+    """The parser of ``serve ssh`` or ``serve web``, its help in this run's language."""
+    h = _help_arg
     if kind == "ssh":
-        p = _Parser(prog=f"{PROG} ssh", allow_abbrev=False,
-                    description="Serve the debugger over SSH: one isolated session per "
-                                "student, on its own terminal.")
-        _common(p, 2222)
-        auth = p.add_argument_group("login (choose at least one)")
-        auth.add_argument("--password", default=None, help="a shared class password "
-                          "(visible to other users of this machine in 'ps'; see "
-                          "--password-file)")
+        p = _Parser(prog=f"{PROG} ssh", description=_say("serve.desc.ssh"))
+        _common(p, 2222, "serve.opt.lang.ssh")
+        auth = p.add_argument_group(_say("serve.group.login"))
+        auth.add_argument("--password", metavar="PW", default=None,
+                          help=h("serve.opt.password"))
         auth.add_argument("--password-file", metavar="FILE", default=None,
-                          help="read the class password from the first line of FILE")
+                          help=h("serve.opt.password_file"))
         auth.add_argument("--authorized-keys", metavar="FILE", default=None,
-                          help="students' public keys, OpenSSH authorized_keys format")
-        auth.add_argument("--no-auth", action="store_true",
-                          help="no login at all: only on a loopback --host, or with "
-                               "--i-know-this-is-open")
+                          help=h("serve.opt.authorized_keys"))
+        auth.add_argument("--no-auth", action="store_true", help=h("serve.opt.no_auth"))
         auth.add_argument("--i-know-this-is-open", action="store_true",
-                          help="allow --no-auth on an address others can reach")
-        teach = p.add_argument_group("a presenter the class follows (user name 'presenter', "
-                                     "whatever the students' login)")
+                          help=h("serve.opt.i_know_this_is_open"))
+        teach = p.add_argument_group(_say("serve.group.presenter"))
         teach.add_argument("--presenter-password", metavar="PW", default=None,
-                           help="the presenter's password (see --presenter-password-file)")
+                           help=h("serve.opt.presenter_password"))
         teach.add_argument("--presenter-password-file", metavar="FILE", default=None,
-                           help="read the presenter's password from the first line of FILE")
+                           help=h("serve.opt.presenter_password_file"))
         teach.add_argument("--presenter-key", metavar="FILE", default=None,
-                           help="the presenter's public key(s), authorized_keys format")
+                           help=h("serve.opt.presenter_key"))
         p.add_argument("--max-sessions", type=_int_in("max-sessions", 1, 10_000),
                        default=DEFAULT_MAX_SESSIONS, metavar="N",
-                       help=f"sessions at once (default {DEFAULT_MAX_SESSIONS}); the next "
-                            "student is told the class is full")
+                       help=h("serve.opt.max_sessions", n=DEFAULT_MAX_SESSIONS))
         p.add_argument("--ready", type=_int_in("ready", 0, 10_000), default=0, metavar="N",
-                       help="keep N sessions up (default 0): sessions are started ahead, "
-                            "while nobody connects, until N students have one, so the first "
-                            "N who connect at once get their screen at once (a waiting "
-                            "session holds ~20 MB, as a student's does)")
+                       help=h("serve.opt.ready"))
         p.add_argument("--idle-timeout", type=_duration, default=_duration(DEFAULT_IDLE),
-                       metavar="T", help="end a session after this long without a key "
-                                         "(30m, 90s, 1h; default 30m)")
-        p.add_argument("--host-key", metavar="FILE", default=None,
-                       help="the server's private host key (default: an ed25519 key "
-                            "generated on first run in $XDG_STATE_HOME/tui-backprop)")
-        p.add_argument("--log", metavar="FILE", default=None,
-                       help="append the connection log to FILE (default: stderr)")
-        p.add_argument("--no-zygote", action="store_true",
-                       help="start every session as a new Python process instead of "
-                            "forking a pre-imported one (slower; for troubleshooting)")
+                       metavar="T", help=h("serve.opt.idle_timeout", default=DEFAULT_IDLE))
+        p.add_argument("--host-key", metavar="FILE", default=None, help=h("serve.opt.host_key"))
+        p.add_argument("--log", metavar="FILE", default=None, help=h("serve.opt.log"))
+        p.add_argument("--no-zygote", action="store_true", help=h("serve.opt.no_zygote"))
     else:
-        p = _Parser(prog=f"{PROG} web", allow_abbrev=False,
-                    description="Serve the debugger to browsers (textual-serve).")
-        _common(p, 8000)
+        p = _Parser(prog=f"{PROG} web", description=_say("serve.desc.web"))
+        _common(p, 8000, "serve.opt.lang.web")
         p.add_argument("--public-url", default=None, metavar="URL",
-                       help="the address browsers use, if not http://HOST:PORT (behind a "
-                            "proxy, or with --host 0.0.0.0)")
+                       help=h("serve.opt.public_url"))
     return p
 
 
@@ -233,11 +219,17 @@ def cmd_web(argv: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     """``tui-backprop serve ...``; raises :class:`UsageError` for bad usage."""
+    # ``serve --lang zh ssh ...``: the run's language was taken from it already; it goes
+    # after the command, whose parser checks it
+    lang: list[str] = []
+    while argv and (argv[0] == "--lang" or argv[0].startswith("--lang=")):
+        n = 2 if argv[0] == "--lang" else 1
+        lang, argv = lang + argv[:n], argv[n:]
     if not argv or argv[0] in ("-h", "--help", "help"):
-        sys.stdout.write(HELP)
+        sys.stdout.write(_help())
         return 0 if argv else 2
     if argv[0] == "ssh":
-        return cmd_ssh(argv[1:])
+        return cmd_ssh(argv[1:] + lang)
     if argv[0] == "web":
-        return cmd_web(argv[1:])
+        return cmd_web(argv[1:] + lang)
     raise UsageError(Msg("serve.usage.choose", what=printable(argv[0])))

@@ -845,39 +845,101 @@ MESSAGES: dict[str, str] = {
     "cli.help.body": (
         'A terminal step-through debugger for backpropagation, gate by gate.\n'
         '\n'
-        '  SCENARIO            a scenario .toml file or the name of a bundled scenario; without\n'
-        '                      one the TUI opens its scenario picker\n'
+        '  SCENARIO            a scenario .toml file or the name of a bundled scenario;\n'
+        '                      without one the TUI opens its scenario picker\n'
         '  --precision N       significant digits shown (1 to {max_precision}; default 4)\n'
-        '  --lang en|zh        the language (default: from the locale, LC_ALL/LC_MESSAGES/LANG)\n'
-        '  --ascii, --no-ascii only ASCII characters, or not (default: ASCII when the locale\n'
-        '                      is not UTF-8)\n'
-        "  --theme NAME        a colour theme: Textual's, or projector (high contrast, for a\n"
-        '                      lecture hall); also in the command palette (ctrl+p)\n'
+        '  --lang en|zh        the language (default: from the locale,\n'
+        '                      LC_ALL/LC_MESSAGES/LANG)\n'
+        '  --ascii, --no-ascii only ASCII characters, or not (default: ASCII when the\n'
+        '                      locale is not UTF-8)\n'
+        "  --theme NAME        a colour theme: Textual's, or projector (high contrast,\n"
+        '                      for a lecture hall); also in the command palette\n'
+        '                      (ctrl+p)\n'
         '  Theme, language, precision and ASCII are remembered in\n'
-        '  $XDG_CONFIG_HOME/tui-backprop/config.toml (~/.config/... by default); an option\n'
-        '  given on the command line wins. NO_COLOR=1 draws without any colour.\n'
+        '  $XDG_CONFIG_HOME/tui-backprop/config.toml (~/.config/... by default); an\n'
+        '  option given on the command line wins. NO_COLOR=1 draws without any colour.\n'
         '\n'
         'commands:\n'
         '  list                the bundled scenarios with their titles\n'
         '  check FILE...       validate scenario files; print every error with its line\n'
-        '  trace FILE          the full step-by-step record of the first iteration, the loss\n'
-        '                      history and the final params (text, json or markdown)\n'
-        '  gradcheck FILE      analytic vs numerical (central difference) gradients; exit 1\n'
-        '                      if any relative error exceeds the tolerance (default 1e-6)\n'
-        '  export FILE         a handout: a self-contained HTML page of every step (circuit,\n'
-        '                      numbers, explanation) or an SVG of the circuit at --step K\n'
-        '  serve ssh|web       serve the debugger to a room, over SSH or to browsers (see\n'
-        "                      '{prog} serve --help')\n"
+        '  trace FILE          the full step-by-step record of the first iteration, the\n'
+        '                      loss history and the final params (text, json or\n'
+        '                      markdown)\n'
+        '  gradcheck FILE      analytic vs numerical (central difference) gradients;\n'
+        '                      exit 1 if any relative error exceeds the tolerance\n'
+        '                      (default 1e-6)\n'
+        '  export FILE         a handout: a self-contained HTML page of every step\n'
+        '                      (circuit, numbers, explanation) or an SVG of the circuit\n'
+        '                      at --step K\n'
+        '  serve ssh|web       serve the debugger to a room, over SSH or to browsers\n'
+        "                      (see '{prog} serve --help')\n"
         '\n'
-        'exit codes: 0 success, 1 gradient check failed or internal error, 2 bad scenario or '
-        'usage.\n'
+        'exit codes: 0 success, 1 gradient check failed or internal error, 2 bad\n'
+        'scenario or usage.\n'
         'limits: {elements} elements per array, {gates} gates, {iterations}\n'
         'iterations, {mib} MiB to record one iteration step by step.'
     ),
     "cli.help.unknown": "no command {topic} (commands: {commands})",
+    # the commands' --help (argparse's, see tui_backprop/cli.py: _HelpFormatter); the
+    # usage lines stay literal, they are commands
+    "cli.help.heading": "{title}:",
+    "cli.help.positionals": "positional arguments",
+    "cli.help.options": "options",
+    "cli.help.help": "show this help message and exit",
+    "cli.help.file": "a scenario .toml file or the name of a bundled scenario (see "
+                     "'{prog} list')",
+    "cli.desc.open": "Open the step-through TUI on a scenario (or the scenario picker).",
+    "cli.desc.list": "List the bundled scenarios with their titles.",
+    "cli.desc.check": "Validate scenario files: every error, one line each (exit 2 if any "
+                      "is bad).",
+    "cli.desc.trace": "The step-by-step record of the first iteration (forward, seed, "
+                      "backward, update), the gradients, the loss history and the final "
+                      "params.",
+    "cli.desc.gradcheck": "Analytic gradients against central differences for every leaf "
+                          "element; exit 1 if any relative error exceeds the tolerance.",
+    "cli.desc.export": "A handout that opens offline: --format html, every step of the "
+                       "first iteration (the circuit, the numbers and the explanation), or "
+                       "--format svg, the circuit at one step for slides.",
+    "cli.desc.help": "Show help for {prog} or one of its commands.",
+    "cli.opt.precision": "significant digits shown (1 to {most}; default {default})",
+    "cli.opt.lang": "the language of the help and the errors (default: from the locale, "
+                    "LC_ALL / LC_MESSAGES / LANG)",
+    "cli.opt.open.lang": "the language (default: remembered, else from the locale: LC_ALL / "
+                         "LC_MESSAGES / LANG)",
+    "cli.opt.open.ascii": "only ASCII characters (default: remembered, else ASCII when the "
+                          "locale is not UTF-8)",
+    "cli.opt.open.theme": "the colour theme: Textual's themes or projector (default: "
+                          "remembered, else textual-dark)",
+    "cli.opt.open.quiz": "predict each step's new number before it is shown",
+    "cli.opt.open.quiz_kinds": "what --quiz asks (comma-separated): output, local, upstream, "
+                               "contribution, accumulate, update, or all (default: all but "
+                               "upstream)",
+    "cli.opt.check.lang": "the language of the diagnostics (default: from the locale, "
+                          "LC_ALL / LC_MESSAGES / LANG)",
+    "cli.opt.trace.format": "text (a Rich rendering), json (the tui-backprop-trace/1 "
+                            "contract) or markdown (a handout); default text",
+    "cli.opt.trace.iterations": "iterations to run (default: the scenario's [train] "
+                                "iterations)",
+    "cli.opt.trace.precision": "significant digits shown (1 to {most}; default {default}; "
+                               "text and markdown only: JSON keeps full precision)",
+    "cli.opt.trace.lang": "language of the text and markdown traces (default: from the "
+                          "locale, LC_ALL / LC_MESSAGES / LANG; JSON is language-free)",
+    "cli.opt.trace.ascii": "only ASCII characters, in English (default when the locale is "
+                           "not UTF-8)",
+    "cli.opt.gradcheck.tolerance": "the largest relative error that passes (default "
+                                   "{default})",
+    "cli.opt.gradcheck.lang": "the language of the table and the notes (default: from the "
+                              "locale, LC_ALL / LC_MESSAGES / LANG)",
+    "cli.opt.export.format": "html (every step, one page) or svg (the circuit at one step)",
+    "cli.opt.export.step": "the step the SVG shows (1 to the number of steps of the first "
+                           "iteration; default 1)",
+    "cli.opt.export.lang": "the language (default: from the locale)",
+    "cli.opt.export.ascii": "only ASCII characters, in English",
+    "cli.opt.export.output": "the file to write (default: standard output)",
+    "cli.opt.help.topic": "the command to explain: {commands}",
     "cli.internal": "{prog}: internal error: {kind}: {detail} (this is a bug in {prog}; "
                     "please report it with the scenario file; {env}=1 shows the traceback)",
-    # argparse's own errors (the usage and --help texts stay argparse's English)
+    # argparse's own errors
     "cli.argparse.required": "the following arguments are required: {names}",
     "cli.argparse.unrecognized": "unrecognized arguments: {args}",
     "cli.argparse.one_of": "one of the arguments {names} is required",
@@ -904,6 +966,65 @@ MESSAGES: dict[str, str] = {
     "serve.no_auth.open": "--no-auth on {host} would let anyone who can reach it in; use "
                           "--password or --authorized-keys, or add --i-know-this-is-open",
     "serve.presenter.same": "the presenter password must differ from the class password",
+    # tui-backprop serve --help (after its usage lines, which stay literal)
+    "serve.help.body": (
+        'Serve the debugger to a room: every student gets their own session.\n'
+        '\n'
+        "  ssh     an SSH server: students type 'ssh -p 2222 HOST'\n"
+        "          (see '{prog} ssh --help')\n"
+        '  web     a web server: students open http://HOST:8000\n'
+        "          (see '{prog} web --help')"
+    ),
+    "serve.desc.ssh": "Serve the debugger over SSH: one isolated session per student, on its "
+                      "own terminal.",
+    "serve.desc.web": "Serve the debugger to browsers (textual-serve).",
+    "serve.group.login": "login (choose at least one)",
+    "serve.group.presenter": "a presenter the class follows (user name 'presenter', whatever "
+                             "the students' login)",
+    "serve.opt.host": "address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 "
+                      "for the room's network)",
+    "serve.opt.port": "port (default {port}; 0 picks a free one)",
+    "serve.opt.scenarios": "the folder of scenarios students may open (only files under it; "
+                           "default: the bundled scenarios)",
+    "serve.opt.open": "start every session on this scenario of --scenarios (default: the "
+                      "scenario picker)",
+    "serve.opt.max_train": "the most iterations one 't' may train (default {most}); training "
+                           "runs at the lowest CPU priority",
+    "serve.opt.cpu_limit": "CPU seconds one session may use in all (default {seconds}; "
+                           "stepping costs ~10 ms a key)",
+    "serve.opt.lang.ssh": "the language of this command's help and errors (default: from the "
+                          "locale, LC_ALL / LC_MESSAGES / LANG); each session follows the "
+                          "locale its student's ssh sends (LANG, LC_*)",
+    "serve.opt.lang.web": "the language of this command's help and errors (default: from the "
+                          "locale, LC_ALL / LC_MESSAGES / LANG); the sessions follow this "
+                          "server's LANG",
+    "serve.opt.password": "a shared class password (visible to other users of this machine "
+                          "in 'ps'; see --password-file)",
+    "serve.opt.password_file": "read the class password from the first line of FILE",
+    "serve.opt.authorized_keys": "students' public keys, OpenSSH authorized_keys format",
+    "serve.opt.no_auth": "no login at all: only on a loopback --host, or with "
+                         "--i-know-this-is-open",
+    "serve.opt.i_know_this_is_open": "allow --no-auth on an address others can reach",
+    "serve.opt.presenter_password": "the presenter's password (see "
+                                    "--presenter-password-file)",
+    "serve.opt.presenter_password_file": "read the presenter's password from the first line "
+                                         "of FILE",
+    "serve.opt.presenter_key": "the presenter's public key(s), authorized_keys format",
+    "serve.opt.max_sessions": "sessions at once (default {n}); the next student is told the "
+                              "class is full",
+    "serve.opt.ready": "keep N sessions up (default 0): sessions are started ahead, while "
+                       "nobody connects, until N students have one, so the first N who "
+                       "connect at once get their screen at once (a waiting session holds "
+                       "~20 MB, as a student's does)",
+    "serve.opt.idle_timeout": "end a session after this long without a key (30m, 90s, 1h; "
+                              "default {default})",
+    "serve.opt.host_key": "the server's private host key (default: an ed25519 key generated "
+                          "on first run in $XDG_STATE_HOME/tui-backprop)",
+    "serve.opt.log": "append the connection log to FILE (default: stderr)",
+    "serve.opt.no_zygote": "start every session as a new Python process instead of forking "
+                           "a pre-imported one (slower; for troubleshooting)",
+    "serve.opt.public_url": "the address browsers use, if not http://HOST:PORT (behind a "
+                            "proxy, or with --host 0.0.0.0)",
     # the gradient check's notes
     "gradcheck.note.kink": "{name}: not differentiable here: gate {gate} ({op}) is at its "
                       "switching point ({where}); the analytic gradient takes one side, the "

@@ -777,12 +777,14 @@ MESSAGES: dict[str, str] = {
     "cli.help.body": (
         '反向传播的终端单步调试器：逐个门查看前向传播、反向传播和参数更新。\n'
         '\n'
-        '  SCENARIO            场景 .toml 文件，或内置场景的名字；不给时 TUI 打开场景选择器\n'
+        '  SCENARIO            场景 .toml 文件，或内置场景的名字；\n'
+        '                      不给时 TUI 打开场景选择器\n'
         '  --precision N       显示的有效数字位数（1 到 {max_precision}；默认 4）\n'
         '  --lang en|zh        界面语言（默认取自区域设置 LC_ALL/LC_MESSAGES/LANG）\n'
-        '  --ascii, --no-ascii 只用 ASCII 字符，或不限（默认：区域设置不是 UTF-8 时用 ASCII）\n'
-        '  --theme NAME        配色主题：Textual 自带的主题，或 projector（高对比度，适合\n'
-        '                      教室投影）；命令面板（ctrl+p）里也能选\n'
+        '  --ascii, --no-ascii 只用 ASCII 字符，或不限\n'
+        '                      （默认：区域设置不是 UTF-8 时用 ASCII）\n'
+        '  --theme NAME        配色主题：Textual 自带的主题，或 projector\n'
+        '                      （高对比度，适合教室投影）；命令面板（ctrl+p）里也能选\n'
         '  主题、语言、精度和 ASCII 设置会记在\n'
         '  $XDG_CONFIG_HOME/tui-backprop/config.toml（默认 ~/.config/...）；\n'
         '  命令行上给出的选项优先。NO_COLOR=1 时不使用任何颜色。\n'
@@ -804,9 +806,56 @@ MESSAGES: dict[str, str] = {
         '逐步记录一轮迭代最多使用 {mib} MiB。'
     ),
     "cli.help.unknown": "没有命令 {topic}（可用的命令：{commands}）",
+    # 各命令的 --help（argparse 的帮助，见 tui_backprop/cli.py 的 _HelpFormatter）；
+    # usage 行是命令，保持原样
+    "cli.help.heading": "{title}：",
+    "cli.help.positionals": "位置参数",
+    "cli.help.options": "选项",
+    "cli.help.help": "显示此帮助信息并退出",
+    "cli.help.file": "场景 .toml 文件，或内置场景的名字（见 '{prog} list'）",
+    "cli.desc.open": "在一个场景上打开单步调试 TUI（不给场景时打开场景选择器）。",
+    "cli.desc.list": "列出内置场景及其标题。",
+    "cli.desc.check": "检查场景文件：每个错误各占一行（任何一个文件有误时退出码为 2）。",
+    "cli.desc.trace": "第一轮迭代的逐步记录（前向传播、初始梯度、反向传播、参数更新），"
+                      "以及各个梯度、损失历史和最终参数。",
+    "cli.desc.gradcheck": "数值梯度检验：对每个叶节点元素，把解析梯度与中心差分算出的数值梯度"
+                          "对照；任何相对误差超过容差时退出码为 1。",
+    "cli.desc.export": "可离线打开的讲义：--format html 是第一轮迭代的每一步（计算图、数值和"
+                       "讲解），--format svg 是某一步的计算图，可用于幻灯片。",
+    "cli.desc.help": "显示 {prog} 或其某个命令的帮助。",
+    "cli.opt.precision": "显示的有效数字位数（1 到 {most}；默认 {default}）",
+    "cli.opt.lang": "帮助和错误信息的语言（默认取自区域设置 LC_ALL/LC_MESSAGES/LANG）",
+    "cli.opt.open.lang": "界面语言（默认：上次记住的语言，否则取自区域设置 "
+                         "LC_ALL/LC_MESSAGES/LANG）",
+    "cli.opt.open.ascii": "只用 ASCII 字符（默认：上次记住的设置，否则在区域设置不是 UTF-8 "
+                          "时用 ASCII）",
+    "cli.opt.open.theme": "配色主题：Textual 自带的主题，或 projector（默认：上次记住的主题，"
+                          "否则 textual-dark）",
+    "cli.opt.open.quiz": "测验：每一步的新数值显示之前，先预测它",
+    "cli.opt.open.quiz_kinds": "--quiz 要预测哪些数（用逗号分隔）：output（前向输出）、"
+                               "local（局部梯度）、upstream（上游梯度）、contribution（贡献）、"
+                               "accumulate（梯度累加）、update（参数更新），或 all（默认："
+                               "除 upstream 外的全部）",
+    "cli.opt.check.lang": "诊断信息的语言（默认取自区域设置 LC_ALL/LC_MESSAGES/LANG）",
+    "cli.opt.trace.format": "text（Rich 排版的文本）、json（tui-backprop-trace/1 格式约定）"
+                            "或 markdown（讲义）；默认 text",
+    "cli.opt.trace.iterations": "要运行的迭代轮数（默认：场景 [train] 表中的 iterations）",
+    "cli.opt.trace.precision": "显示的有效数字位数（1 到 {most}；默认 {default}；只用于 text "
+                               "和 markdown：JSON 保留全部精度）",
+    "cli.opt.trace.lang": "text 和 markdown 记录的语言（默认取自区域设置 "
+                          "LC_ALL/LC_MESSAGES/LANG；JSON 与语言无关）",
+    "cli.opt.trace.ascii": "只用 ASCII 字符，内容为英文（区域设置不是 UTF-8 时默认如此）",
+    "cli.opt.gradcheck.tolerance": "能通过检验的最大相对误差（默认 {default}）",
+    "cli.opt.gradcheck.lang": "表格和说明的语言（默认取自区域设置 LC_ALL/LC_MESSAGES/LANG）",
+    "cli.opt.export.format": "html（每一步，在同一个页面里）或 svg（某一步的计算图）",
+    "cli.opt.export.step": "SVG 显示第几步（1 到第一轮迭代的步数；默认 1）",
+    "cli.opt.export.lang": "讲义的语言（默认取自区域设置）",
+    "cli.opt.export.ascii": "只用 ASCII 字符，内容为英文",
+    "cli.opt.export.output": "要写入的文件（默认：标准输出）",
+    "cli.opt.help.topic": "要查看帮助的命令：{commands}",
     "cli.internal": "{prog}: 内部错误：{kind}：{detail}（这是 {prog} 的缺陷，请连同场景文件"
                     "一起报告；设置 {env}=1 可以看到调用栈）",
-    # argparse 自己的错误（用法说明和 --help 仍是 argparse 的英文）
+    # argparse 自己的错误
     "cli.argparse.required": "缺少以下参数：{names}",
     "cli.argparse.unrecognized": "无法识别的参数：{args}",
     "cli.argparse.one_of": "参数 {names} 中必须给出一个",
@@ -832,6 +881,57 @@ MESSAGES: dict[str, str] = {
     "serve.no_auth.open": "在 {host} 上使用 --no-auth，任何能连到它的人都能进入；请用 "
                           "--password 或 --authorized-keys，或者加上 --i-know-this-is-open",
     "serve.presenter.same": "讲师密码必须与班级密码不同",
+    # tui-backprop serve --help（接在保持原样的 usage 行之后）
+    "serve.help.body": (
+        '把调试器提供给整个教室：每个学生都有自己的会话。\n'
+        '\n'
+        "  ssh     SSH 服务器：学生输入 'ssh -p 2222 HOST' 连接\n"
+        "          （见 '{prog} ssh --help'）\n"
+        '  web     网页服务器：学生用浏览器打开 http://HOST:8000\n'
+        "          （见 '{prog} web --help'）"
+    ),
+    "serve.desc.ssh": "通过 SSH 提供调试器：每个学生一个相互隔离的会话，运行在学生自己的"
+                      "终端里。",
+    "serve.desc.web": "通过浏览器提供调试器（textual-serve）。",
+    "serve.group.login": "登录方式（至少选一种）",
+    "serve.group.presenter": "全班跟随的讲师（用户名 'presenter'，与学生的登录方式无关）",
+    "serve.opt.host": "监听的地址（默认 127.0.0.1，只限本机；要在教室的网络上提供服务，"
+                      "用 0.0.0.0）",
+    "serve.opt.port": "端口（默认 {port}；0 表示自动选一个空闲端口）",
+    "serve.opt.scenarios": "学生可以打开的场景所在的文件夹（只能打开其中的文件；默认：内置场景）",
+    "serve.opt.open": "每个会话一开始就打开 --scenarios 中的这个场景（默认：场景选择器）",
+    "serve.opt.max_train": "按一次 't' 最多训练的迭代轮数（默认 {most}）；训练以最低的 CPU "
+                           "优先级运行",
+    "serve.opt.cpu_limit": "一个会话总共可以使用的 CPU 秒数（默认 {seconds}；单步执行每按一次"
+                           "键约耗 10 ms）",
+    "serve.opt.lang.ssh": "此命令的帮助和错误信息的语言（默认取自区域设置 "
+                          "LC_ALL/LC_MESSAGES/LANG）；每个会话的语言取决于学生的 ssh "
+                          "发送的区域设置（LANG、LC_*）",
+    "serve.opt.lang.web": "此命令的帮助和错误信息的语言（默认取自区域设置 "
+                          "LC_ALL/LC_MESSAGES/LANG）；会话的语言取决于本服务器的 LANG",
+    "serve.opt.password": "全班共用的密码（本机的其他用户可以在 'ps' 中看到它；见 "
+                          "--password-file）",
+    "serve.opt.password_file": "从 FILE 的第一行读取班级密码",
+    "serve.opt.authorized_keys": "学生的公钥，OpenSSH 的 authorized_keys 格式",
+    "serve.opt.no_auth": "完全不需要登录：只能用于回环地址的 --host，或者同时给出 "
+                         "--i-know-this-is-open",
+    "serve.opt.i_know_this_is_open": "允许在别人能连上的地址上使用 --no-auth",
+    "serve.opt.presenter_password": "讲师的密码（见 --presenter-password-file）",
+    "serve.opt.presenter_password_file": "从 FILE 的第一行读取讲师的密码",
+    "serve.opt.presenter_key": "讲师的公钥（可以有多个），authorized_keys 格式",
+    "serve.opt.max_sessions": "同时运行的会话数上限（默认 {n}）；再有学生连接时，会被告知"
+                              "教室已满",
+    "serve.opt.ready": "保持 N 个会话待命（默认 0）：没有人连接时提前启动会话，直到 N 个学生"
+                       "都有会话为止，这样同时连接的前 N 个学生能立刻看到界面（每个待命的会话"
+                       "与学生的会话一样，约占 20 MB 内存）",
+    "serve.opt.idle_timeout": "会话多久没有按键就结束（如 30m、90s、1h；默认 {default}）",
+    "serve.opt.host_key": "服务器的主机私钥（默认：首次运行时在 $XDG_STATE_HOME/tui-backprop "
+                          "中生成的 ed25519 密钥）",
+    "serve.opt.log": "把连接日志追加到 FILE（默认：标准错误输出）",
+    "serve.opt.no_zygote": "每个会话都作为新的 Python 进程启动，而不是从预先导入好的进程 fork"
+                           "（较慢；用于排查问题）",
+    "serve.opt.public_url": "浏览器使用的地址，如果不是 http://HOST:PORT（例如在代理之后，"
+                            "或者使用 --host 0.0.0.0 时）",
     # 数值梯度检验的说明
     "gradcheck.note.kink": "{name}：这里不可导：门 {gate}（{op}）正处在转折点（{where}）；解析梯度"
                       "取的是一侧的导数，数值梯度则是两侧的平均",
