@@ -565,7 +565,8 @@ async def run(args: argparse.Namespace) -> int:
         private = [v for v in (private_kb(p) for p in pids) if v is not None]
         print(f"{'private memory per session':<28} median "
               f"{statistics.median(private) / 1024:6.1f} MB (pages no other process shares)")
-        print(f"{'PSS per session':<28} median {statistics.median(pss) / 1024:6.1f} MB  "
+        print(f"{'PSS per session':<28} median {statistics.median(pss) / 1024:6.1f} MB "
+              f"({statistics.median(pss):,.0f} kB; MB = 1,024 kB here)  "
               f"max {max(pss) / 1024:6.1f} MB  ({len(pss)} sessions; baseline single "
               f"session {base_pss[0] / 1024 if base_pss and base_pss[0] else float('nan'):.1f}"
               f" MB)")
