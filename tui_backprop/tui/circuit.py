@@ -46,7 +46,7 @@ from tui_backprop.render.circuit_layout import (
 )
 from tui_backprop.render.words import Words
 from tui_backprop.text.glyphs import to_ascii
-from tui_backprop.tui._textual_patch import DirectLines, LightStrip
+from tui_backprop.tui._textual_patch import DirectLines
 
 
 def _blank_looks_plain(style: Style, base: Style) -> bool:
@@ -496,11 +496,11 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
         frame = self._frame
         styles = self._style_table()
         if frame is None or width <= 0:
-            return LightStrip.blank(max(width, 0), styles[0])
+            return Strip.blank(max(width, 0), styles[0])
         sx, sy = self.scroll_offset
         row = sy + y
         if row >= frame.canvas.height:
-            return LightStrip.blank(width, styles[0])
+            return Strip.blank(width, styles[0])
         if self._rows_key != (sx, width):
             self._rows, self._rows_key = {}, (sx, width)
         got = self._rows.get(row)
@@ -518,7 +518,7 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
                 j += 1
             segments.append(Segment("".join(cells[i:j]), styles[code]))
             i = j
-        return LightStrip(segments, width)
+        return Strip(segments, width)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Hovering a box (or its labelled wire) shows its numbers in full."""

@@ -26,7 +26,7 @@ from tui_backprop.engine import Node, Timeline
 from tui_backprop.model.view import Hide, StepView, node_view
 from tui_backprop.render.words import Words
 from tui_backprop.text.escape import printable
-from tui_backprop.tui._textual_patch import DirectLines, LightStrip
+from tui_backprop.tui._textual_patch import DirectLines
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import fit_cells, fit_str, pad_cells
 from tui_backprop.tui.look import Look
@@ -235,7 +235,7 @@ class CodeView(DirectLines, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.base_style
         if not 0 <= i < len(self._code_lines):
-            return LightStrip.blank(width, base)
+            return Strip.blank(width, base)
         row = self._row(i)
         # a step changes two or three lines: the others are drawn as they were
         key = (width, base, row, self._state[4:6] if self._state is not None else None)
@@ -244,7 +244,7 @@ class CodeView(DirectLines, ScrollView, can_focus=True):
             return drawn[1]
         fill = row[4]
         style = base + fill if fill is not None else base
-        strip = LightStrip(self._line_text(i, width).render(self.app.console, end=""))
+        strip = Strip(self._line_text(i, width).render(self.app.console, end=""))
         strip = strip.apply_style(style).crop_extend(0, width, style)
         self._drawn[i] = (key, strip)
         return strip

@@ -13,7 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_backprop.text.wrap import wrap
-from tui_backprop.tui._textual_patch import DirectLines, LightStrip
+from tui_backprop.tui._textual_patch import DirectLines
 
 
 def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
@@ -224,9 +224,9 @@ class LinesView(DirectLines, ScrollView):
                     hang, fallback = getattr(text, "hang", 0), getattr(text, "fallback", 0)
                     parts = (wrap_hanging(text, console, width, hang, fallback)
                              if text.plain else [text])
-                    lines = [LightStrip(part.render(console, end="")) for part in parts]
+                    lines = [Strip(part.render(console, end="")) for part in parts]
                 else:
-                    lines = [LightStrip(text.render(console, end=""))]
+                    lines = [Strip(text.render(console, end=""))]
                 rendered[key] = lines
             for strip in lines:
                 strips.append(strip)
@@ -321,7 +321,7 @@ class LinesView(DirectLines, ScrollView):
         base = self.base_style
         i = scroll_y + y
         if i >= len(self._strips):
-            return LightStrip.blank(width, base)
+            return Strip.blank(width, base)
         fill = self._strip_fills[i]
         style = base + fill if fill is not None else base
         return self._strips[i].apply_style(style).crop_extend(scroll_x, scroll_x + width, style)

@@ -18,7 +18,6 @@ from textual.widgets import Sparkline, Static
 from tui_backprop.numfmt import fmt_scalar
 from tui_backprop.text.catalogue import messages
 from tui_backprop.text.glyphs import UNICODE
-from tui_backprop.tui._textual_patch import LightStrip
 from tui_backprop.tui.look import SPARK_BARS
 
 
@@ -48,10 +47,10 @@ class AsciiSparkline(Sparkline):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y != self.size.height - 1 or not self.data:
-            return LightStrip.blank(width)
+            return Strip.blank(width)
         line = spark_line(list(self.data), width, SPARK_BARS[True])
         colour = self.get_component_rich_style("sparkline--max-color", partial=True)
-        return LightStrip([Segment(line, self.rich_style + Style(color=colour.color))], width)
+        return Strip([Segment(line, self.rich_style + Style(color=colour.color))], width)
 
 
 class LossPanel(Vertical):

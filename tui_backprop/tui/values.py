@@ -29,7 +29,7 @@ from textual.strip import Strip
 from tui_backprop.engine import Timeline
 from tui_backprop.model.view import Hide, Num, StepView, node_view
 from tui_backprop.render.words import Words
-from tui_backprop.tui._textual_patch import DirectLines, LightStrip
+from tui_backprop.tui._textual_patch import DirectLines
 from tui_backprop.tui.i18n import translate_bindings
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import changed_span, fit_cells
@@ -299,7 +299,7 @@ class ValuesTable(DirectLines, ScrollView, can_focus=True):
         styled = Segment.apply_style(segments, pre)
         if post is not None:  # the cursor's colour wins over the numbers' colours
             styled = Segment.apply_style(styled, post_style=post)
-        return LightStrip(Segment.simplify(styled))
+        return Strip(Segment.simplify(styled))
 
     def _key(self, i: int) -> tuple:
         hover = i == self._hover_row
@@ -390,7 +390,7 @@ class ValuesTable(DirectLines, ScrollView, can_focus=True):
             return self._header().crop_extend(scroll_x, scroll_x + width, header)
         i = scroll_y + y - 1
         if i >= len(self._names):
-            return LightStrip.blank(width, base)
+            return Strip.blank(width, base)
         # the cursor's (and hover's) background runs the panel's whole width too
         fill = base + self._highlight(i == self._cursor_row, i == self._hover_row)
         return self._strip(i).crop_extend(scroll_x, scroll_x + width, fill)

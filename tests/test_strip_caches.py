@@ -1,6 +1,6 @@
-"""``LightStrip`` (tui/_textual_patch.py): a Strip without per-strip memo caches, for the
-panels' many kept lines. Every operation the compositor and the panels use must give
-what a Textual ``Strip`` gives, and nothing derived may be kept alive by the strip."""
+"""Strips without per-strip memo caches (tui/_textual_patch.py patches ``Strip.__init__``):
+every operation the compositor and the panels use must give what Textual's own strips
+give, and a strip must keep nothing it derives alive."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from textual.filter import ANSIToTruecolor, Monochrome
 from textual.strip import Strip
 
 from tui_backprop.tui import _textual_patch
-from tui_backprop.tui._textual_patch import LightStrip
 
 RED = Style(color="red", bold=True)
 BLUE = Style(bgcolor="blue")
@@ -27,8 +26,9 @@ def _cells(strip) -> list[tuple[str, object]]:
     return [(ch, seg.style) for seg in Segment.simplify(strip) for ch in seg.text]
 
 
-def _ops(cls):
+def _ops():
     """Every Strip operation the panels, DirectLines and the compositor call."""
+    cls = Strip
     s = cls(SEGMENTS)
     return {
         "cell_length": s.cell_length,
@@ -61,11 +61,13 @@ def _console():
 @pytest.fixture
 def installed():
     if not _textual_patch.install():
-        pytest.skip("untested Textual version: LightStrip is a plain Strip")
+        pytest.skip("untested Textual version: Textual's own Strip is used")
 
 
-def test_same_results_as_a_strip(installed) -> None:
-    assert _ops(LightStrip) == _ops(Strip)
+def test_same_results_as_textuals_own_strips(installed, monkeypatch) -> None:
+    ours = _ops()
+    monkeypatch.setattr(Strip, "__init__", _textual_patch.STRIP_INIT)
+    assert _ops() == ours
 
 
 def _derived(strip) -> list:
@@ -73,8 +75,8 @@ def _derived(strip) -> list:
             strip.adjust_cell_length(30), strip.divide([2, 4])]
 
 
-def test_keeps_nothing_it_derives(installed) -> None:
-    strip = LightStrip(SEGMENTS)
+def test_keeps_nothing_it_derives(installed, monkeypatch) -> None:
+    strip = Strip(SEGMENTS)
     # held by the list alone: as many references as a new object's in a list
     alone = [sys.getrefcount(d) for d in [Strip([])]][0]
     assert [sys.getrefcount(d) for d in _derived(strip)] == [alone] * 5
@@ -82,14 +84,19 @@ def test_keeps_nothing_it_derives(installed) -> None:
     first = strip.crop(1, 5)
     assert strip.crop(1, 5) is not first
     assert _cells(strip.crop(1, 5)) == _cells(first)
-    # ... while a Textual Strip keeps in its caches what it derived (what LightStrip saves)
+    # ... while Textual's own strip keeps in its caches what it derived (what is saved)
+    monkeypatch.setattr(Strip, "__init__", _textual_patch.STRIP_INIT)
     plain = Strip(SEGMENTS)
     assert [sys.getrefcount(d) for d in _derived(plain)] == [alone + 1] * 5
 
 
-def test_a_plain_strip_when_not_installed(monkeypatch) -> None:
-    monkeypatch.setattr(_textual_patch, "_installed", False)
-    strip = LightStrip(SEGMENTS)
-    cropped = strip.crop(1, 5)
-    assert strip.crop(1, 5) is cropped  # Textual's own cache at work
-    assert _cells(cropped) == _cells(Strip(SEGMENTS).crop(1, 5))
+def test_installed_patches_strip_and_keeps_the_original(installed) -> None:
+    assert Strip.__init__ is _textual_patch._strip_init
+    assert _textual_patch.STRIP_INIT is not _textual_patch._strip_init
+    # Textual's own __init__ still has the slots this module sets (fails loudly if a
+    # Textual version renames them: then this module's version pin must not pass)
+    probe = Strip.__new__(Strip)
+    _textual_patch.STRIP_INIT(probe, SEGMENTS)
+    for name in ("_divide_cache", "_crop_cache", "_style_cache", "_filter_cache",
+                 "_line_length_cache", "_crop_extend_cache", "_offsets_cache"):
+        assert type(getattr(probe, name)).__name__ == "FIFOCache", name
