@@ -199,8 +199,29 @@ def test_chinese_wraps_between_characters_not_before_punctuation():
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         assert not any(line[:1] in "，。：；）" for line in lines), (width, lines)
         # no line but the last is left much shorter than the width (a long run of
-        # Chinese is not pushed whole onto the next line)
-        assert all(cells(line) >= width - 4 for line in lines[:-1]), (width, lines)
+        # Chinese is not pushed whole onto the next line); the widest piece that moves
+        # whole is a number with the characters around it, "为 1。" (6 cells)
+        assert all(cells(line) >= width - 6 for line in lines[:-1]), (width, lines)
+
+
+def test_chinese_keeps_a_number_with_its_measure_word():
+    """``第 1 次`` and ``共 3 次`` are never split at their spaces (the inspector's
+    ``+=`` line used to end in "（第 1" with "次，共 1 次）" on the next line); a line may
+    still break after the comma."""
+    line = "dh2_1: 0 + (-0.2171) = -0.2171  （第 1 次，共 1 次）"
+    # (from the width where "（第 1 次，", the widest group, fits on a line)
+    for width in range(cells("（第 1 次，"), cells(line) + 1):
+        lines = wrap(line, width)
+        assert "".join(lines).replace(" ", "") == line.replace(" ", "")
+        for part in lines:
+            assert not part.endswith(("第", "第 1", "共", "共 1")), (width, lines)
+            assert not part.startswith(("1 次", "次")), (width, lines)
+    assert wrap(line, 48) == ["dh2_1: 0 + (-0.2171) = -0.2171  （第 1 次，", "共 1 次）"]
+    # the sum stays after its "=": a number does not hold on to an opening parenthesis
+    assert wrap(line, 40) == ["dh2_1: 0 + (-0.2171) = -0.2171", "（第 1 次，共 1 次）"]
+    # a group wider than the line is laid out piece by piece, and still no line starts
+    # with closing punctuation
+    assert wrap("y 被用到 2 次，所以", 8) == ["y 被用到", "2 次，所", "以"]
 
 
 def test_english_wraps_at_spaces():

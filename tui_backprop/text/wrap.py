@@ -62,6 +62,32 @@ def _units(text: str) -> list[str]:
     return units
 
 
+def _number_end(unit: str) -> bool:
+    body = unit.rstrip()
+    return bool(body) and body != unit and body[-1].isdigit()
+
+
+def _bind_numbers(units: list[str]) -> list[list[str]]:
+    """The units in groups that move together: a number stays on the line of the Chinese
+    word it counts or that counts it, so the spaces in ``第 1 次`` or ``共 3 次`` are no
+    place to break (Chinese puts a space around a Latin number only for the eye)."""
+    groups: list[list[str]] = []
+    for unit in units:
+        if groups and groups[-1][-1] != groups[-1][-1].rstrip():
+            prev = groups[-1][-1].rstrip()
+            # 第 | 1 ...: a CJK character, then a number
+            cjk_then_number = bool(prev) and _wide(prev[-1]) and (unit[0].isdigit() or (
+                unit[0] in "-+" and unit[1:2].isdigit()))
+            # ... 1 | 次: a number, then a CJK character
+            number_then_cjk = (_number_end(groups[-1][-1]) and _wide(unit[0])
+                               and unit[0] not in _NO_END)
+            if cjk_then_number or number_then_cjk:
+                groups[-1].append(unit)
+                continue
+        groups.append([unit])
+    return groups
+
+
 def _chop(unit: str, width: int) -> list[str]:
     """A piece wider than a line, cut at ``width`` cells."""
     out, line, used = [], "", 0
@@ -82,22 +108,27 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
-        for unit in _units(paragraph):
-            body = unit.rstrip()
-            need = cells(body)
-            if used + need <= width:
-                line += unit
-                used += cells(unit)
-                continue
-            if line.strip():
-                lines.append(line.rstrip())
-            line, used = "", 0
-            if need > width:
-                pieces = _chop(body, width)
-                lines.extend(pieces[:-1])
-                line = pieces[-1] + unit[len(body):]
-            else:
-                line = unit
-            used = cells(line)
+        for group in _bind_numbers(_units(paragraph)):
+            # a number and its measure word move together; a group wider than a whole
+            # line is laid out piece by piece after all
+            whole = "".join(group)
+            pieces = [whole] if len(group) == 1 or cells(whole.rstrip()) <= width else group
+            for unit in pieces:
+                body = unit.rstrip()
+                need = cells(body)
+                if used + need <= width:
+                    line += unit
+                    used += cells(unit)
+                    continue
+                if line.strip():
+                    lines.append(line.rstrip())
+                line, used = "", 0
+                if need > width:
+                    chopped = _chop(body, width)
+                    lines.extend(chopped[:-1])
+                    line = chopped[-1] + unit[len(body):]
+                else:
+                    line = unit
+                used = cells(line)
         lines.append(line.rstrip())
     return lines
