@@ -347,3 +347,34 @@ def test_serve_help_lists_both_commands():
                           capture_output=True, text=True, timeout=60, cwd=str(ROOT))
     assert proc.returncode == 0
     assert "serve ssh" in proc.stdout and "serve web" in proc.stdout
+
+
+@pytest.mark.parametrize("kind", ["ssh", "web"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_port_in_use_is_one_line_in_the_runs_language(kind, lang, tmp_path):
+    """A port another program holds: exit 2 with one catalogue line (no traceback), in
+    the language the command was run in; the reason is the system's own words."""
+    import socket
+
+    from tui_backprop.text import en, zh
+
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
+    try:
+        extra = ["--no-auth"] if kind == "ssh" else []
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui_backprop", "serve", kind, *extra, "--port", str(port),
+             "--lang", lang], capture_output=True, text=True, timeout=120, cwd=str(ROOT),
+            env=dict(os.environ, XDG_STATE_HOME=str(tmp_path)))
+    finally:
+        holder.close()
+    assert proc.returncode == 2
+    table = {"en": en.MESSAGES, "zh": zh.MESSAGES}[lang]
+    head = table["serve.listen_failed"].split("{reason}")[0].format(
+        address=f"127.0.0.1:{port}")
+    error = table["diag.error"]
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith("tui-backprop: ") and error in first and head in first, first
+    assert "Traceback" not in proc.stderr

@@ -82,7 +82,8 @@ def run(opts: SessionOptions, host: str, port: int, public_url: str | None) -> i
     try:
         server.serve()
     except OSError as exc:
-        print(f"tui-backprop: error: cannot listen on {host}:{port}: {exc.strerror or exc}",
-              file=sys.stderr)
+        from tui_backprop.serve.session import listen_failed
+
+        listen_failed(host, port, exc)
         return 2
     return 0

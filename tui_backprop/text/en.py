@@ -953,6 +953,7 @@ MESSAGES: dict[str, str] = {
     "serve.duration.format": "a duration like 30m, 90s or 1h is needed, got {got}",
     "serve.duration.range": "the duration must be from 1s to 7 days, got {got}",
     "serve.scenarios.not_folder": "--scenarios {folder}: not a folder",
+    "serve.listen_failed": "cannot listen on {address}: {reason}",
     "serve.scenarios.empty": "--scenarios {folder}: no .toml scenarios in it",
     "serve.password.both": "give {name} or {name}-file, not both",
     "serve.password.file": "{name}-file {file}: {why}",

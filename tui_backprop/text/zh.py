@@ -869,6 +869,7 @@ MESSAGES: dict[str, str] = {
     "serve.duration.format": "需要一个时长，如 30m、90s 或 1h，实际是 {got}",
     "serve.duration.range": "时长应在 1s 到 7 天之间，实际是 {got}",
     "serve.scenarios.not_folder": "--scenarios {folder}：不是文件夹",
+    "serve.listen_failed": "无法在 {address} 上监听：{reason}",
     "serve.scenarios.empty": "--scenarios {folder}：其中没有 .toml 场景",
     "serve.password.both": "{name} 和 {name}-file 只能给一个",
     "serve.password.file": "{name}-file {file}：{why}",
