@@ -50,6 +50,13 @@ def _say(key: str, /, **params) -> str:
     return _cli._msgs(key, **params)
 
 
+def listen_failed(host: str, port: int, exc: OSError) -> None:
+    """The server could not bind ``host:port``: one line on stderr, in the run's language
+    (``tui-backprop: error: cannot listen on 127.0.0.1:2222: Address already in use``)."""
+    _cli._error(_cli.PROG, Msg("serve.listen_failed", address=f"{host}:{port}",
+                               reason=str(exc.strerror or exc)))
+
+
 def _duration(text: str) -> float:
     """``30m``, ``90s``, ``1h``, ``1.5s``; a bare number is minutes."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)

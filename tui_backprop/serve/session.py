@@ -98,16 +98,6 @@ def client_env(sent: Mapping[str, str], term: str) -> dict[str, str]:
     return out
 
 
-def listen_failed(host: str, port: int, exc: OSError) -> None:
-    """The server could not bind ``host:port``: one line on stderr, in the run's language
-    (``tui-backprop: error: cannot listen on 127.0.0.1:2222: Address already in use``)."""
-    from tui_backprop import cli
-    from tui_backprop.text.catalogue import Msg
-
-    cli._error(cli.PROG, Msg("serve.listen_failed", address=f"{host}:{port}",
-                             reason=str(exc.strerror or exc)))
-
-
 def base_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The server's environment minus what a session must not inherit, plus one
     OpenBLAS thread (a second one costs start-up CPU and nothing a session needs)."""

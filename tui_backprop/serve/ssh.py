@@ -30,7 +30,7 @@ from typing import TextIO
 import asyncssh
 
 from tui_backprop.serve.broker import Broker
-from tui_backprop.serve.session import SessionOptions, client_env, listen_failed, session_env
+from tui_backprop.serve.session import SessionOptions, client_env, session_env
 from tui_backprop.serve.spawn import (
     Child,
     ExecSpawner,
@@ -801,6 +801,8 @@ def run(opts: SSHOptions, scenario_count: int) -> int:
         try:
             acceptor, room = await start(opts, log, key)
         except OSError as exc:
+            from tui_backprop.serve.cli import listen_failed
+
             listen_failed(opts.host, opts.port, exc)
             return 2
         if opts.port == 0:  # --port 0: the one the system picked

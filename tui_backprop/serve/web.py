@@ -82,7 +82,7 @@ def run(opts: SessionOptions, host: str, port: int, public_url: str | None) -> i
     try:
         server.serve()
     except OSError as exc:
-        from tui_backprop.serve.session import listen_failed
+        from tui_backprop.serve.cli import listen_failed
 
         listen_failed(host, port, exc)
         return 2
