@@ -425,6 +425,21 @@ def latency_line(name: str, clients: list[Client]) -> str:
 PRESENTER_PASSWORD = "bench-presenter"
 
 
+def stop_server(server: Server, problems: list[str], what: str = "") -> None:
+    """Stop ``server``; anything it left running is a problem."""
+    left = server.stop()
+    if left:
+        problems.append(f"left behind after stop{f' ({what})' if what else ''}: {left}")
+
+
+def finish(problems: list[str]) -> int:
+    """The closing lines of a run; its exit code."""
+    print(f"load average at end: {loadavg()}")
+    for p in problems:
+        print("PROBLEM:", p)
+    return 1 if problems else 0
+
+
 async def follow_room(server: Server, followers: int, seconds: float, rate: float
                       ) -> tuple[list[float], int, int, Client, float]:
     """One presenter stepping, ``followers`` following: the delays from each presenter
@@ -490,23 +505,16 @@ async def run_follow(args: argparse.Namespace, state: Path) -> list[str]:
                                 f"{failed} failed sessions")
             wait_gone(server.session_pids(), 5.0)
     finally:
-        left = server.stop()
-        if left:
-            problems.append(f"left behind after stop (class): {left}")
+        stop_server(server, problems, "class")
     return problems
 
 
 async def run(args: argparse.Namespace) -> int:
     state = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-    if args.follow_only:
-        print(f"load average at start: {loadavg()}  ({os.cpu_count()} CPUs)")
-        problems = await run_follow(args, state)
-        print(f"load average at end: {loadavg()}")
-        for p in problems:
-            print("PROBLEM:", p)
-        return 1 if problems else 0
-    common = ["--no-auth", "--open", args.scenario, "--max-sessions", str(args.clients + 5)]
     print(f"load average at start: {loadavg()}  ({os.cpu_count()} CPUs)")
+    if args.follow_only:
+        return finish(await run_follow(args, state))
+    common = ["--no-auth", "--open", args.scenario, "--max-sessions", str(args.clients + 5)]
     extra = (str(Path(__file__).resolve().parent / "minimal_session"),) \
         if args.minimal_app else ()
     if args.minimal_app:
@@ -585,15 +593,10 @@ async def run(args: argparse.Namespace) -> int:
         if gone is None:
             problems.append("sessions outlived their clients")
     finally:
-        left = server.stop()
-        if left:
-            problems.append(f"left behind after stop: {left}")
+        stop_server(server, problems)
 
     if args.minimal_app or args.room_only:
-        print(f"load average at end: {loadavg()}")
-        for p in problems:
-            print("PROBLEM:", p)
-        return 1 if problems else 0
+        return finish(problems)
 
     # 5b. the same storm against sessions started ahead
     if args.ready:
@@ -612,9 +615,7 @@ async def run(args: argparse.Namespace) -> int:
                   f"{statistics.median(pss) / 1024:.1f} MB)")
             await asyncio.gather(*(c.close() for c in clients))
         finally:
-            left = server.stop()
-            if left:
-                problems.append(f"left behind after stop (--ready): {left}")
+            stop_server(server, problems, "--ready")
 
     # 6. the same storm without the zygote
     if not args.no_exec_compare:
@@ -629,15 +630,10 @@ async def run(args: argparse.Namespace) -> int:
                   f"median {ms(statistics.median(start_cpu))}")
             await asyncio.gather(*(c.close() for c in clients))
         finally:
-            left = server.stop()
-            if left:
-                problems.append(f"left behind after stop (--no-zygote): {left}")
+            stop_server(server, problems, "--no-zygote")
     if not args.no_follow:
         problems += await run_follow(args, state)
-    print(f"load average at end: {loadavg()}")
-    for p in problems:
-        print("PROBLEM:", p)
-    return 1 if problems else 0
+    return finish(problems)
 
 
 def main() -> int:

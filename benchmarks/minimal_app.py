@@ -45,13 +45,12 @@ class MinimalApp(App[None]):
         self.query_one("#label", Static).update(self._label(), layout=False)
 
 
-class MinimalStepApp(App[None]):
+class MinimalStepApp(MinimalApp):
     """The room baseline of bench_serve.py (``--minimal-app``): what every served session
     would cost if it were the smallest Textual app that steps like the TUI. Header, a
     status line ``step N/M`` and a footer whose first key is ``quit`` (what the
     benchmark's clients read); ``n`` and ``p`` move the step, as in the TUI."""
 
-    TITLE = TITLE
     STEPS = 17  # as the bundled cs231n-sigmoid
     BINDINGS = [
         Binding("q", "quit", "quit"),
@@ -61,18 +60,13 @@ class MinimalStepApp(App[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.step = 1
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(self._label(), id="label")
-        yield Footer()
+        self.count = 1  # the step shown
 
     def _label(self) -> str:
-        return f"step {self.step}/{self.STEPS}"
+        return f"step {self.count}/{self.STEPS}"
 
     def action_move(self, by: int) -> None:
-        self.step = min(max(self.step + by, 1), self.STEPS)
+        self.count = min(max(self.count + by, 1), self.STEPS)
         self.query_one("#label", Static).update(self._label())
 
 
