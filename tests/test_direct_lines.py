@@ -81,3 +81,26 @@ async def test_a_panel_with_a_box_keeps_textuals_pipeline():
         crop = inspector.region.reset_offset
         assert _cells(inspector.render_lines(crop)) == \
             _cells(Widget.render_lines(inspector, crop))
+
+
+async def test_a_style_changed_after_a_pass_reaches_the_panels():
+    """A pass keeps what it worked out of the styles until one of them changes: a change
+    to the panel's own styles or to an ancestor's must show in the next pass."""
+    app = create_app("add-mul", lang="en", ascii=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert _compare(app) >= 3
+        inspector = app.debugger.inspector
+        crop = inspector.region.reset_offset
+        assert not any(seg.style and seg.style.italic
+                       for seg in inspector.render_lines(crop)[1])
+        app.debugger.styles.text_style = "italic"  # an ancestor of every panel
+        await pilot.pause()
+        assert _compare(app) >= 3
+        assert inspector.rich_style.italic
+        assert any(seg.style and seg.style.italic for seg in inspector.render_lines(crop)[1])
+        inspector.styles.background = "#ff0000"  # the panel's own
+        await pilot.pause()
+        assert _compare(app) >= 3
+        inside = list(inspector.render_lines(crop)[1])[1]  # after the left border
+        assert inside.style.bgcolor.triplet == (255, 0, 0)

@@ -220,6 +220,8 @@ def _layout_render_segments(self, console: Console) -> str:
 
 def _render_partial_update(self):
     """``Compositor.render_partial_update`` that renders only the rows it will draw."""
+    from bisect import bisect_left
+
     from textual._compositor import ChopsUpdate
     from textual.geometry import Region
 
@@ -233,6 +235,7 @@ def _render_partial_update(self):
     rows: dict[int, list[tuple[int, int]]] = {}
     for y, x1, x2 in spans:
         rows.setdefault(y, []).append((x1, x2))
+    dirty_rows = sorted(rows)
     cuts = self.cuts
     chops: list[dict] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
     crop_overlaps = crop.overlaps
@@ -248,10 +251,9 @@ def _render_partial_update(self):
         # the rows to draw where this widget still shows: a container (or the screen)
         # behind panels that already filled the row is not rendered at all
         drawn = []
-        for row in range(y, y + height):
-            row_spans = rows.get(row)
-            if row_spans is None or not any(x1 < last_cut and x2 > first_cut
-                                            for x1, x2 in row_spans):
+        for row in dirty_rows[bisect_left(dirty_rows, y):bisect_left(dirty_rows, y + height)]:
+            row_spans = rows[row]
+            if not any(x1 < last_cut and x2 > first_cut for x1, x2 in row_spans):
                 continue  # nothing of this widget is drawn on this row
             # a chop [cut, next cut) of this widget's that a span crosses and no widget
             # in front has filled yet
@@ -376,24 +378,41 @@ class DirectLines:
             return None
         return tuple(edge for edge, _ in styles.border)  # type: ignore[return-value]
 
+    #: (styles key, _PassLook) of the last pass
+    _tb_look: tuple | None = None
+
+    def _pass_look(self) -> _PassLook:
+        """What a pass needs of this widget's styles and its ancestors' (the rich style,
+        the border box, the background colours, the side segments), worked out again
+        only when one of those styles changed. Textual counts every change of a node's
+        styles (``RenderStyles._cache_key``: CSS, inline, a theme, a pseudo-class, an
+        animation's frame); a step changes none, and each of these walks every ancestor."""
+        key = tuple([(node, node.styles._cache_key)  # type: ignore[attr-defined]
+                     for node in self.ancestors_with_self])  # type: ignore[attr-defined]
+        cached = self._tb_look
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        look = _PassLook(self)
+        self._tb_look = (key, look)
+        return look
+
     def render_lines(self, crop):
-        self._pass_style = self.rich_style  # type: ignore[attr-defined]
+        look = self._pass_look()
+        self._pass_style = look.rich_style
         try:
-            return self._render_lines(crop)
+            return self._render_lines(crop, look)
         finally:
             self._pass_style = None
 
-    def _render_lines(self, crop):
+    def _render_lines(self, crop, look: _PassLook):
         from textual.geometry import Region
 
-        box = self._direct_box() if _installed else None
+        box = look.box if _installed else None
         if box is None:
             return super().render_lines(crop)  # type: ignore[misc]
         top_edge, right_edge, bottom_edge, left_edge = box
-        base_background, background = self.background_colors  # type: ignore[attr-defined]
-        inner, outer = self._styles_cache.get_inner_outer(  # type: ignore[attr-defined]
-            base_background, background)
-        inner_rich = inner.rich_style
+        background = look.background
+        inner_rich = look.inner_rich
         # as StylesCache.render_widget: the whole region, and the content inside it
         full_width, full_height = self.region.size  # type: ignore[attr-defined]
         width, height = self.content_region.size  # type: ignore[attr-defined]
@@ -408,8 +427,7 @@ class DirectLines:
         if head:
             strips += super().render_lines(  # type: ignore[misc]
                 Region(x1, head.start, x2 - x1, len(head)))
-        sides = _sides(self, box, inner, outer, base_background) \
-            if left_edge or right_edge else None
+        sides = look.sides
         render_line = self.render_line  # type: ignore[attr-defined]
         content: list[Strip] = []
         for y in body:
@@ -430,6 +448,25 @@ class DirectLines:
             strips += super().render_lines(  # type: ignore[misc]
                 Region(x1, tail.start, x2 - x1, len(tail)))
         return strips
+
+
+class _PassLook:
+    """A widget's styles as a direct pass draws with them (see ``_pass_look``)."""
+
+    __slots__ = ("rich_style", "box", "background", "inner_rich", "sides")
+
+    def __init__(self, widget) -> None:
+        self.rich_style = widget.rich_style
+        self.box = box = widget._direct_box()
+        self.background = self.inner_rich = self.sides = None
+        if box is None:
+            return
+        base_background, background = widget.background_colors
+        inner, outer = widget._styles_cache.get_inner_outer(base_background, background)
+        self.background = background
+        self.inner_rich = inner.rich_style
+        if box[1] or box[3]:
+            self.sides = _sides(widget, box, inner, outer, base_background)
 
 
 def _sides(widget, box, inner, outer, base_background) -> tuple[list, list]:

@@ -15,6 +15,7 @@ clicking it posts :class:`CircuitView.NodeSelected`.
 from __future__ import annotations
 
 import bisect
+import re
 
 import numpy as np
 from rich.segment import Segment
@@ -56,24 +57,31 @@ def _blank_looks_plain(style: Style, base: Style) -> bool:
             and not style.underline2 and not style.strike and not style.overline)
 
 
+#: the cells a blank may join (byte 1 where a cell is a blank, or looks plain)
+_BLANKS = re.compile(rb"\x01+")
+#: runs of one style code
+_RUNS = re.compile(rb"(.)\1*", re.DOTALL)
+
+
 def _merge_blanks(cells: list[str], runs: bytes, neutral: bytes) -> bytearray:
     """Style runs where each stretch of plain blanks takes the style of the cell to its
     left (else to its right) when that looks the same: fewer segments, fewer escapes."""
     out = bytearray(runs)
     n = len(out)
-    i = 0
-    while i < n:
-        if cells[i] != " " or not neutral[out[i]]:
-            i += 1
-            continue
-        j = i + 1
-        while j < n and cells[j] == " " and neutral[out[j]]:
-            j += 1
+    if not n:
+        return out
+    # cells that are blanks under a style that looks plain (found in C, not per cell
+    # in Python: a step draws a few hundred cells of the circuit)
+    plain = int.from_bytes(runs.translate(neutral), "big")
+    blank = int.from_bytes(bytes(map(" ".__eq__, cells)), "big")
+    for m in _BLANKS.finditer((plain & blank).to_bytes(n, "big")):
+        # a maximal stretch: the cells beside it are not merged blanks (their styles
+        # are their own)
+        i, j = m.span()
         if i > 0 and neutral[out[i - 1]]:
             out[i:j] = bytes((out[i - 1],)) * (j - i)
         elif j < n and neutral[out[j]]:
             out[i:j] = bytes((out[j],)) * (j - i)
-        i = j
     return out
 
 
@@ -491,13 +499,27 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
             self._neutral = bytes(neutral + [0] * (256 - len(neutral)))
         return self._styles
 
+    #: (width, scroll offset) while Textual renders this widget's lines
+    _pass: tuple[int, Offset] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the geometry walks the widget's styles: once per pass, not once per line
+        self._pass = (self.scrollable_content_region.width, self.scroll_offset)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        if self._pass is not None:
+            width, (sx, sy) = self._pass
+        else:
+            width = self.scrollable_content_region.width
+            sx, sy = self.scroll_offset
         frame = self._frame
         styles = self._style_table()
         if frame is None or width <= 0:
             return Strip.blank(max(width, 0), styles[0])
-        sx, sy = self.scroll_offset
         row = sy + y
         if row >= frame.canvas.height:
             return Strip.blank(width, styles[0])
@@ -508,17 +530,8 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
             got = self._rows[row] = frame.row(row, sx, sx + width)
         cells, codes = got
         runs = _merge_blanks(cells, codes.translate(self._style_run), self._neutral)
-        segments = []
-        n = len(runs)
-        i = 0
-        while i < n:
-            code = runs[i]
-            j = i + 1
-            while j < n and runs[j] == code:
-                j += 1
-            segments.append(Segment("".join(cells[i:j]), styles[code]))
-            i = j
-        return Strip(segments, width)
+        return Strip([Segment("".join(cells[m.start():m.end()]), styles[m.group(1)[0]])
+                      for m in _RUNS.finditer(runs)], width)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Hovering a box (or its labelled wire) shows its numbers in full."""

@@ -15,6 +15,7 @@ glyph set, so an ASCII session draws nothing else.
 from __future__ import annotations
 
 import sys
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +35,8 @@ from tui_backprop.tui.keybar import KeyBar
 from tui_backprop.tui.loss import LossPanel
 from tui_backprop.tui.status import StatusBar
 from tui_backprop.tui.values import ValuesTable
+
+W = TypeVar("W", bound=Widget)
 
 #: At least this many columns show circuit and code (and inspector and values) together.
 WIDE = 110
@@ -96,6 +99,7 @@ class DebuggerScreen(Screen):
         super().__init__()
         self._words = words_of()
         translate_bindings(self, self._words)
+        self._panels: dict[type, Widget] = {}
 
     def compose(self) -> ComposeResult:
         # classes for the terminal's size before anything mounts: set later, they would
@@ -133,33 +137,42 @@ class DebuggerScreen(Screen):
 
     # ----------------------------------------------------------------- accessors
 
+    def _panel(self, cls: type[W]) -> W:
+        """The screen's one ``cls`` panel. Looked up once: the panels are composed with
+        the screen and never replaced, and every step asks for each of them (a query
+        walks the screen's widgets)."""
+        panel = self._panels.get(cls)
+        if panel is None or panel.parent is None:
+            panel = self._panels[cls] = self.query_one(cls)
+        return panel  # type: ignore[return-value]
+
     @property
     def circuit(self) -> CircuitView:
-        return self.query_one(CircuitView)
+        return self._panel(CircuitView)
 
     @property
     def code(self) -> CodeView:
-        return self.query_one(CodeView)
+        return self._panel(CodeView)
 
     @property
     def inspector(self) -> Inspector:
-        return self.query_one(Inspector)
+        return self._panel(Inspector)
 
     @property
     def values(self) -> ValuesTable:
-        return self.query_one(ValuesTable)
+        return self._panel(ValuesTable)
 
     @property
     def explain(self) -> ExplainPanel:
-        return self.query_one(ExplainPanel)
+        return self._panel(ExplainPanel)
 
     @property
     def status(self) -> StatusBar:
-        return self.query_one(StatusBar)
+        return self._panel(StatusBar)
 
     @property
     def loss(self) -> LossPanel:
-        return self.query_one(LossPanel)
+        return self._panel(LossPanel)
 
     # ----------------------------------------------------------------- layout
 

@@ -277,7 +277,9 @@ class Inspector(LinesView, can_focus=True):
              w: Words, look: Look, hide: Hide | None = None) -> None:
         lines = inspector_lines(timeline, view, selected, w, look, hide)
         for text in lines:  # inf and nan are data, and they should stand out
-            text.highlight_regex(NONFINITE, look.error)
+            plain = text.plain
+            if "inf" in plain or "nan" in plain:  # the regex costs more than the test
+                text.highlight_regex(NONFINITE, look.error)
         cursor = view.index if view is not None else -1
         if (cursor, selected) != self._shown and self.scroll_offset.y:
             self.scroll_home(animate=False, immediate=True)  # a new step reads from its top
