@@ -238,9 +238,21 @@ def _render_partial_update(self):
     dirty_rows = sorted(rows)
     cuts = self.cuts
     chops: list[dict] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+    # per dirty row, the chops [cut, next cut) that a span crosses and no widget has
+    # filled yet: a row leaves when they are filled, and a container (or the screen)
+    # behind panels that filled it is not rendered at all
+    need: dict[int, list[int]] = {}
+    for row, row_spans in rows.items():
+        row_cuts = cuts[row]
+        wanted = [cut for cut, end in zip(row_cuts, row_cuts[1:], strict=False)
+                  if any(x1 < end and x2 > cut for x1, x2 in row_spans)]
+        if wanted:
+            need[row] = wanted
     crop_overlaps = crop.overlaps
     # front to back, as Compositor._get_renders: the first strip for a cut wins
     for widget, (region, clip) in self.visible_widgets.items():
+        if not need:
+            break
         if not crop_overlaps(clip):
             continue
         render_region = region.intersection(clip)
@@ -248,21 +260,11 @@ def _render_partial_update(self):
         if not width or not height:
             continue
         first_cut, last_cut = render_region.column_span
-        # the rows to draw where this widget still shows: a container (or the screen)
-        # behind panels that already filled the row is not rendered at all
-        drawn = []
-        for row in dirty_rows[bisect_left(dirty_rows, y):bisect_left(dirty_rows, y + height)]:
-            row_spans = rows[row]
-            if not any(x1 < last_cut and x2 > first_cut for x1, x2 in row_spans):
-                continue  # nothing of this widget is drawn on this row
-            # a chop [cut, next cut) of this widget's that a span crosses and no widget
-            # in front has filled yet
-            get = chops[row].get
-            row_cuts = cuts[row]
-            if any(get(cut) is None and any(x1 < end and x2 > cut for x1, x2 in row_spans)
-                   for cut, end in zip(row_cuts, row_cuts[1:], strict=False)
-                   if last_cut > cut >= first_cut):
-                drawn.append(row)
+        # the rows where one of this widget's chops is still needed
+        drawn = [row for row in dirty_rows[bisect_left(dirty_rows, y):
+                                           bisect_left(dirty_rows, y + height)]
+                 if (wanted := need.get(row)) is not None
+                 and any(first_cut <= cut < last_cut for cut in wanted)]
         # one render_lines call per run of consecutive rows
         start = 0
         while start < len(drawn):
@@ -281,6 +283,11 @@ def _render_partial_update(self):
                 for cut, piece in zip(final_cuts, cut_strips, strict=False):
                     if get(cut) is None:
                         chops_line[cut] = piece
+                left = [cut for cut in need[row] if not first_cut <= cut < last_cut]
+                if left:
+                    need[row] = left
+                else:
+                    del need[row]
     chop_ends = [cut_set[1:] for cut_set in cuts]
     return ChopsUpdate(chops, spans, chop_ends)
 

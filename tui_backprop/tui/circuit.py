@@ -15,7 +15,6 @@ clicking it posts :class:`CircuitView.NodeSelected`.
 from __future__ import annotations
 
 import bisect
-import re
 
 import numpy as np
 from rich.segment import Segment
@@ -57,31 +56,24 @@ def _blank_looks_plain(style: Style, base: Style) -> bool:
             and not style.underline2 and not style.strike and not style.overline)
 
 
-#: the cells a blank may join (byte 1 where a cell is a blank, or looks plain)
-_BLANKS = re.compile(rb"\x01+")
-#: runs of one style code
-_RUNS = re.compile(rb"(.)\1*", re.DOTALL)
-
-
 def _merge_blanks(cells: list[str], runs: bytes, neutral: bytes) -> bytearray:
     """Style runs where each stretch of plain blanks takes the style of the cell to its
     left (else to its right) when that looks the same: fewer segments, fewer escapes."""
     out = bytearray(runs)
     n = len(out)
-    if not n:
-        return out
-    # cells that are blanks under a style that looks plain (found in C, not per cell
-    # in Python: a step draws a few hundred cells of the circuit)
-    plain = int.from_bytes(runs.translate(neutral), "big")
-    blank = int.from_bytes(bytes(map(" ".__eq__, cells)), "big")
-    for m in _BLANKS.finditer((plain & blank).to_bytes(n, "big")):
-        # a maximal stretch: the cells beside it are not merged blanks (their styles
-        # are their own)
-        i, j = m.span()
+    i = 0
+    while i < n:
+        if cells[i] != " " or not neutral[out[i]]:
+            i += 1
+            continue
+        j = i + 1
+        while j < n and cells[j] == " " and neutral[out[j]]:
+            j += 1
         if i > 0 and neutral[out[i - 1]]:
             out[i:j] = bytes((out[i - 1],)) * (j - i)
         elif j < n and neutral[out[j]]:
             out[i:j] = bytes((out[j],)) * (j - i)
+        i = j
     return out
 
 
@@ -530,8 +522,17 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
             got = self._rows[row] = frame.row(row, sx, sx + width)
         cells, codes = got
         runs = _merge_blanks(cells, codes.translate(self._style_run), self._neutral)
-        return Strip([Segment("".join(cells[m.start():m.end()]), styles[m.group(1)[0]])
-                      for m in _RUNS.finditer(runs)], width)
+        segments = []
+        n = len(runs)
+        i = 0
+        while i < n:
+            code = runs[i]
+            j = i + 1
+            while j < n and runs[j] == code:
+                j += 1
+            segments.append(Segment("".join(cells[i:j]), styles[code]))
+            i = j
+        return Strip(segments, width)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         """Hovering a box (or its labelled wire) shows its numbers in full."""

@@ -16,8 +16,51 @@ from tui_backprop.text.wrap import wrap
 from tui_backprop.tui._textual_patch import DirectLines
 
 
-def _cells(strip: Strip) -> list[tuple[str, Style | None]]:
-    return [(ch, seg.style) for seg in strip for ch in seg.text]
+def _runs(strip: Strip) -> tuple[str, list[tuple[int, int, Style | None]]]:
+    """A rendered line's characters, and its style runs ``(start, end, style)``."""
+    parts: list[str] = []
+    runs: list[tuple[int, int, Style | None]] = []
+    x = 0
+    for seg in strip:
+        text = seg.text
+        if text:
+            parts.append(text)
+            runs.append((x, x + len(text), seg.style))
+            x += len(text)
+    return "".join(parts), runs
+
+
+def _style_span(ra: list, rb: list) -> tuple[int, int] | None:
+    """Where two lines' styles differ, first to last (None: nowhere). The runs cover the
+    same cells: one interval per run boundary of either, not one comparison per cell."""
+    i = j = x = 0
+    first = end = None
+    while i < len(ra) and j < len(rb):
+        a_end, b_end = ra[i][1], rb[j][1]
+        stop = a_end if a_end < b_end else b_end
+        if ra[i][2] != rb[j][2]:
+            if first is None:
+                first = x
+            end = stop
+        x = stop
+        if a_end == stop:
+            i += 1
+        if b_end == stop:
+            j += 1
+    return None if first is None else (first, end)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share at their start (a binary search of
+    slice comparisons, each in C, instead of a Python loop over the characters)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def changed_span(a: Strip, b: Strip) -> tuple[int, int]:
@@ -25,20 +68,25 @@ def changed_span(a: Strip, b: Strip) -> tuple[int, int]:
 
     Cells are counted per character; a line with wide characters (CJK) falls back to
     the whole line."""
-    ca, cb = _cells(a), _cells(b)
-    if len(ca) != a.cell_length or len(cb) != b.cell_length:
+    ta, ra = _runs(a)
+    tb, rb = _runs(b)
+    if len(ta) != a.cell_length or len(tb) != b.cell_length:
         return 0, max(a.cell_length, b.cell_length)
     # compare cell by cell at the same x (the shorter line is padded with blanks)
-    n = max(len(ca), len(cb))
-    blank = (" ", None)
-    ca += [blank] * (n - len(ca))
-    cb += [blank] * (n - len(cb))
-    first = 0
-    while first < n and ca[first] == cb[first]:
-        first += 1
-    end = n
-    while end > first and ca[end - 1] == cb[end - 1]:
-        end -= 1
+    n = max(len(ta), len(tb))
+    if len(ta) < n:
+        ra.append((len(ta), n, None))
+        ta += " " * (n - len(ta))
+    if len(tb) < n:
+        rb.append((len(tb), n, None))
+        tb += " " * (n - len(tb))
+    styles = _style_span(ra, rb)
+    if ta == tb:
+        return styles if styles is not None else (n, n)
+    first = _common_prefix(ta, tb)
+    end = n - _common_prefix(ta[::-1], tb[::-1])
+    if styles is not None:
+        first, end = min(first, styles[0]), max(end, styles[1])
     return first, end
 
 
