@@ -137,3 +137,71 @@ def test_patched_output_draws_exactly_what_textuals_own_encoder_draws(scenario, 
     diff = differing_cells(*screens)
     assert not diff, f"{len(diff)} cells differ, first: {diff[:3]}"
     assert sizes[1] < sizes[0]
+
+
+def _dispatch(method, pump, name, message):
+    return [(cls, bound.__func__) for cls, bound in method(pump, name, message)]
+
+
+async def test_dispatch_plans_yield_what_textuals_mro_walk_yields():
+    """The cached dispatch plan gives every pump the same handlers, in the same order, as
+    Textual's walk of its MRO: for every widget of the debugger and for messages with
+    and without handlers."""
+    from textual import events, messages
+
+    from tui_backprop.tui.app import create_app
+
+    app = create_app("add-mul", lang="en", ascii=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        (original,) = _textual_patch.GET_DISPATCH_METHODS
+        patched = _textual_patch._get_dispatch_methods
+        compared = handled = 0
+        for pump in [app, *app.screen.walk_children(with_self=True)]:
+            for message in (events.Key("right", None), events.Idle(), events.Mount(),
+                            events.Resize(app.size, app.size), events.Focus(),
+                            events.Blur(), events.Leave(pump), messages.Prompt(),
+                            messages.Update(pump) if pump is not app else events.Idle()):
+                for name in (message.handler_name, "on_idle"):
+                    theirs = _dispatch(original, pump, name, message)
+                    assert _dispatch(patched, pump, name, message) == theirs, (pump, name)
+                    compared += 1
+                    handled += bool(theirs)
+        assert compared > 200 and handled > 50
+
+
+async def test_dispatch_plans_keep_on_selectors_and_prevent_default():
+    """``@on`` handlers with selectors still match per message, and a handler that
+    prevents the default stops the classes after it."""
+    from textual import on
+    from textual.app import App
+    from textual.widgets import Button
+
+    calls: list[str] = []
+
+    class Base(App):
+        def on_button_pressed(self, event: Button.Pressed) -> None:
+            calls.append("base")
+
+    class Demo(Base):
+        def compose(self):
+            yield Button("a", id="a")
+            yield Button("b", id="b")
+
+        @on(Button.Pressed, "#a")
+        def pressed_a(self, event: Button.Pressed) -> None:
+            calls.append("a")
+
+        @on(Button.Pressed, "#b")
+        def pressed_b(self, event: Button.Pressed) -> None:
+            calls.append("b")
+            event.prevent_default()
+
+    _textual_patch.install()
+    app = Demo()
+    async with app.run_test() as pilot:
+        await pilot.click("#a")
+        await pilot.pause()
+        await pilot.click("#b")
+        await pilot.pause()
+    assert calls == ["a", "base", "b"]

@@ -326,21 +326,98 @@ def _shared_parse_rules(original):
     return _parse_rules
 
 
+#: (pump class, message class, handler name) -> the classes of the pump's MRO that have a
+#: handler for it: (class, decorated handlers in the message's MRO order, named method)
+_DISPATCH: dict[tuple, tuple] = {}
+_DISPATCH_MAX = 4096
+
+
+def _dispatch_plan(pump_class, message_class, method_name: str) -> tuple:
+    from textual.message import Message
+
+    message_mro = [t for t in message_class.__mro__ if issubclass(t, Message)]
+    plan = []
+    for cls in pump_class.__mro__:
+        decorated_handlers = cls.__dict__.get("_decorated_handlers")
+        decorated = [handler for message_type in message_mro
+                     for handler in decorated_handlers.get(message_type, [])] \
+            if decorated_handlers else []
+        method = cls.__dict__.get(f"_{method_name}") or cls.__dict__.get(method_name)
+        if method is not None and getattr(method, "_textual_on", None):
+            method = None
+        if decorated or method is not None:
+            plan.append((cls, decorated, method))
+    return tuple(plan)
+
+
+def _get_dispatch_methods(self, method_name, message):
+    """``MessagePump._get_dispatch_methods`` with the walk of the pump's MRO (two dict
+    lookups and an f-string per class, for every message and every idle event) done once
+    per pump class, message class and handler name. What is decided per message stays
+    per message: ``prevent_default`` between classes, and the ``@on`` selectors."""
+    key = (self.__class__, message.__class__, method_name)
+    plan = _DISPATCH.get(key)
+    if plan is None:
+        if len(_DISPATCH) >= _DISPATCH_MAX:
+            _DISPATCH.clear()
+        plan = _DISPATCH[key] = _dispatch_plan(*key)
+    methods_dispatched: set = set()
+    for cls, decorated, method in plan:
+        if message._no_default_action:
+            break
+        for handler, selectors in decorated:
+            if handler in methods_dispatched:
+                continue
+            if not selectors:
+                yield cls, handler.__get__(self, cls)
+                methods_dispatched.add(handler)
+            else:
+                if not message._sender:
+                    continue
+                for attribute, selector in selectors.items():
+                    node = getattr(message, attribute)
+                    if node is None:
+                        break
+                    if not isinstance(node, _Widget):
+                        raise _OnNoWidget(f"on decorator can't match against {attribute!r} "
+                                         "as it is not a widget.")
+                    if not _match(selector, node):
+                        break
+                else:
+                    yield cls, handler.__get__(self, cls)
+                    methods_dispatched.add(handler)
+        if method is not None:
+            yield cls, method.__get__(self, cls)
+
+
+#: bound by install() (Textual is loaded by then)
+_Widget = _OnNoWidget = _match = None
+#: Textual's own ``MessagePump._get_dispatch_methods`` once installed (tests compare)
+GET_DISPATCH_METHODS: list = []
+
+
 def install() -> bool:
     """Patch Textual's update encoders (once). Returns whether the patch is active."""
-    global _installed
+    global _installed, _Widget, _OnNoWidget, _match
     if _installed:
         return True
     if not supported():
         return False
     from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+    from textual._on import OnNoWidget
+    from textual.css.match import match
     from textual.css.stylesheet import Stylesheet
+    from textual.message_pump import MessagePump
+    from textual.widget import Widget
 
     ChopsUpdate.render_segments = _chops_render_segments  # type: ignore[method-assign]
     LayoutUpdate.render_segments = _layout_render_segments  # type: ignore[method-assign]
     Compositor.render_partial_update = _render_partial_update  # type: ignore[method-assign]
     Stylesheet._parse_rules = _shared_parse_rules(Stylesheet._parse_rules)  # type: ignore[method-assign]
     Strip.__init__ = _strip_init  # type: ignore[method-assign]
+    _Widget, _OnNoWidget, _match = Widget, OnNoWidget, match
+    GET_DISPATCH_METHODS.append(MessagePump._get_dispatch_methods)
+    MessagePump._get_dispatch_methods = _get_dispatch_methods  # type: ignore[method-assign]
     _installed = True
     return True
 
