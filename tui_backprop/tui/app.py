@@ -486,7 +486,11 @@ class BackpropApp(App):
             self._views_size = (self.size.width, self.size.height)
         self.place_cursor()
         # the circuit may scroll, or the layout settle, only once this frame is laid out
-        self.call_after_refresh(self.place_cursor, True)
+        self.call_after_refresh(self._place_cursor_repaint)
+
+    def _place_cursor_repaint(self) -> None:
+        # a method, not a partial: Textual inspects the signature of every new callable
+        self.place_cursor(True)
 
     def refresh_views_after_resize(self) -> None:
         """Draw the views again once laid out at a new terminal size (the status bar's
@@ -786,7 +790,7 @@ class BackpropApp(App):
             try:
                 from tui_backprop.tui.quiz import ClassBar
 
-                bar = self.debugger.query_one(ClassBar)
+                bar = self.debugger._panel(ClassBar)  # looked up once
             except Exception:  # noqa: BLE001 - not mounted yet
                 return
             bar.show(self.class_status() or "")

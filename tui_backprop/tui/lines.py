@@ -321,8 +321,9 @@ class LinesView(DirectLines, ScrollView):
             self._wrapped_at = width
             self.refresh()
             return
-        top = self.scroll_offset.y
+        scroll_x, top = self.scroll_offset
         visible = self.scrollable_content_region.height
+        full = self.size.width
         dirty: list[Region] = []  # one refresh for all: each call has its own overhead
         for y in range(top, top + visible):
             a = strips[y] if y < len(strips) else None
@@ -332,12 +333,12 @@ class LinesView(DirectLines, ScrollView):
             if a is None and b is None and fa == fb:
                 continue  # blank below the text before and after: nothing to repaint
             if fa != fb or a is None or b is None:
-                dirty.append(Region(0, y - top, self.size.width, 1))
+                dirty.append(Region(0, y - top, full, 1))
             elif a is not b and a != b:
                 # repaint only the span that differs: fewer bytes to the terminal
                 first, end = changed_span(a, b)
                 if end > first:
-                    dirty.append(Region(first - self.scroll_offset.x, y - top, end - first, 1))
+                    dirty.append(Region(first - scroll_x, y - top, end - first, 1))
         if dirty:
             self.refresh(*dirty)
 
