@@ -8,6 +8,9 @@ glyphs from the glyph set. Widths are terminal cells.
 
 from __future__ import annotations
 
+from itertools import groupby
+
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
@@ -26,6 +29,24 @@ def phase_style(phase: str, look: Look) -> Style:
     return look.grad
 
 
+#: (timeline, width, the phase under each cell of the bar): the last bar's slices
+_BAR_PHASES: tuple | None = None
+_BOLD = Style(bold=True)
+
+
+def _bar_phases(timeline: Timeline, width: int) -> tuple[str, ...]:
+    """The phase of the step under each of the bar's ``width`` cells (the same for
+    every step of a timeline: worked out once, not for each step drawn)."""
+    global _BAR_PHASES
+    cached = _BAR_PHASES
+    if cached is not None and cached[0] is timeline and cached[1] == width:
+        return cached[2]
+    n = len(timeline)
+    phases = tuple(timeline[x * n // width].phase for x in range(width))
+    _BAR_PHASES = (timeline, width, phases)
+    return phases
+
+
 def progress_bar(timeline: Timeline, cursor: int, width: int, look: Look,
                  w: Words | None = None) -> Text:
     """One character per slice of the run, coloured by phase; ``●`` marks the cursor
@@ -38,21 +59,14 @@ def progress_bar(timeline: Timeline, cursor: int, width: int, look: Look,
     here, done, todo = text("●"), text("━"), text("─")
     width = min(width, n)
     at = cursor * width // n
-    runs: list[tuple[str, Style]] = []  # one escape sequence per run, not per cell
-    for x in range(width):
-        style = phase_style(timeline[x * n // width].phase, look)
-        if x == at:
-            char, style = here, style + Style(bold=True)
-        elif x < at:
-            char = done
-        else:
-            char, style = todo, style + look.muted
-        if runs and runs[-1][1] == style and runs[-1][0][-1] == char:
-            runs[-1] = (runs[-1][0] + char, style)
-        else:
-            runs.append((char, style))
-    for chars, style in runs:
-        bar.append(chars, style)
+    phases = _bar_phases(timeline, width)
+    # one escape sequence per run of one style, not per cell: the cells before the
+    # cursor, the cursor, the cells after it
+    for start, end, char, extra in ((0, at, done, None), (at, at + 1, here, _BOLD),
+                                    (at + 1, width, todo, look.muted)):
+        for style, cells in groupby(phases[start:end], key=lambda p, extra=extra: (
+                phase_style(p, look) if extra is None else phase_style(p, look) + extra)):
+            bar.append(char * len(list(cells)), style)
     return bar
 
 
@@ -68,6 +82,18 @@ def iteration_text(iteration: int, planned: int | None, w: Words,
     return w("tui.status.iteration.past" + short, i=iteration, n=planned)
 
 
+#: (words, the widest phase name in cells) of the last status line
+_PHASE_WIDTH: tuple | None = None
+
+
+def _phase_width(w: Words) -> int:
+    global _PHASE_WIDTH
+    if _PHASE_WIDTH is None or _PHASE_WIDTH[0] is not w:
+        _PHASE_WIDTH = (w, max(cell_len(w(f"tui.status.phase.{p}"))
+                               for p in ("forward", "seed", "backward", "update")))
+    return _PHASE_WIDTH[1]
+
+
 def _where(timeline: Timeline, view: StepView, w: Words, look: Look, planned: int | None,
            compact: bool) -> Text:
     """The first line: phase, step, iteration, gate and the output's value. ``compact``
@@ -79,8 +105,7 @@ def _where(timeline: Timeline, view: StepView, w: Words, look: Look, planned: in
     if compact:
         line.append(f" {view.index + 1}/{view.count}")
     else:
-        width = max(Text(w(f"tui.status.phase.{p}")).cell_len
-                    for p in ("forward", "seed", "backward", "update"))
+        width = _phase_width(w)
         line.append(" " * (width + 1 - line.cell_len))
         line.append(" " + w("tui.status.step", k=view.index + 1, n=view.count))
     line.append("  " + iteration_text(view.iteration, planned, w, compact))
@@ -101,21 +126,20 @@ def _where(timeline: Timeline, view: StepView, w: Words, look: Look, planned: in
     return line
 
 
-def status_text(timeline: Timeline, view: StepView | None, w: Words, look: Look, width: int,
-                message: Text | str | None = None, title: str = "",
-                planned: int | None = None) -> Text:
+def status_lines(timeline: Timeline, view: StepView | None, w: Words, look: Look,
+                 width: int, message: Text | str | None = None, title: str = "",
+                 planned: int | None = None) -> list[Text]:
     """Two lines: where the cursor is, then the bar and a message. ``planned`` is how
     many iterations the scenario asks for; ``title`` is shown when there is room."""
     if view is None or not len(timeline):
-        return Text(w("tui.status.no_scenario"))
+        return [Text(w("tui.status.no_scenario"))]
     line = _where(timeline, view, w, look, planned, compact=False)
     if line.cell_len > width:  # a narrow terminal: short words, the loss before the gate
         line = _where(timeline, view, w, look, planned, compact=True)
-    title_len = Text(title).cell_len
+    title_len = cell_len(title)
     if title and line.cell_len + title_len + 4 <= width:
         line.append(" " * (width - line.cell_len - title_len - 1))
         line.append(title, look.muted)
-    line.append("\n")
     nf = timeline.first_nonfinite
     tail = Text()
     if message:
@@ -130,17 +154,35 @@ def status_text(timeline: Timeline, view: StepView | None, w: Words, look: Look,
         # the key comes first: on a narrow terminal the details are what gets cut
         tail.append(w.g.warning + " " + w("tui.status.nonfinite", arrow=w.g.arrow,
                                           where=w("sep.list").join(parts)), look.error)
+    second = Text()
     room = width - tail.cell_len - 4
     if room >= 8 or not tail.plain:
-        line.append(" ")
-        line.append_text(progress_bar(timeline, view.index, max(8, min(40, room)), look, w))
-        line.append("  ")
+        second.append(" ")
+        second.append_text(progress_bar(timeline, view.index, max(8, min(40, room)), look, w))
+        second.append("  ")
     else:  # a message wider than the bar leaves room for: the message wins
-        line.append(" ")
-    line.append_text(tail)
-    line.no_wrap = True
-    line.overflow = "ellipsis"
-    return line
+        second.append(" ")
+    second.append_text(tail)
+    for text in (line, second):
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+    return [line, second]
+
+
+def status_text(timeline: Timeline, view: StepView | None, w: Words, look: Look, width: int,
+                message: Text | str | None = None, title: str = "",
+                planned: int | None = None) -> Text:
+    """:func:`status_lines` as one text."""
+    return _joined(status_lines(timeline, view, w, look, width, message, title, planned))
+
+
+def _joined(lines: list[Text]) -> Text:
+    if len(lines) == 1:
+        return lines[0]
+    text = Text("\n").join(lines)
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
 
 
 class StatusBar(LinesView, can_focus=False):
@@ -155,18 +197,27 @@ class StatusBar(LinesView, can_focus=False):
     def show(self, timeline: Timeline, view: StepView | None, w: Words, look: Look,
              message: Text | str | None = None, title: str = "",
              planned: int | None = None) -> None:
-        self.text = status_text(timeline, view, w, look, self.size.width or 80, message,
-                                title, planned)
-        self.set_text(self.text, w.g.ellipsis)
+        self._show(status_lines(timeline, view, w, look, self.size.width or 80, message,
+                                title, planned), w.g.ellipsis)
 
     def set_text(self, text: Text, ellipsis: str = "…") -> None:
         """Show ``text`` (two lines), each cut with ``ellipsis`` at the bar's width (in
         cells: never half of a wide character)."""
-        self.text = text
-        width = self.size.width or 80
-        lines = [fit_cells(line, width, ellipsis) if line.cell_len > width else line
-                 for line in text.split("\n", allow_blank=True)]
-        self.set_lines(lines)
+        self._show(text.split("\n", allow_blank=True), ellipsis)
+        self._text = text
 
-    text: Text = Text()
-    """What the bar shows now (tests read ``text.plain``)."""
+    def _show(self, lines: list[Text], ellipsis: str) -> None:
+        self._lines, self._text = lines, None
+        width = self.size.width or 80
+        self.set_lines([fit_cells(line, width, ellipsis) if line.cell_len > width else line
+                        for line in lines])
+
+    _lines: list[Text] = []
+    _text: Text | None = None
+
+    @property
+    def text(self) -> Text:
+        """What the bar shows now (tests read ``text.plain``)."""
+        if self._text is None:
+            self._text = _joined(self._lines) if self._lines else Text()
+        return self._text
