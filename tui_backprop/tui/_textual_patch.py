@@ -510,13 +510,27 @@ class DirectLines:
         self._tb_look = (key, look)
         return look
 
+    #: (content width, scroll offset) while a pass draws the widget's lines
+    _pass_geometry = None
+
+    def line_geometry(self):
+        """``(content width, scroll offset)`` for ``render_line``: worked out once per
+        pass (the geometry walks the widget's styles), live outside one."""
+        geometry = self._pass_geometry
+        if geometry is None:
+            return (self.scrollable_content_region.width,  # type: ignore[attr-defined]
+                    self.scroll_offset)  # type: ignore[attr-defined]
+        return geometry
+
     def render_lines(self, crop):
         look = self._pass_look()
         self._pass_style = look.rich_style
+        self._pass_geometry = (self.scrollable_content_region.width,  # type: ignore[attr-defined]
+                               self.scroll_offset)  # type: ignore[attr-defined]
         try:
             return self._render_lines(crop, look)
         finally:
-            self._pass_style = None
+            self._pass_style = self._pass_geometry = None
 
     def _render_lines(self, crop, look: _PassLook):
         from textual.geometry import Region

@@ -491,23 +491,8 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
             self._neutral = bytes(neutral + [0] * (256 - len(neutral)))
         return self._styles
 
-    #: (width, scroll offset) while Textual renders this widget's lines
-    _pass: tuple[int, Offset] | None = None
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # the geometry walks the widget's styles: once per pass, not once per line
-        self._pass = (self.scrollable_content_region.width, self.scroll_offset)
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass = None
-
     def render_line(self, y: int) -> Strip:
-        if self._pass is not None:
-            width, (sx, sy) = self._pass
-        else:
-            width = self.scrollable_content_region.width
-            sx, sy = self.scroll_offset
+        width, (sx, sy) = self.line_geometry()
         frame = self._frame
         styles = self._style_table()
         if frame is None or width <= 0:

@@ -231,8 +231,8 @@ class CodeView(DirectLines, ScrollView, can_focus=True):
     # ----------------------------------------------------------------- drawing
 
     def render_line(self, y: int) -> Strip:
-        i = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
+        width, (_, scroll_y) = self.line_geometry()
+        i = scroll_y + y
         base = self.base_style
         if not 0 <= i < len(self._code_lines):
             return Strip.blank(width, base)

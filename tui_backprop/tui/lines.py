@@ -231,9 +231,6 @@ class LinesView(DirectLines, ScrollView):
         #: rendered strips of recently shown lines, by what decides their rendering:
         #: stepping redraws every panel, but most lines are the same as a step ago
         self._rendered: dict[tuple, list[Strip]] = {}
-        #: (width, scroll offset) while Textual renders this widget's lines (the base
-        #: style of the pass is DirectLines.base_style)
-        self._pass: tuple[int, object] | None = None
 
     # ----------------------------------------------------------------- public
 
@@ -353,20 +350,8 @@ class LinesView(DirectLines, ScrollView):
         super().notify_style_update()
         self.refresh()
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # the geometry walks the widget's styles: once per pass, not once per line
-        self._pass = (self.scrollable_content_region.width, self.scroll_offset)
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass = None
-
     def render_line(self, y: int) -> Strip:
-        if self._pass is not None:
-            width, (scroll_x, scroll_y) = self._pass
-        else:
-            scroll_x, scroll_y = self.scroll_offset
-            width = self.scrollable_content_region.width
+        width, (scroll_x, scroll_y) = self.line_geometry()
         base = self.base_style
         i = scroll_y + y
         if i >= len(self._strips):

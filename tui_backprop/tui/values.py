@@ -382,8 +382,7 @@ class ValuesTable(DirectLines, ScrollView, can_focus=True):
         return self.scroll_offset.y != top
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
+        width, (scroll_x, scroll_y) = self.line_geometry()
         base = self.base_style
         if y == 0:  # the header's background runs the panel's whole width
             header = base + self._style("values--header")
