@@ -17,7 +17,15 @@ from pathlib import Path
 import asyncssh
 import pyte
 
+from tui_backprop.text import en, zh
+
 ROOT = Path(__file__).resolve().parents[1]
+#: The banner's last line, in each language the server may speak (its locale, --lang).
+BANNER_ENDS = tuple(table["serve.banner.stop"].encode() for table in (en.MESSAGES,
+                                                                       zh.MESSAGES))
+#: The banner's first line in any language: the command, then its address last
+#: (``tui-backprop serve ssh: listening on 127.0.0.1:PORT``, or the Chinese of it).
+BANNER_HEAD = re.compile(r"tui-backprop serve (?:ssh|web)\W.* (?P<host>\S+):(?P<port>\d+)")
 
 
 # ---------------------------------------------------------------------- process table
@@ -105,7 +113,7 @@ class Server:
         sel.register(self.proc.stdout, selectors.EVENT_READ)
         deadline = time.monotonic() + timeout
         buf = b""
-        while b"stop with ctrl+c" not in buf:
+        while not any(end in buf for end in BANNER_ENDS):
             if time.monotonic() > deadline or self.proc.poll() is not None:
                 err = self.proc.stderr.read().decode() if self.proc.poll() is not None else ""
                 raise RuntimeError(f"server did not start: {buf.decode()!r} {err}")
@@ -114,7 +122,10 @@ class Server:
                 buf += chunk
         sel.close()
         self.banner = buf.decode()
-        self.port = int(re.search(r"listening on [^\s]+:(\d+)", self.banner).group(1))
+        head = BANNER_HEAD.fullmatch(self.banner.splitlines()[0])
+        if head is None:
+            raise RuntimeError(f"no address on the banner's first line: {self.banner!r}")
+        self.port = int(head["port"])
         while not re.search(r" ready\b", self.log()):
             if time.monotonic() > deadline:
                 raise RuntimeError("server never logged 'ready'")

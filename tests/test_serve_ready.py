@@ -16,6 +16,8 @@ import time
 import pytest
 from serve_util import ROOT, Server, Terminal, connect, descendants, exists, wait_gone
 
+from tui_backprop.text import en
+
 SCENARIOS = ROOT / "scenarios"
 PASSWORD = "chain-rule"
 #: a UTF-8 locale in English, as a student's laptop would send it
@@ -65,10 +67,10 @@ def connect_line(server: Server, pid: int) -> str:
 
 async def test_students_take_sessions_started_ahead_and_the_pool_refills(tmp_path):
     server = Server(tmp_path, "--no-auth", "--scenarios", str(lecture(tmp_path)),
-                    "--open", "add-mul", "--ready", "2").wait_started()
+                    "--open", "add-mul", "--ready", "2", "--lang", "en").wait_started()
     conns = []
     try:
-        assert "2 kept ready" in server.banner
+        assert en.MESSAGES["serve.banner.limits.ready"].format(n=2) in server.banner
         server.wait_log(r"started ahead: 2 waiting", 30)
         ahead = sessions_below(server)
         assert len(ahead) == 2   # waiting before anyone connects

@@ -9,6 +9,7 @@ x = -2, y = 5, z = -4; q = x + y = 3, f = q * z = -12.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import re
 import shutil
@@ -353,7 +354,8 @@ def test_serve_help_lists_both_commands():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_port_in_use_is_one_line_in_the_runs_language(kind, lang, tmp_path):
     """A port another program holds: exit 2 with one catalogue line (no traceback), in
-    the language the command was run in; the reason is the system's own words."""
+    the language the command was run in; the reason is the system's own words. Nothing
+    else is printed on either stream: no banner, no logo, no line about a zygote."""
     import socket
 
     from tui_backprop.text import en, zh
@@ -377,4 +379,8 @@ def test_a_port_in_use_is_one_line_in_the_runs_language(kind, lang, tmp_path):
     error = table["diag.error"]
     first = proc.stderr.splitlines()[0]
     assert first.startswith("tui-backprop: ") and error in first and head in first, first
+    # the reason: the system's words for the errno
+    assert first.endswith(head + os.strerror(errno.EADDRINUSE)), first
     assert "Traceback" not in proc.stderr
+    assert proc.stderr == first + "\n", proc.stderr
+    assert proc.stdout == "", proc.stdout

@@ -10,6 +10,7 @@ import argparse
 import math
 import os
 import re
+import socket
 import sys
 
 from tui_backprop import cli as _cli
@@ -20,6 +21,7 @@ from tui_backprop.numfmt import DEFAULT_PRECISION
 from tui_backprop.serve.session import SessionOptions
 from tui_backprop.text.catalogue import Msg
 from tui_backprop.text.escape import printable
+from tui_backprop.text.wrap import cells, wrap
 
 PROG = "tui-backprop serve"
 #: The defaults the issue asks for: a room of 60, half an hour without a key.
@@ -53,8 +55,180 @@ def _say(key: str, /, **params) -> str:
 def listen_failed(host: str, port: int, exc: OSError) -> None:
     """The server could not bind ``host:port``: one line on stderr, in the run's language
     (``tui-backprop: error: cannot listen on 127.0.0.1:2222: Address already in use``)."""
+    # the system's words for the errno (asyncio's strerror wraps them in a sentence of
+    # its own: "error while attempting to bind on address (...): address already in
+    # use"); a host name that does not resolve has getaddrinfo's own words
+    if exc.errno and exc.errno > 0 and not isinstance(exc, socket.gaierror):
+        reason = os.strerror(exc.errno)
+    else:
+        reason = str(exc.strerror or exc)
     _cli._error(_cli.PROG, Msg("serve.listen_failed", address=f"{host}:{port}",
-                               reason=str(exc.strerror or exc)))
+                               reason=reason))
+
+
+# ------------------------------------------------------------------ start-up banners
+
+#: No banner line is wider than an 80-column terminal, unless one path or command is.
+BANNER_WIDTH = 80
+#: The first of the private-use characters that stand for literal parts while a value
+#: is wrapped (see :class:`_Fitter`).
+_MARK, _MARK_LAST = 0xE000, 0xF8FF
+
+
+class _Fitter:
+    """A banner value wrapped to its column, its literal parts never cut.
+
+    Paths, commands and the fingerprint are what an instructor copies: each is replaced
+    by a run of one private-use character (as wide as the part, at most a line) while
+    :func:`~tui_backprop.text.wrap.wrap` lays the words out, so a literal moves to the
+    next line whole, and one wider than a line stays whole on a line of its own."""
+
+    def __init__(self) -> None:
+        self.literals: list[str] = []
+
+    def lit(self, value: object) -> str:
+        """``value`` (escaped: one safe line) as a part to keep whole."""
+        # (private-use characters, which no font shows, are escaped too: here they
+        # stand for the literals)
+        text = "".join(f"\\u{ord(ch):04x}" if _MARK <= ord(ch) <= _MARK_LAST else ch
+                       for ch in printable(str(value)))
+        if not text:
+            return ""
+        mark = chr(_MARK + len(self.literals))
+        self.literals.append(text)
+        return mark * cells(text)
+
+    def lines(self, text: str, width: int) -> list[str]:
+        """``text`` (with the marks of :meth:`lit`) in lines of at most ``width`` cells,
+        the literals put back."""
+        for i in range(len(self.literals)):  # a literal wider than a line: a line of it
+            mark = chr(_MARK + i)
+            text = re.sub(f"{mark}{{{width + 1},}}", mark * width, text)
+        joined = "\n".join(wrap(text, width))
+        for i, part in enumerate(self.literals):
+            mark = chr(_MARK + i)
+            # (a mark cut by wrap() is joined again: the literal stays on one line)
+            joined = re.sub(f"{mark}[{mark}\n]*{mark}|{mark}", lambda _m, p=part: p, joined)
+        return joined.split("\n")
+
+
+def _banner(head: str, rows: list[tuple[str, str]], fit: _Fitter) -> str:
+    """The head line, then ``label  value`` rows (labels padded in terminal cells, a CJK
+    character being two, so the values start in one column in every language), then
+    how to stop."""
+    labels = [_say(key) for key, _ in rows]
+    column = 2 + max(cells(label) for label in labels) + 3
+    lines = [head]
+    for label, (_, value) in zip(labels, rows, strict=True):
+        for i, line in enumerate(fit.lines(value, BANNER_WIDTH - column)):
+            lead = "  " + label if i == 0 else ""
+            lines.append((lead + " " * (column - cells(lead)) + line).rstrip())
+    lines.append("  " + _say("serve.banner.stop"))
+    return "\n".join(lines)
+
+
+def _address(host: str, port: int) -> str:
+    """``127.0.0.1:2222``, ``[::1]:2222``: the same in every language (tests and scripts
+    read it from the banner's first line)."""
+    host = printable(host)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _reach(host: str) -> str:
+    """The name students reach ``host`` by: ``localhost`` for a loopback address, this
+    machine's name for a wildcard one."""
+    from tui_backprop.serve.ssh import is_loopback
+
+    if is_loopback(host):
+        return "localhost"
+    if host in ("0.0.0.0", "::", ""):
+        return socket.gethostname() or _say("serve.banner.this_machine")
+    return host
+
+
+def _scenarios_row(fit: _Fitter, opts: SessionOptions, count: int) -> tuple[str, str]:
+    n = _say("serve.banner.count.one" if count == 1 else "serve.banner.count.many", n=count)
+    folder = fit.lit(opts.scenarios)
+    if opts.open:
+        value = _say("serve.banner.scenarios.open", folder=folder, count=n,
+                     name=fit.lit(opts.open))
+    else:
+        value = _say("serve.banner.scenarios", folder=folder, count=n)
+    return "serve.banner.label.scenarios", value
+
+
+def _work(opts: SessionOptions) -> str:
+    return _say("serve.banner.limits.work", iterations=f"{opts.max_train:,}",
+                cpu=opts.cpu_seconds)
+
+
+def ssh_banner(opts, fingerprint: str, key_type: str, key_path: str, created: bool,
+               scenario_count: int) -> str:
+    """What ``serve ssh`` prints at start, in the run's language: the students'
+    command, the host key's fingerprint, the scenarios, the login and the limits
+    (``opts``: :class:`tui_backprop.serve.ssh.SSHOptions`)."""
+    from tui_backprop.serve.ssh import fmt_duration
+
+    fit = _Fitter()
+    where = _reach(opts.host)
+    port = "" if opts.port == 22 else f"-p {opts.port} "
+    if opts.no_auth:
+        login = _say("serve.banner.login.none")
+    elif opts.password is not None and opts.authorized_keys is not None:
+        login = _say("serve.banner.login.both", path=fit.lit(opts.authorized_keys))
+    elif opts.password is not None:
+        login = _say("serve.banner.login.password")
+    else:
+        login = _say("serve.banner.login.key", path=fit.lit(opts.authorized_keys))
+    limits = [_say("serve.banner.limits.sessions", n=opts.max_sessions,
+                   idle=fmt_duration(opts.idle_timeout)), _work(opts.session)]
+    if opts.ready:
+        limits.append(_say("serve.banner.limits.ready", n=opts.ready))
+    path = fit.lit(key_path)
+    rows = [
+        ("serve.banner.label.students", fit.lit(f"ssh {port}{where}")),
+        ("serve.banner.label.host_key", _say("serve.banner.host_key",
+                                              fingerprint=fit.lit(fingerprint),
+                                              algorithm=key_type)),
+        ("serve.banner.label.key_file",
+         _say("serve.banner.key_file.new", path=path) if created else path),
+        _scenarios_row(fit, opts.session, scenario_count),
+        ("serve.banner.label.login", login),
+        ("serve.banner.label.limits", "\n".join(limits)),
+    ]
+    if opts.has_presenter:
+        password = (_say("serve.banner.presenter.password")
+                    if opts.presenter_password is not None else None)
+        key = (_say("serve.banner.login.key", path=fit.lit(opts.presenter_keys))
+               if opts.presenter_keys is not None else None)
+        how = (_say("serve.banner.presenter.either", password=password, key=key)
+               if password and key else password or key)
+        rows.append(("serve.banner.label.presenter",
+                     _say("serve.banner.presenter", how=how,
+                          command=fit.lit(f"ssh {port}presenter@{where}"))))
+    head = _say("serve.banner.listening", prog=f"{PROG} ssh",
+                address=_address(opts.host, opts.port))
+    return _banner(head, rows, fit)
+
+
+def web_banner(opts: SessionOptions, host: str, port: int, url: str,
+               public_url: str | None, scenario_count: int) -> str:
+    """What ``serve web`` prints once it listens, in the run's language: the address
+    students open (``url``, textual-serve's), the scenarios and the limits."""
+    fit = _Fitter()
+    students = fit.lit(url)
+    if public_url is None and host in ("0.0.0.0", "::", ""):
+        # the page tells the browser to connect back to the address it was served for:
+        # on another machine, a wildcard one is that machine itself
+        students += "\n" + _say("serve.banner.web.public_url",
+                                url=fit.lit(f"http://{_reach(host)}:{port}"))
+    rows = [
+        ("serve.banner.label.browsers", students),
+        _scenarios_row(fit, opts, scenario_count),
+        ("serve.banner.label.limits", _work(opts)),
+    ]
+    head = _say("serve.banner.listening", prog=f"{PROG} web", address=_address(host, port))
+    return _banner(head, rows, fit)
 
 
 def _duration(text: str) -> float:
@@ -220,8 +394,8 @@ def cmd_web(argv: list[str]) -> int:
     from tui_backprop.serve import web
 
     args = _parser("web").parse_args(argv)
-    session, _count = _session_options(args)
-    return web.run(session, args.host, args.port, args.public_url)
+    session, count = _session_options(args)
+    return web.run(session, args.host, args.port, args.public_url, count)
 
 
 def main(argv: list[str]) -> int:

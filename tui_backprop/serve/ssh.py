@@ -17,7 +17,6 @@ import hmac
 import ipaddress
 import os
 import signal
-import socket
 import struct
 import sys
 import termios
@@ -697,28 +696,49 @@ class _Server(asyncssh.SSHServer):
 # ----------------------------------------------------------------------- start, stop
 
 
+class ListenError(Exception):
+    """The server's address cannot be bound (``error``: the system's reason)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 async def start(opts: SSHOptions, log: Callable[[str], None],
                 host_key: asyncssh.SSHKey) -> tuple[asyncssh.SSHAcceptor, Room]:
-    """Start the zygote (or not) and listen; returns the acceptor and the room."""
+    """Listen, then start the zygote (or not); returns the acceptor and the room.
+
+    The port is bound before the zygote is started: a port in use raises
+    :class:`ListenError` before anything has started, so nothing has to be ended and the
+    error is all that is said. A session asked for in the moment before the zygote is up
+    starts as a new process."""
     spawner: ZygoteSpawner | ExecSpawner = ZygoteSpawner(log) if opts.zygote else ExecSpawner()
-    await spawner.start()
     room = Room(opts, log, spawner)
     if opts.authorized_keys is not None:
         room.student_keys = asyncssh.read_authorized_keys(opts.authorized_keys)
     if opts.presenter_keys is not None:
         room.presenter_keys = asyncssh.read_authorized_keys(opts.presenter_keys)
     if opts.has_presenter:
+        # (before listening: a presenter's session always has its class)
         room.broker = Broker(log)
         await room.broker.start()
+    try:
+        acceptor = await asyncssh.create_server(
+            lambda: _Server(room), opts.host, opts.port,
+            server_host_keys=[host_key], process_factory=room.handle, encoding=None,
+            line_editor=False, allow_scp=False, agent_forwarding=False,
+            x11_forwarding=False, keepalive_interval=30, keepalive_count_max=3,
+            login_timeout=60, reuse_address=True)
+    except OSError as exc:
+        if room.broker is not None:
+            await room.broker.close()
+        raise ListenError(exc) from None
+    try:
+        await spawner.start()
+    except OSError:
+        pass  # no zygote (wait_ready() says so in the log): sessions start as new processes
     if opts.ready > 0:
         room._ready_task = asyncio.get_running_loop().create_task(room.keep_ready())
-    kwargs: dict = {}
-    acceptor = await asyncssh.create_server(
-        lambda: _Server(room), opts.host, opts.port,
-        server_host_keys=[host_key], process_factory=room.handle, encoding=None,
-        line_editor=False, allow_scp=False, agent_forwarding=False, x11_forwarding=False,
-        keepalive_interval=30, keepalive_count_max=3, login_timeout=60,
-        reuse_address=True, **kwargs)
     return acceptor, room
 
 
@@ -737,49 +757,21 @@ async def stop(acceptor: asyncssh.SSHAcceptor, room: Room) -> None:
         await asyncio.wait_for(acceptor.wait_closed(), 2.0)
 
 
+def key_type(key: asyncssh.SSHKey) -> str:
+    """The key's type as ``ssh`` names it when it asks about a fingerprint (``ED25519``,
+    ``RSA``, ``ECDSA``)."""
+    name = key.algorithm.decode("ascii", "replace")
+    return "ECDSA" if name.startswith("ecdsa-") else name.removeprefix("ssh-").upper()
+
+
 def banner(opts: SSHOptions, key: asyncssh.SSHKey, key_path: Path, created: bool,
            scenario_count: int) -> str:
-    """What the instructor sees at start: the students' command and the fingerprint."""
-    if is_loopback(opts.host):
-        where = "localhost"
-    elif opts.host in ("0.0.0.0", "::", ""):
-        where = socket.gethostname() or "THIS-MACHINE"
-    else:
-        where = opts.host
-    port = "" if opts.port == 22 else f"-p {opts.port} "
-    if opts.no_auth:
-        auth = "none (anyone who can reach the port gets a session)"
-    elif opts.password is not None and opts.authorized_keys is not None:
-        auth = f"the class password, or a key in {opts.authorized_keys}"
-    elif opts.password is not None:
-        auth = "the class password"
-    else:
-        auth = f"a key in {opts.authorized_keys}"
-    idle = fmt_duration(opts.idle_timeout)
-    lines = [
-        f"tui-backprop serve ssh: listening on {opts.host}:{opts.port}",
-        f"  students type:   ssh {port}{where}",
-        f"  host key:        {key.get_fingerprint('sha256')} (ED25519)"
-        + ("  [new]" if created else ""),
-        "                   students check it against what ssh prints on first connect",
-        f"  key file:        {key_path}",
-        f"  scenarios:       {opts.session.scenarios} ({scenario_count} scenarios)"
-        + (f", opening {opts.session.open}" if opts.session.open else ""),
-        f"  login:           {auth}",
-        f"  limits:          {opts.max_sessions} sessions, idle {idle}, "
-        f"{opts.session.max_train:,} iterations per train, "
-        f"{opts.session.cpu_seconds} CPU-s per session"
-        + (f", {opts.ready} kept ready" if opts.ready else ""),
-        "  stop with ctrl+c",
-    ]
-    if opts.has_presenter:
-        how = " or ".join(w for w in (
-            "the presenter password" if opts.presenter_password is not None else "",
-            f"a key in {opts.presenter_keys}" if opts.presenter_keys is not None else "")
-            if w)
-        lines[-1:-1] = [f"  presenter:       ssh {port}presenter@{where} (with {how}); "
-                        "everyone else follows"]
-    return "\n".join(lines)
+    """What the instructor sees at start, in the run's language: the students' command
+    and the fingerprint (the words: :func:`tui_backprop.serve.cli.ssh_banner`)."""
+    from tui_backprop.serve.cli import ssh_banner
+
+    return ssh_banner(opts, key.get_fingerprint("sha256"), key_type(key), str(key_path),
+                      created, scenario_count)
 
 
 def run(opts: SSHOptions, scenario_count: int) -> int:
@@ -800,10 +792,10 @@ def run(opts: SSHOptions, scenario_count: int) -> int:
                                     lambda: stopping.done() or stopping.set_result(None))
         try:
             acceptor, room = await start(opts, log, key)
-        except OSError as exc:
+        except ListenError as exc:
             from tui_backprop.serve.cli import listen_failed
 
-            listen_failed(opts.host, opts.port, exc)
+            listen_failed(opts.host, opts.port, exc.error)  # the one line, nothing else
             return 2
         if opts.port == 0:  # --port 0: the one the system picked
             opts.port = acceptor.get_port()

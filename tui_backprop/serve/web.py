@@ -25,21 +25,47 @@ def session_command(opts: SessionOptions) -> str:
 
 
 def _server_class():
-    """textual-serve's Server, ending its open sessions when it is stopped.
+    """textual-serve's Server, ending its open sessions when it is stopped, and saying
+    our start-up lines once it listens.
 
     textual-serve's own shutdown (ctrl+c, SIGTERM) waits for every open websocket
     handler, i.e. for every student to close their tab: an instructor's ctrl+c left the
     server and the sessions running. Here stopping cancels the open sessions' handlers,
     which is textual-serve's own path for a dropped websocket: the socket is closed and
-    the app process is told to quit and awaited."""
-    import asyncio
+    the app process is told to quit and awaited.
 
+    textual-serve prints its logo and an English "Serving '<command>' on URL" when the
+    app starts up, which is before the port is bound: a port in use printed them too,
+    above the error. Here nothing is printed until the port is bound; then
+    ``server.started`` (the URL, the scenarios, the limits, in the run's language)."""
+    import asyncio
+    import signal
+
+    from aiohttp import web
     from textual_serve.server import Server
 
     class _Server(Server):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             self._sessions: set[asyncio.Task] = set()
+            #: what is printed once the port is bound
+            self.started = ""
+
+        async def on_startup(self, app) -> None:
+            """Nothing (textual-serve prints its start-up text here, before the port is
+            bound)."""
+
+        def serve(self, debug: bool = False) -> None:
+            """textual-serve's ``serve``, printing ``started`` once the port is bound
+            (``run_app`` calls ``print`` then)."""
+            self.debug = debug
+            self.initialize_logging()
+            loop = asyncio.new_event_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.request_exit)
+            web.run_app(self._make_app(), host=self.host, port=self.port,
+                        handle_signals=False, loop=loop,
+                        print=lambda *_: print(self.started, flush=True))
 
         async def handle_websocket(self, request):
             task = asyncio.current_task()
@@ -60,8 +86,11 @@ def _server_class():
     return _Server
 
 
-def run(opts: SessionOptions, host: str, port: int, public_url: str | None) -> int:
+def run(opts: SessionOptions, host: str, port: int, public_url: str | None,
+        scenario_count: int = 0) -> int:
     """Serve until ctrl+c; returns the exit code."""
+    from tui_backprop.serve.cli import listen_failed, web_banner
+
     Server = _server_class()
 
     # textual-serve gives each app a copy of this process's environment: the same
@@ -79,11 +108,11 @@ def run(opts: SessionOptions, host: str, port: int, public_url: str | None) -> i
     os.environ.update(env)
     server = Server(session_command(opts), host=host, port=port, title="tui-backprop",
                     public_url=public_url)
+    server.started = web_banner(opts, host, port, server.public_url, public_url,
+                                 scenario_count)
     try:
         server.serve()
     except OSError as exc:
-        from tui_backprop.serve.cli import listen_failed
-
         listen_failed(host, port, exc)
         return 2
     return 0

@@ -967,6 +967,37 @@ MESSAGES: dict[str, str] = {
     "serve.no_auth.open": "--no-auth on {host} would let anyone who can reach it in; use "
                           "--password or --authorized-keys, or add --i-know-this-is-open",
     "serve.presenter.same": "the presenter password must differ from the class password",
+    # tui-backprop serve ssh/web: what the instructor sees at start (commands, paths and
+    # the fingerprint are literal; "\n" starts a line under the value column)
+    "serve.banner.listening": "{prog}: listening on {address}",
+    "serve.banner.label.students": "students type:",
+    "serve.banner.label.browsers": "students open:",
+    "serve.banner.label.host_key": "host key:",
+    "serve.banner.label.key_file": "key file:",
+    "serve.banner.label.scenarios": "scenarios:",
+    "serve.banner.label.login": "login:",
+    "serve.banner.label.limits": "limits:",
+    "serve.banner.label.presenter": "presenter:",
+    "serve.banner.this_machine": "THIS-MACHINE",
+    "serve.banner.host_key": "{fingerprint} ({algorithm})\n"
+                             "students check it against what ssh prints on first connect",
+    "serve.banner.key_file.new": "{path}\n(created on this run)",
+    "serve.banner.scenarios": "{folder} ({count})",
+    "serve.banner.scenarios.open": "{folder} ({count})\nevery session starts on {name}",
+    "serve.banner.count.one": "{n} scenario",
+    "serve.banner.count.many": "{n} scenarios",
+    "serve.banner.login.none": "none: anyone who can reach the port gets a session",
+    "serve.banner.login.password": "the class password",
+    "serve.banner.login.key": "a key in {path}",
+    "serve.banner.login.both": "the class password, or a key in {path}",
+    "serve.banner.limits.sessions": "{n} sessions at once, each ended after {idle} idle",
+    "serve.banner.limits.work": "{iterations} iterations per train, {cpu} CPU-s per session",
+    "serve.banner.limits.ready": "sessions started ahead for the first {n} students",
+    "serve.banner.presenter": "{command}\nwith {how}; everyone else follows",
+    "serve.banner.presenter.password": "the presenter password",
+    "serve.banner.presenter.either": "{password} or {key}",
+    "serve.banner.web.public_url": "for other machines, start it with --public-url {url}",
+    "serve.banner.stop": "stop with ctrl+c",
     # tui-backprop serve --help (after its usage lines, which stay literal)
     "serve.help.body": (
         'Serve the debugger to a room: every student gets their own session.\n'
@@ -993,10 +1024,12 @@ MESSAGES: dict[str, str] = {
                            "runs at the lowest CPU priority",
     "serve.opt.cpu_limit": "CPU seconds one session may use in all (default {seconds}; "
                            "stepping costs ~10 ms a key)",
-    "serve.opt.lang.ssh": "the language of this command's help and errors (default: from the "
+    "serve.opt.lang.ssh": "the language of this command's help, errors and start-up "
+                          "lines (default: from the "
                           "locale, LC_ALL / LC_MESSAGES / LANG); each session follows the "
                           "locale its student's ssh sends (LANG, LC_*)",
-    "serve.opt.lang.web": "the language of this command's help and errors (default: from the "
+    "serve.opt.lang.web": "the language of this command's help, errors and start-up "
+                          "lines (default: from the "
                           "locale, LC_ALL / LC_MESSAGES / LANG); the sessions follow this "
                           "server's LANG",
     "serve.opt.password": "a shared class password (visible to other users of this machine "

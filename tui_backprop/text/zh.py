@@ -882,6 +882,37 @@ MESSAGES: dict[str, str] = {
     "serve.no_auth.open": "在 {host} 上使用 --no-auth，任何能连到它的人都能进入；请用 "
                           "--password 或 --authorized-keys，或者加上 --i-know-this-is-open",
     "serve.presenter.same": "讲师密码必须与班级密码不同",
+    # tui-backprop serve ssh/web：启动时讲师看到的几行（命令、路径和指纹保持原样；
+    # "\n" 另起一行，与值对齐）
+    "serve.banner.listening": "{prog}：正在监听 {address}",
+    "serve.banner.label.students": "学生输入：",
+    "serve.banner.label.browsers": "学生访问：",
+    "serve.banner.label.host_key": "主机密钥：",
+    "serve.banner.label.key_file": "密钥文件：",
+    "serve.banner.label.scenarios": "场景：",
+    "serve.banner.label.login": "登录方式：",
+    "serve.banner.label.limits": "限制：",
+    "serve.banner.label.presenter": "讲师：",
+    "serve.banner.this_machine": "本机地址",
+    "serve.banner.host_key": "{fingerprint}（{algorithm}）\n"
+                             "学生首次连接时，请核对 ssh 显示的指纹与此是否一致",
+    "serve.banner.key_file.new": "{path}\n（本次运行时新生成）",
+    "serve.banner.scenarios": "{folder}（{count}）",
+    "serve.banner.scenarios.open": "{folder}（{count}）\n每个会话都从 {name} 开始",
+    "serve.banner.count.one": "共 {n} 个场景",
+    "serve.banner.count.many": "共 {n} 个场景",
+    "serve.banner.login.none": "无需登录：任何能连到这个端口的人都能得到一个会话",
+    "serve.banner.login.password": "班级密码",
+    "serve.banner.login.key": "{path} 中的密钥",
+    "serve.banner.login.both": "班级密码，或 {path} 中的密钥",
+    "serve.banner.limits.sessions": "同时最多 {n} 个会话，空闲 {idle} 后结束",
+    "serve.banner.limits.work": "每次训练最多 {iterations} 轮迭代，每个会话最多 {cpu} CPU 秒",
+    "serve.banner.limits.ready": "为最先连接的 {n} 个学生预先启动会话",
+    "serve.banner.presenter": "{command}\n登录凭据：{how}；其他人都跟随讲师",
+    "serve.banner.presenter.password": "讲师密码",
+    "serve.banner.presenter.either": "{password}或 {key}",
+    "serve.banner.web.public_url": "要让其他机器访问，请加上 --public-url {url} 启动",
+    "serve.banner.stop": "按 ctrl+c 停止",
     # tui-backprop serve --help（接在保持原样的 usage 行之后）
     "serve.help.body": (
         '把调试器提供给整个教室：每个学生都有自己的会话。\n'
@@ -905,10 +936,10 @@ MESSAGES: dict[str, str] = {
                            "优先级运行",
     "serve.opt.cpu_limit": "一个会话总共可以使用的 CPU 秒数（默认 {seconds}；单步执行每按一次"
                            "键约耗 10 ms）",
-    "serve.opt.lang.ssh": "此命令的帮助和错误信息的语言（默认取自区域设置 "
+    "serve.opt.lang.ssh": "此命令的帮助、错误信息和启动信息的语言（默认取自区域设置 "
                           "LC_ALL/LC_MESSAGES/LANG）；每个会话的语言取决于学生的 ssh "
                           "发送的区域设置（LANG、LC_*）",
-    "serve.opt.lang.web": "此命令的帮助和错误信息的语言（默认取自区域设置 "
+    "serve.opt.lang.web": "此命令的帮助、错误信息和启动信息的语言（默认取自区域设置 "
                           "LC_ALL/LC_MESSAGES/LANG）；会话的语言取决于本服务器的 LANG",
     "serve.opt.password": "全班共用的密码（本机的其他用户可以在 'ps' 中看到它；见 "
                           "--password-file）",
