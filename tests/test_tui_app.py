@@ -15,6 +15,8 @@ import shutil
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.widgets import Input
 
 from tui_backprop.engine import ScenarioError, bundled, load, record
@@ -504,6 +506,96 @@ def test_changed_span_covers_every_cell_that_differs():
     # new "(1 of 3)" line shorter than the old one that also ends in "of 3)"
     assert changed_span(strip("dx: 3 (1 of 3)"), strip("dx: -4 + 0.59 (2 of 3)")) == (4, 22)
     assert changed_span(strip("ab"), strip("ab", Style(bold=True))) == (0, 2)
+
+
+def _cells_of(strip) -> list[tuple[str, object]]:
+    return [(ch, seg.style) for seg in strip for ch in seg.text]
+
+
+_SPAN_STYLES = [None, "bold", "red", "bold red"]
+
+
+@given(st.lists(st.tuples(st.text(" ab-", max_size=4), st.sampled_from(_SPAN_STYLES)),
+                max_size=5),
+       st.lists(st.tuples(st.text(" ab-", max_size=4), st.sampled_from(_SPAN_STYLES)),
+                max_size=5))
+@settings(max_examples=300)
+def test_changed_span_is_the_first_to_the_last_differing_cell(a, b):
+    """Against the definition, cell by cell: the span runs from the first to the last
+    cell whose character or style differs (the shorter line padded with plain blanks);
+    an empty span where none does."""
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    from tui_backprop.tui.lines import changed_span
+
+    def strip(parts) -> Strip:
+        return Strip([Segment(text, Style.parse(style) if style else None)
+                      for text, style in parts])
+
+    sa, sb = strip(a), strip(b)
+    ca, cb = _cells_of(sa), _cells_of(sb)
+    n = max(len(ca), len(cb))
+    ca += [(" ", None)] * (n - len(ca))
+    cb += [(" ", None)] * (n - len(cb))
+    differ = [i for i in range(n) if ca[i] != cb[i]]
+    first, end = changed_span(sa, sb)
+    if differ:
+        assert (first, end) == (differ[0], differ[-1] + 1)
+    else:
+        assert end <= first
+
+
+def _bar_by_cell(timeline, cursor: int, width: int, look) -> list[tuple[str, object]]:
+    """The progress bar's definition, cell by cell: the step under each cell coloured
+    by its phase (the update phase in the accent colour, forward in the value colour,
+    the rest in the gradient colour), done cells before the cursor, muted ones after."""
+    from rich.style import Style
+
+    n = len(timeline)
+    width = min(width, n)
+    at = cursor * width // n
+    colour = {"forward": look.value, "update": look.accent}
+    cells = []
+    for x in range(width):
+        style = colour.get(timeline[x * n // width].phase, look.grad)
+        if x == at:
+            cells.append(("●", style + Style(bold=True)))
+        elif x < at:
+            cells.append(("━", style))
+        else:
+            cells.append(("─", style + look.muted))
+    return cells
+
+
+@given(st.integers(0, 10_000), st.integers(1, 60), st.booleans())
+@settings(max_examples=150)
+def test_progress_bar_is_its_cells_in_runs(where, width, same_colours):
+    """The bar is one cell per slice of the run, and one span per run of cells that
+    look the same (never two spans in a row with one style)."""
+    import dataclasses
+
+    from rich.style import Style
+
+    from tui_backprop.tui.look import Look
+    from tui_backprop.tui.status import progress_bar
+
+    scenario = load(str(bundled_dir() / "network-2-2-2.toml"))
+    timeline = record(scenario.graph, iterations=2, learning_rate=scenario.learning_rate)
+    styles = {f.name: Style(color=f"color({i % 16})")
+              for i, f in enumerate(dataclasses.fields(Look)) if "Style" in str(f.type)}
+    if same_colours:  # two phases that look the same: their cells join one run
+        styles["accent"] = styles["grad"]
+    look = Look(precision=4, full=False, mode="test", glyphs=None, **styles)
+    cursor = where % len(timeline)
+    bar = progress_bar(timeline, cursor, width, look)
+    cells = _bar_by_cell(timeline, cursor, width, look)
+    assert bar.plain == "".join(ch for ch, _ in cells)
+    assert [(ch, span.style) for span in bar.spans
+            for ch in bar.plain[span.start:span.end]] == cells
+    assert all(a.end == b.start and a.style != b.style
+               for a, b in zip(bar.spans, bar.spans[1:]))
 
 
 # ends on the backward step of xpy, after dx's longer "+=" line was on screen; with

@@ -465,36 +465,6 @@ class DirectLines:
     #: (styles key, _PassLook) of the last pass
     _tb_look: tuple | None = None
 
-    def refresh(self, *regions, repaint: bool = True, layout: bool = False,
-                recompose: bool = False):
-        """Textual's ``refresh``, except that a plain repaint of a shown panel is handed
-        to its screen directly. Textual prompts the panel's own message loop, whose idle
-        handler posts an ``Update`` to the screen, whose handler adds the panel to the
-        screen's dirty widgets: three messages through two loops for each panel a step
-        changes. Anything else (a layout, a recompose, a scroll or style refresh still
-        pending, a panel not mounted or hidden) takes Textual's own path."""
-        if (not _installed or layout or recompose or not repaint
-                or not self._is_mounted or self._closing or self._parent is None  # type: ignore[attr-defined]
-                or self._repaint_required or self._layout_required  # type: ignore[attr-defined]
-                or self._scroll_required or self._refresh_styles_required  # type: ignore[attr-defined]
-                or self._recompose_required or not self.display):  # type: ignore[attr-defined]
-            return super().refresh(*regions, repaint=repaint, layout=layout,  # type: ignore[misc]
-                                   recompose=recompose)
-        try:
-            screen = self.screen  # type: ignore[attr-defined]
-        except Exception:  # NoScreen: not on a screen (yet)
-            return super().refresh(*regions, repaint=repaint, layout=layout,  # type: ignore[misc]
-                                   recompose=recompose)
-        # Widget.refresh's repaint bookkeeping, then Screen._on_update's
-        self._layout_cache.clear()  # type: ignore[attr-defined]
-        self._set_dirty(*regions)  # type: ignore[attr-defined]
-        self.clear_cached_dimensions()  # type: ignore[attr-defined]
-        self._rich_style_cache.clear()  # type: ignore[attr-defined]
-        if screen in screen._compositor:
-            screen._dirty_widgets.add(self)
-            screen.check_idle()
-        return self
-
     def _pass_look(self) -> _PassLook:
         """What a pass needs of this widget's styles and its ancestors' (the rich style,
         the border box, the background colours, the side segments), worked out again
