@@ -595,7 +595,7 @@ def test_progress_bar_is_its_cells_in_runs(where, width, same_colours):
     assert [(ch, span.style) for span in bar.spans
             for ch in bar.plain[span.start:span.end]] == cells
     assert all(a.end == b.start and a.style != b.style
-               for a, b in zip(bar.spans, bar.spans[1:]))
+               for a, b in zip(bar.spans, bar.spans[1:], strict=False))
 
 
 # ends on the backward step of xpy, after dx's longer "+=" line was on screen; with
