@@ -187,3 +187,15 @@ def test_lang_is_an_option_of_every_command(cli, argv):
 def test_list_takes_lang(cli):
     assert cli("list", "--lang", "zh").code == 0
     assert cli("list", "--lang", "fr").code == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_main_help_lists_every_option_of_the_tui(cli, lang):
+    """Every option the TUI command accepts is in the main help body (``--quiz`` was
+    only in ``--help``'s generated part)."""
+    result = cli("--help", "--lang", lang)
+    assert result.code == 0
+    body = (en if lang == "en" else zh).MESSAGES["cli.help.body"]
+    for option in ("--precision", "--lang", "--ascii", "--theme", "--quiz", "--quiz-kinds"):
+        assert option in body
+        assert option in result.out

@@ -855,6 +855,8 @@ MESSAGES: dict[str, str] = {
         "  --theme NAME        a colour theme: Textual's, or projector (high contrast,\n"
         '                      for a lecture hall); also in the command palette\n'
         '                      (ctrl+p)\n'
+        '  --quiz              predict, then reveal: type each step\'s new number before\n'
+        '                      it is shown (--quiz-kinds KINDS: which numbers; s skips)\n'
         '  Theme, language, precision and ASCII are remembered in\n'
         '  $XDG_CONFIG_HOME/tui-backprop/config.toml (~/.config/... by default); an\n'
         '  option given on the command line wins. NO_COLOR=1 draws without any colour.\n'

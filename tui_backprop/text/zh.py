@@ -785,6 +785,8 @@ MESSAGES: dict[str, str] = {
         '                      （默认：区域设置不是 UTF-8 时用 ASCII）\n'
         '  --theme NAME        配色主题：Textual 自带的主题，或 projector\n'
         '                      （高对比度，适合教室投影）；命令面板（ctrl+p）里也能选\n'
+        '  --quiz              先预测、再揭晓：每一步的新数值显示之前先输入你的答案\n'
+        '                      （--quiz-kinds KINDS 选择要预测哪些数；s 跳过）\n'
         '  主题、语言、精度和 ASCII 设置会记在\n'
         '  $XDG_CONFIG_HOME/tui-backprop/config.toml（默认 ~/.config/...）；\n'
         '  命令行上给出的选项优先。NO_COLOR=1 时不使用任何颜色。\n'
