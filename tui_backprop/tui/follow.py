@@ -288,6 +288,12 @@ class ClassLink:
         if state is None:
             return
         app = self.app
+        if state["id"] != self._applied and self._shows(state):
+            # the presenter's state is the one on screen (a follower that opened the same
+            # scenario): follow it without loading and recording it again
+            self._applied = self.state_id = state["id"]
+            self._close_picker()
+            self.on_change()  # the class bar: following, no longer waiting
         if state["id"] != self._applied:
             session = app._attempt("cannot follow the presenter; still showing the last "
                                    "good state", lambda: self._build(state))
@@ -307,6 +313,20 @@ class ClassLink:
             step = self._step(pos, app.session)
             if app.cursor != step:
                 app.cursor = step
+
+    def _shows(self, state: dict) -> bool:
+        """Whether the app's session is ``state`` already: the same scenario, leaf
+        values, recorded iterations and loss history."""
+        session = self.app.session
+        if session is None:
+            return False
+        try:
+            mine = self._make_state(session)
+        except Exception:  # noqa: BLE001 - cannot tell: rebuild, as before
+            return False
+        if mine is None:
+            return False
+        return all(mine[k] == state.get(k) for k in mine if k != "id")
 
     @staticmethod
     def _step(pos: dict, session) -> int:
