@@ -10,8 +10,8 @@ import os
 import tempfile
 
 from tui_backprop.engine.scenario import bundled_dir
-from tui_backprop.tui.app import create_app
 from tui_backprop.text import en
+from tui_backprop.tui.app import create_app
 from tui_backprop.tui.follow import ClassOptions
 from tui_backprop.tui.quiz import ClassBar
 
@@ -50,13 +50,17 @@ async def test_a_follower_reuses_the_state_it_shows_and_rebuilds_an_edited_one()
             count = len(opened.timeline.iterations)
             same = {"id": "p-1", "scenario": "add-mul", "edits": {}, "first": 1,
                     "count": count, "earlier": []}
+            # the presenter at the step the follower shows: nothing moves, but the class
+            # bar must stop saying it waits for the presenter
             send({"t": "state", "state": same})
-            send({"t": "position", "position": {"state": "p-1", "step": 3, "iteration": 1}})
-            await _until(pilot, lambda: app.cursor == 3)
-            assert app.session is opened  # followed without loading and recording again
-            assert app.classroom.state_id == "p-1"
+            send({"t": "position", "position": {"state": "p-1", "step": 0, "iteration": 1}})
             bar = app.debugger._panel(ClassBar)
             await _until(pilot, lambda: bar._text == en.MESSAGES["class.following"])
+            assert app.session is opened  # followed without loading and recording again
+            assert app.classroom.state_id == "p-1"
+            send({"t": "position", "position": {"state": "p-1", "step": 3, "iteration": 1}})
+            await _until(pilot, lambda: app.cursor == 3)
+            assert app.session is opened
 
             leaf = next(iter(opened.scenario.graph.leaf_values))
             edited = dict(same, id="p-2", edits={leaf: 5.0})
