@@ -102,5 +102,8 @@ async def test_a_style_changed_after_a_pass_reaches_the_panels():
         inspector.styles.background = "#ff0000"  # the panel's own
         await pilot.pause()
         assert _compare(app) >= 3
+        app.theme = "projector"  # a theme switched at run time restyles every panel
+        await pilot.pause()
+        assert _compare(app) >= 3
         inside = list(inspector.render_lines(crop)[1])[1]  # after the left border
         assert inside.style.bgcolor.triplet == (255, 0, 0)
