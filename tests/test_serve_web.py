@@ -131,3 +131,37 @@ async def test_stopping_the_server_ends_open_sessions(web):
             code = await asyncio.to_thread(web.wait, 20)   # not the tab closing: the server
             assert code is not None
     assert await asyncio.to_thread(wait_gone, list(session), 10.0) is not None
+
+
+async def test_port_zero_serves_on_the_port_the_system_picked(tmp_path):
+    """``--port 0``: the banner and the page's websocket address name the real port."""
+    import re
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_backprop", "serve", "web", "--port", "0",
+         "--lang", "en"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(tmp_path),
+        text=True)
+    try:
+        loop = asyncio.get_running_loop()
+        line = ""
+        for _ in range(20):
+            line = await asyncio.wait_for(loop.run_in_executor(None, proc.stdout.readline), 60)
+            if re.search(r"http://127\.0\.0\.1:\d+", line):
+                break
+        port = int(re.search(r"http://127\.0\.0\.1:(\d+)", line).group(1))
+        assert port != 0
+        page = await _get_page(port)
+        assert f"ws://127.0.0.1:{port}/ws" in page
+    finally:
+        below = descendants(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+        wait_gone(below, 5.0)

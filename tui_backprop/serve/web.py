@@ -50,6 +50,8 @@ def _server_class():
             self._sessions: set[asyncio.Task] = set()
             #: what is printed once the port is bound
             self.started = ""
+            #: a socket already bound (``--port 0``: the port the system picked)
+            self.sock = None
 
         async def on_startup(self, app) -> None:
             """Nothing (textual-serve prints its start-up text here, before the port is
@@ -63,9 +65,10 @@ def _server_class():
             loop = asyncio.new_event_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.request_exit)
-            web.run_app(self._make_app(), host=self.host, port=self.port,
-                        handle_signals=False, loop=loop,
-                        print=lambda *_: print(self.started, flush=True))
+            where = {"sock": self.sock} if self.sock is not None else \
+                {"host": self.host, "port": self.port}
+            web.run_app(self._make_app(), handle_signals=False, loop=loop,
+                        print=lambda *_: print(self.started, flush=True), **where)
 
         async def handle_websocket(self, request):
             task = asyncio.current_task()
@@ -106,8 +109,22 @@ def run(opts: SessionOptions, host: str, port: int, public_url: str | None,
         env["LANG"] = "C.UTF-8"
     os.environ.clear()
     os.environ.update(env)
+    sock = None
+    if port == 0:
+        # the system picks the port: bound here, so that the page's websocket address
+        # and the banner name the real one (textual-serve builds both from the port)
+        import socket
+
+        try:
+            family = socket.getaddrinfo(host or None, 0, type=socket.SOCK_STREAM)[0][0]
+            sock = socket.create_server((host, 0), family=family)
+        except OSError as exc:
+            listen_failed(host, port, exc)
+            return 2
+        port = sock.getsockname()[1]
     server = Server(session_command(opts), host=host, port=port, title="tui-backprop",
                     public_url=public_url)
+    server.sock = sock
     server.started = web_banner(opts, host, port, server.public_url, public_url,
                                  scenario_count)
     try:
