@@ -83,6 +83,21 @@ def wait_gone(pids: list[int], timeout: float) -> float | None:
     return None
 
 
+def interrupt(proc: subprocess.Popen, timeout: float = 15.0) -> None:
+    """Stop a server started as a subprocess as ctrl+c would (SIGINT; SIGKILL if it has
+    not ended after ``timeout`` s) and close its pipes."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
 # ---------------------------------------------------------------------------- server
 
 

@@ -16,7 +16,6 @@ import os
 import re
 import selectors
 import shutil
-import signal
 import socket
 import string
 import subprocess
@@ -28,7 +27,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 from rich.cells import cell_len
-from serve_util import BANNER_ENDS, ROOT, Server, connect
+from serve_util import BANNER_ENDS, ROOT, Server, connect, interrupt
 
 from tui_backprop import cli as main_cli
 from tui_backprop.serve import cli as serve_cli
@@ -218,14 +217,7 @@ def test_the_web_banner_speaks_the_runs_language(short_state, lang):
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
+        interrupt(proc)
     lines = banner.splitlines()
     assert lines[0] == table["serve.banner.listening"].format(
         prog="tui-backprop serve web", address=f"127.0.0.1:{port}")

@@ -16,7 +16,7 @@ import time
 import aiohttp
 import pyte
 import pytest
-from serve_util import ROOT, descendants, exists, wait_gone
+from serve_util import ROOT, descendants, exists, interrupt, wait_gone
 
 
 def _free_port() -> int:
@@ -39,14 +39,7 @@ def web(tmp_path):
     proc.port = port
     yield proc
     below = descendants(proc.pid)
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    proc.stderr.close()
+    interrupt(proc)
     wait_gone(below, 5.0)
     left = [p for p in below if exists(p)]
     for p in left:
@@ -156,12 +149,5 @@ async def test_port_zero_serves_on_the_port_the_system_picked(tmp_path):
         assert f"ws://127.0.0.1:{port}/ws" in page
     finally:
         below = descendants(proc.pid)
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
-        proc.stderr.close()
+        interrupt(proc)
         wait_gone(below, 5.0)
