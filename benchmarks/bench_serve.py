@@ -500,6 +500,14 @@ async def run_follow(args: argparse.Namespace, state: Path) -> list[str]:
             print(latency_line("  the presenter's own echo", [presenter]))
             print(f"{'  CPU per step per session':<28} {ms(per_step)} (the presenter's and "
                   f"the followers' CPU during the steps / steps / sessions)")
+            # Every follower draws every step: with all of them woken by the same
+            # presenter key, the CPUs need sessions x CPU-per-step / CPUs to draw the
+            # last one, however they are scheduled (a floor for the max; the 95th
+            # percentile follower cannot come before ~95% of it).
+            sessions, cpus = n + 1, os.cpu_count() or 1
+            print(f"{'  CPU floor per step':<28} {sessions} sessions x {ms(per_step).strip()} "
+                  f"/ {cpus} CPUs = {ms(sessions * per_step / cpus).strip()} (the last "
+                  f"follower's screen cannot come sooner)")
             if missed or failed:
                 problems.append(f"class with {n} followers: {missed} screens not updated, "
                                 f"{failed} failed sessions")

@@ -34,6 +34,7 @@ def room(tmp_path_factory):
     shutil.copy(SCENARIOS / "add-mul.toml", folder / "add-mul.toml")
     server = Server(base, "--no-auth", "--scenarios", str(folder), "--open", "add-mul",
                     "--presenter-password", PASSWORD).wait_started()
+    server.base = base
     yield server
     left = server.stop()
     assert left == [], f"processes left behind after the server stopped: {left}"
@@ -145,6 +146,44 @@ async def test_a_reconnecting_follower_follows_again(room):
     finally:
         aconn.close()
         pconn.close()
+
+
+async def test_followers_are_told_what_the_presenter_does_and_see_no_server_path(room):
+    folder = room.base / "lecture"
+    shutil.copy(SCENARIOS / "cs231n-sigmoid.toml", folder / "neuron.toml")
+    pconn, p = await presenter(room.port)
+    aconn, a = await student(room.port)
+    try:
+        await a.wait_for(r"step 1/5")
+        # a following student's step key says who drives (it used to do nothing at all)
+        await a.type("n")
+        await a.wait_for("the presenter is driving: press x")
+        assert step_of(a) == 1
+        # the presenter opens another scenario of the folder: the follower shows it,
+        # and nothing says "reloaded" or shows where the server keeps its files
+        await p.type("o")
+        await p.wait_for("Open a scenario")
+        await p.type("\t")
+        await asyncio.sleep(0.2)
+        await p.type("neuron\r")
+        await p.wait_for(r"step 1/17")
+        await a.wait_for(r"step 1/17")
+        await asyncio.sleep(2.5)  # the follower's file poll runs every second
+        assert "reloaded" not in a.text and "reloaded" not in p.text
+        assert str(folder) not in a.text and "neuron.toml" not in a.text
+        # the presenter leaves: the follower is told, in words
+        await p.type("q")
+        await a.wait_for("the presenter has left")
+        assert "FOLLOWING the presenter" not in a.text
+        # and is back to following when the presenter returns
+        pconn.close()
+        pconn, p = await presenter(room.port)
+        await a.wait_for("FOLLOWING the presenter")
+        await a.wait_for(r"step 1/5")   # the presenter's new session starts on add-mul
+    finally:
+        aconn.close()
+        pconn.close()
+        (folder / "neuron.toml").unlink()
 
 
 def paste(text: str) -> str:

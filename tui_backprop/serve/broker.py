@@ -19,8 +19,9 @@ Messages (``t`` is the type):
   current prompt's ``key``, or null), ``reveal`` (``key``);
 * student -> broker: ``mode`` (``following``: bool), ``answer`` (``key``, ``value``,
   ``right``);
-* broker -> student: ``welcome``, then ``state``, ``position``, ``quiz``, ``reveal`` as
-  the presenter sends them;
+* broker -> student: ``welcome`` (with ``presenter``: whether the presenter is
+  connected), then ``state``, ``position``, ``quiz``, ``reveal`` as the presenter sends
+  them, and ``presenter`` (``here``: bool) when the presenter connects or leaves;
 * broker -> presenter: ``welcome``, ``room`` (connected / following / exploring) and
   ``tally`` (the current prompt's :class:`~tui_backprop.model.quiz.TallySummary`).
 
@@ -242,6 +243,8 @@ class Broker:
                 if member.role == "student":
                     self._room_changed()
                     self._tally_changed()
+                elif not self._presenter_here():
+                    self._to("student", {"t": "presenter", "here": False})
             with contextlib.suppress(Exception):
                 writer.close()
 
@@ -266,21 +269,28 @@ class Broker:
             return None
         self._next += 1
         member = Member(self._next, role, writer, token=token)
-        self.members[member.ident] = member
         if token in self.pending:
+            self.members[member.ident] = member
             return member  # started ahead: the class reaches it when a student takes it
+        here_before = self._presenter_here()
+        self.members[member.ident] = member
         self._catch_up(member)
         if role == "student":
             self._room_changed()
         else:
             self._send(member, {"t": "room", **self.counts()})
+            if not here_before:
+                self._to("student", {"t": "presenter", "here": True})
         return member
+
+    def _presenter_here(self) -> bool:
+        return any(m.role == "presenter" for m in self.members.values())
 
     def _catch_up(self, member: Member) -> None:
         """What a session joining the class needs: the welcome, and for a student the
         presenter's latest state and position."""
         welcome = {"t": "welcome", "role": member.role, "quiz": self.quiz,
-                   "revealed": list(self.revealed)}
+                   "revealed": list(self.revealed), "presenter": self._presenter_here()}
         self._send(member, welcome)
         if member.role == "student":
             if self.state is not None:

@@ -117,6 +117,8 @@ MESSAGES: dict[str, str] = {
     "quiz.tally.no_prompt": "nothing to ask at this step: step on",
     "class.following": "FOLLOWING the presenter · x: explore on your own",
     "class.following.waiting": "FOLLOWING · waiting for the presenter · x: explore",
+    "class.following.left": "FOLLOWING · the presenter has left · x: explore on your own",
+    "class.say.presenter_drives": "the presenter is driving: press x to explore on your own",
     "class.exploring": "EXPLORING on your own · F: back to the presenter",
     "class.presenter": "PRESENTER · {connected} connected, {following} following, "
                        "{exploring} exploring",
@@ -429,6 +431,8 @@ MESSAGES: dict[str, str] = {
     "tui.say.updated": "updated the params: iteration {i} starts ({arrow} shows the update)",
     "tui.say.trained": "trained to iteration {done}; stepping through iteration {now}",
     "tui.say.changed": "{name} changed: the timeline was recorded again",
+    "tui.note.zh_needs_utf8": "Chinese needs a UTF-8 terminal; this one shows ASCII, so "
+                              "the screens are in English",
     "tui.say.reloaded": "reloaded {path}",
     "tui.say.nothing_to_reload": "nothing to reload",
     "tui.say.both_shown": "Circuit and code are both shown at this width.",

@@ -150,6 +150,9 @@ class BackpropApp(App):
         #: is English, as the traces are: Chinese has no ASCII form.
         self.messages: Messages = messages("en" if self.glyphs.ascii
                                            else resolve_language(lang))
+        #: Chinese asked for (``--lang zh`` or the locale) on an ASCII terminal: said
+        #: once the app is up, rather than switched to English without a word
+        self._lang_note = self.glyphs.ascii and resolve_language(lang) == "zh"
         #: which numbers the panels hide (drawn ``?``): None shows every number. Quiz
         #: mode sets it; every panel passes it to the presentation model, the one place
         #: a number is masked.
@@ -205,6 +208,9 @@ class BackpropApp(App):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         # the collector was paused for start-up by the launcher (no-op otherwise)
         self.set_timer(FIRST_FRAME_SECONDS, first_frame_shown)
+        if self._lang_note:
+            self.notify(self.tr("tui.note.zh_needs_utf8"), severity="warning", timeout=10,
+                        markup=False)
 
     def _theme_changed(self, theme) -> None:
         self._restyle()
@@ -368,9 +374,23 @@ class BackpropApp(App):
         self.set_reactive(BackpropApp.selected, None)
         if not self._adopt(headline, session, cursor=0):
             return False
-        self._stamp = _file_stamp(scenario.path)
+        self.loaded_from_file(scenario.path)
         self.sub_title = self.glyphs.text(printable(scenario.title))
         return True
+
+    def loaded_from_file(self, path: str | None) -> None:
+        """The session shown now was read from ``path``: a later change of the file on
+        disk reloads it (:meth:`poll_file`), an earlier one does not."""
+        self._stamp = _file_stamp(path)
+
+    def _shown_path(self, path: str) -> str:
+        """``path`` as the user should read it: in a served session the scenario's name
+        in the server's folder (never the server's own paths)."""
+        if self.scenarios is not None:
+            name = self.scenarios.name_of(path)
+            if name is not None:
+                return name
+        return path
 
     def _confined(self, name_or_path: str) -> str:
         """The path to load: in a served session only a name inside its folder."""
@@ -401,13 +421,17 @@ class BackpropApp(App):
             self.set_reactive(BackpropApp.selected, selected)
             return False
         self.sub_title = self.glyphs.text(printable(scenario.title))
-        self.say(self.tr("tui.say.reloaded", path=self.glyphs.text(printable(path))), "value")
+        self.say(self.tr("tui.say.reloaded",
+                         path=self.glyphs.text(printable(self._shown_path(path)))), "value")
         return True
 
     def poll_file(self) -> None:
         """Reload when the scenario file changed on disk (called every second)."""
         if self.session is None or not self.session.scenario.path:
             return
+        link = self.classroom
+        if link is not None and not link.presenter and link.following:
+            return  # a follower's state is the presenter's (who reloads, and is followed)
         stamp = _file_stamp(self.session.scenario.path)
         if stamp is not None and stamp != self._stamp:
             self.reload()
@@ -833,19 +857,34 @@ class BackpropApp(App):
         if action in self._TYPED and typing_in_box(self.focused):
             return False  # the debugger's keys are priority keys: a text box types them
         if student and link.following and action in self._DRIVING:
+            self._driven = True  # run_action says why nothing happens
             return None  # shown, but the presenter drives
         if quiz is not None and quiz.waiting and action in self._STEPPING:
             return False  # the key goes to the answer box
         return True
 
+    _driven = False
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        # A following student's stepping keys are the presenter's to press: say so,
+        # rather than let the key do nothing at all.
+        self._driven = False
+        handled = await super().run_action(action, default_namespace, namespaces)
+        if not handled and self._driven:
+            self.say(self.tr("class.say.presenter_drives"))
+        self._driven = False
+        return handled
+
     def action_explore(self) -> None:
         if self.classroom is not None:
+            self.message = None  # a message of the state left behind
             self.classroom.explore()
             self.class_hook()
             self.refresh_views()
 
     def action_snap_back(self) -> None:
         if self.classroom is not None:
+            self.message = None
             self.classroom.snap_back()
             self.class_hook()
             self.refresh_views()

@@ -93,6 +93,8 @@ class ClassLink:
         #: the latest state and position the presenter sent (students)
         self.states: dict[str, dict] = {}
         self.position: dict | None = None
+        #: students: whether the presenter is connected (the broker says when it leaves)
+        self.presenter_here = True
         #: the state id the app shows (followers: applied; presenter: published)
         self.state_id: str | None = None
         self._applied: str | None = None
@@ -194,7 +196,12 @@ class ClassLink:
                     # instead of drawing every step it missed
                     self._apply_pending = True
                     self.app.call_later(self._apply_latest)
+        elif kind == "presenter" and not self.presenter:
+            self.presenter_here = msg.get("here") is not False
+            self.on_change()
         elif kind in ("welcome", "quiz", "reveal", "tally"):
+            if kind == "welcome" and not self.presenter:
+                self.presenter_here = msg.get("presenter") is not False
             self.on_quiz(msg)
             self.on_change()
 
@@ -232,12 +239,9 @@ class ClassLink:
 
     def _name_of(self, path: str | None) -> str | None:
         folder = self.app.scenarios
-        if path is None or folder is None or not folder.contains(path):
+        if path is None or folder is None:
             return None
-        import os
-
-        rel = os.path.relpath(os.path.realpath(path), folder.root)
-        return rel[: -len(".toml")].replace(os.sep, "/") if rel.endswith(".toml") else rel
+        return folder.name_of(path)
 
     def changed(self, force: bool = False) -> None:
         """After the presenter's cursor or session changed: publish them."""
@@ -308,6 +312,7 @@ class ClassLink:
             self._applied = state["id"]
             self.state_id = state["id"]
             app.sub_title = _title(session.scenario.title)
+            app.loaded_from_file(session.scenario.path)
             return
         if app.session is not None:
             step = self._step(pos, app.session)
@@ -391,6 +396,8 @@ class ClassLink:
             return Msg("class.exploring")
         if self.position is None:
             return Msg("class.following.waiting")
+        if not self.presenter_here:
+            return Msg("class.following.left")
         return Msg("class.following")
 
 

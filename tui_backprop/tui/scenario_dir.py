@@ -97,6 +97,15 @@ class ScenarioDir:
             raise refuse("no such scenario in the scenarios folder")
         return real
 
+    def name_of(self, path: str | os.PathLike[str]) -> str | None:
+        """The scenario name of ``path`` (a file in the folder), None if it is not one:
+        what a served session shows instead of the server's own paths."""
+        real = os.path.realpath(os.fspath(path))
+        if not _within(self.root, real):
+            return None
+        rel = os.path.relpath(real, self.root)
+        return (rel[: -len(".toml")] if rel.endswith(".toml") else rel).replace(os.sep, "/")
+
     def contains(self, path: str | os.PathLike[str]) -> bool:
         """Whether ``path`` (a file) is inside the folder."""
         return _within(self.root, os.path.realpath(os.fspath(path)))
