@@ -15,8 +15,16 @@ What a session may do is decided here and in the app's options, not by the stude
 * ``--max-train`` caps one ``t``; a capped app trains at the lowest CPU priority;
 * ``--cpu-seconds`` is the session's RLIMIT_CPU: past it the kernel ends the process
   (SIGXCPU, then SIGKILL), so a session cannot use more than that much CPU in total;
-* ``--nice`` lowers the whole session's priority below the server's, so the server
-  that relays every key stays responsive however busy the sessions are.
+* ``--nice`` lowers the session's threads below the server's. Where the kernel groups
+  processes by session ("autogroup", on by default on most Linux desktops) every session,
+  being its own session leader, is a group of its own, and groups share the CPU equally
+  whatever the nice values inside them: the server and each session then get equal
+  shares, and the nice values only order a session's own threads (its screen before its
+  training). Lowering the sessions' group priority too (``/proc/self/autogroup``) was
+  measured and left out: in 20 s classes, alternating three runs each, it took the
+  presenter's echo from a median 122-136 ms to 63-82 ms, but every follower's screen from
+  135-152 ms to 158-200 ms (p50), since the whole room then yields to anything else the
+  machine runs.
 """
 
 from __future__ import annotations
