@@ -150,9 +150,10 @@ def test_backward_prompts_show_the_chain_rule(add_mul):
 def test_settings_choose_the_kinds(add_mul):
     p = _ask(add_mul, 0, ["local"])
     assert (p.kind, p.slot, p.value) == ("local", "input.0.local", 1.0)   # ∂q/∂x
-    assert EN.render(p.explanation) == "∂q/∂x = 1 = 1"
+    assert EN.render(p.explanation) == "q = x + y, so ∂q/∂x = 1 whatever the inputs are"
     p = _ask(add_mul, 1, ["local"])
     assert p.value == -4.0                                           # ∂f/∂q = z
+    assert EN.render(p.explanation) == "∂f/∂q = z with q = 3, z = -4: -4"
     p = _ask(add_mul, 4, ["upstream"])
     assert (p.kind, p.value) == ("upstream", -4.0)                   # dq arrives at q
     assert _ask(add_mul, 0, ["update"]) is None
