@@ -86,6 +86,8 @@ class QuizController:
         self.score = Score()
         self.revealed: set[str] = set()
         self.outcomes: dict[str, tuple[float | None, bool | None]] = {}
+        #: prompts revealed before this learner answered (scored as skipped)
+        self.missed: set[str] = set()
         self.tally: TallySummary | None = None
         #: the presenter's last tally of each recent prompt
         self.tallies: dict[str, TallySummary] = {}
@@ -259,6 +261,7 @@ class QuizController:
             if self.mode == "student":
                 if key not in self.outcomes and key == self.prompt_id:
                     self.outcomes[key] = (None, None)  # not answered: counted as skipped
+                    self.missed.add(key)  # but said as it is: no answer
                 self._reveal(key, score=key in self.outcomes)
             else:
                 self._reveal(key, score=False)
@@ -325,6 +328,12 @@ class QuizController:
         lines[-1].append("   " + score, "dim")  # on the last line: the question may be long
         return lines
 
+    def _no_answer(self, key: str) -> str:
+        """Skipped (``s``), or not answered before the presenter revealed it."""
+        if self.mode == "solo" or (key in self.outcomes and key not in self.missed):
+            return "quiz.skipped"
+        return "quiz.missed"
+
     def _previous_lines(self) -> list[Text]:
         """The step's prompt revealed just before the current one, in one line: the
         learner's verdict and the arithmetic; for the presenter, the arithmetic and how
@@ -351,8 +360,7 @@ class QuizController:
             return [line]
         answer, right = self.outcomes.get(key, (None, None))
         if answer is None:
-            line = Text(g.text(msgs("quiz.skipped" if self.mode == "solo" or key in self.outcomes
-                                    else "quiz.missed")), "dim")
+            line = Text(g.text(msgs(self._no_answer(key))), "dim")
         elif right:
             line = Text(("ok " if g.ascii else "✓ ") + g.text(msgs("quiz.right")), "green")
         else:
@@ -384,9 +392,7 @@ class QuizController:
             return lines
         # feedback
         if self.answer is None:
-            verdict = Text(g.text(msgs("quiz.skipped" if self.mode == "solo"
-                                       or self.prompt_id in self.outcomes
-                                       else "quiz.missed")), "bold")
+            verdict = Text(g.text(msgs(self._no_answer(self.prompt_id or ""))), "bold")
         elif self.answer_right:
             verdict = Text(("ok " if g.ascii else "✓ ") + g.text(msgs("quiz.right")),
                            "bold green")
