@@ -243,6 +243,10 @@ def test_a_local_prompt_shows_what_was_answered_and_hides_the_rest(add_mul):
     out, local = prompts_at(step_view(tl, 0))
     view = step_view(tl, 0, hide=local.hide())
     assert view.output.text() == "2" and all(c.value.hidden for c in view.cache)
+    tl = _graph("s = sigmoid(x)", "x = 0")                           # σ keeps σ(0) = 0.5
+    out, local = prompts_at(step_view(tl, 0))
+    view = step_view(tl, 0, hide=local.hide())
+    assert [c.value.text() for c in view.cache] == ["0.5"] and view.inputs[0].local.value.hidden
 
 
 @pytest.mark.parametrize(("code", "inputs", "hidden", "value"), [

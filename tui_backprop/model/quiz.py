@@ -155,9 +155,14 @@ def prompts_at(view: StepView, settings: QuizSettings = QuizSettings()) -> tuple
     the slots the earlier ones revealed. Other steps ask one number."""
     if view.phase == "forward" and view.gate is not None:
         prompts = _forward_prompts(view, settings)
+        # a cache that keeps the output itself (σ's, exp's "out") shows with it; other
+        # caches (ReLU's mask is its local gradient) wait for the step's last prompt
+        kept = tuple(f"cache.{c.key}" for c in view.cache
+                     if view.output is not None
+                     and np.array_equal(c.value.value, view.output.value))
         out: list[Prompt] = []
         for prompt in prompts:
-            shown = tuple(s for p in out for s in p.slots)
+            shown = tuple(s for p in out for s in p.slots + (kept if p.kind == "output" else ()))
             out.append(replace(prompt, shown=shown) if shown else prompt)
         return tuple(out)
     prompt = _one_prompt(view, settings)
