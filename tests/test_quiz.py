@@ -24,9 +24,10 @@ from tui_backprop.model.quiz import (
     is_right,
     parse_answer,
     prompt_at,
+    prompts_at,
     tolerance,
 )
-from tui_backprop.model.view import step_view
+from tui_backprop.model.view import node_view, step_view
 from tui_backprop.serve.broker import Broker, encode
 from tui_backprop.text.catalogue import messages
 
@@ -150,9 +151,10 @@ def test_backward_prompts_show_the_chain_rule(add_mul):
 def test_settings_choose_the_kinds(add_mul):
     p = _ask(add_mul, 0, ["local"])
     assert (p.kind, p.slot, p.value) == ("local", "input.0.local", 1.0)   # ∂q/∂x
-    assert EN.render(p.explanation) == "∂q/∂x = 1 = 1"
+    assert EN.render(p.explanation) == "q = x + y, so ∂q/∂x = 1 whatever the inputs are"
     p = _ask(add_mul, 1, ["local"])
     assert p.value == -4.0                                           # ∂f/∂q = z
+    assert EN.render(p.explanation) == "∂f/∂q = z with q = 3, z = -4: -4"
     p = _ask(add_mul, 4, ["upstream"])
     assert (p.kind, p.value) == ("upstream", -4.0)                   # dq arrives at q
     assert _ask(add_mul, 0, ["update"]) is None
@@ -190,6 +192,104 @@ def test_the_prompts_mask_hides_the_asked_number_and_what_gives_it_away(add_mul)
     assert not view.upstream.hidden                                   # what you multiply
     assert view.inputs[0].chain.contribution.hidden
     assert view.inputs[0].accumulate.grad_after.hidden                # the same number
+
+
+def _graph(code: str, inputs: str) -> object:
+    from tui_backprop.engine.scenario import load_text
+
+    return record(load_text(f'title = "t"\n[inputs]\n{inputs}\n[graph]\ncode = "{code}"\n')
+                  .graph)
+
+
+def test_a_forward_step_asks_its_output_then_each_local_gradient(add_mul):
+    # q = x + y at x = -2, y = 5: q = 3, ∂q/∂x = ∂q/∂y = 1; f = q·z at z = -4:
+    # f = -12, ∂f/∂q = z = -4, ∂f/∂z = q = 3
+    ps = prompts_at(step_view(add_mul, 0))
+    assert [(p.kind, p.slot, p.value) for p in ps] == [
+        ("output", "output", 3.0), ("local", "input.0.local", 1.0),
+        ("local", "input.1.local", 1.0)]
+    assert [p.shown for p in ps] == [(), ("output", "value"),
+                                     ("output", "value", "input.0.local")]
+    assert EN.render(ps[1].question) == "Predict the local gradient ∂q/∂x = ?"
+    ps = prompts_at(step_view(add_mul, 1))
+    assert [p.value for p in ps] == [-12.0, -4.0, 3.0]
+    assert EN.render(ps[2].explanation) == "∂f/∂z = q with q = 3, z = -4: 3"
+    assert prompt_at(step_view(add_mul, 1)) == ps[0]
+    assert prompts_at(step_view(add_mul, 2)) == ()                    # the seed
+    assert len(prompts_at(step_view(add_mul, 3))) == 1                # backward: one
+    only_locals = prompts_at(step_view(add_mul, 0), QuizSettings(("local",)))
+    assert [p.shown for p in only_locals] == [(), ("input.0.local",)]  # q never asked
+
+
+def test_x_times_x_asks_no_local_gradient_it_could_not_name():
+    tl = _graph("f = x * x", "x = 3")
+    assert [p.kind for p in prompts_at(step_view(tl, 0))] == ["output"]  # 9
+
+
+def test_a_local_prompt_shows_what_was_answered_and_hides_the_rest(add_mul):
+    _, dx, dy = prompts_at(step_view(add_mul, 0))
+    view = step_view(add_mul, 0, hide=dx.hide())
+    assert view.output.text() == "3"                                 # answered: shown
+    assert view.inputs[0].local.value.hidden and view.inputs[1].local.value.hidden
+    node = node_view(add_mul, 0, "q", hide=dx.hide())                 # circuit, values
+    assert node.value.text() == "3"
+    view = step_view(add_mul, 0, hide=dy.hide())
+    assert view.inputs[0].local.value.text() == "1" and view.inputs[1].local.value.hidden
+    _, dq, _ = prompts_at(step_view(add_mul, 1))                      # f is the loss
+    view = step_view(add_mul, 1, hide=dq.hide())
+    assert view.loss.text() == "-12" and view.inputs[0].local.value.hidden
+    # a cache (a ReLU's mask is its local gradient) stays hidden until the last prompt
+    tl = _graph("h = relu(x)", "x = 2")
+    out, local = prompts_at(step_view(tl, 0))
+    view = step_view(tl, 0, hide=local.hide())
+    assert view.output.text() == "2" and all(c.value.hidden for c in view.cache)
+    tl = _graph("s = sigmoid(x)", "x = 0")                           # σ keeps σ(0) = 0.5
+    out, local = prompts_at(step_view(tl, 0))
+    view = step_view(tl, 0, hide=local.hide())
+    assert [c.value.text() for c in view.cache] == ["0.5"] and view.inputs[0].local.value.hidden
+
+
+@pytest.mark.parametrize(("code", "inputs", "hidden", "value"), [
+    ("q = x + y", "x = -2\ny = 5", True, 1.0),        # "1": the formula is the number
+    ("q = x - y", "x = -2\ny = 5", True, 1.0),        # "1" and "-1"
+    ("q = x * 3", "x = 2", True, 3.0),                 # the constant "3"
+    ("q = x / 4", "x = 2", True, 0.25),                # "1/4": no input in it
+    ("h = relu(x)", "x = 2", True, 1.0),               # "1 if x > 0 else 0" says 1
+    ("h = relu(x)", "x = -2", True, 0.0),              # ... and 0
+    ("q = x * y", "x = 3\ny = -4", False, -4.0),       # "y": the learner substitutes
+    ("s = sigmoid(x)", "x = 0", False, 0.25),          # σ(x)·(1-σ(x)): 1 is not 0.25
+    ("t = tanh(x)", "x = 0", True, 1.0),               # 1-tanh²(x) at 0 writes the 1
+    ("t = tanh(x)", "x = 1", False, None),
+])
+def test_a_hidden_local_gradient_hides_a_formula_that_gives_it_away(code, inputs, hidden,
+                                                                    value):
+    tl = _graph(code, inputs)
+    masked = step_view(tl, 0, hide=lambda num: num.new)
+    local = masked.inputs[0].local
+    assert local.value.hidden and local.formula.hidden is hidden
+    assert local.formula.render(EN) == ("?" if hidden else local.formula.text)
+    if value is not None:
+        assert float(step_view(tl, 0).inputs[0].local.value.value) == pytest.approx(value)
+    shown = step_view(tl, 0).inputs[0].local                         # nothing masked
+    assert not shown.formula.hidden and shown.formula.render(EN) != "?"
+
+
+def test_the_inspector_never_writes_a_hidden_local_gradient(add_mul):
+    import dataclasses
+
+    from rich.style import Style
+
+    from tui_backprop.render.words import Words
+    from tui_backprop.tui.inspector import forward_lines
+    from tui_backprop.tui.look import Look
+
+    styles = {f.name: Style() for f in dataclasses.fields(Look) if "Style" in str(f.type)}
+    look = Look(precision=4, full=False, mode="test", glyphs=None, **styles)
+    _, dx, _ = prompts_at(step_view(add_mul, 0))
+    view = step_view(add_mul, 0, hide=dx.hide())
+    lines = [t.plain for t in forward_lines(view, Words.of("en"), look)]
+    assert "  local  ∂q/∂x = ?" in lines and "  local  ∂q/∂y = ?" in lines, lines
+    assert not any("= 1" in line for line in lines), lines
 
 
 # ----------------------------------------------------------------------- score, tally
@@ -297,27 +397,81 @@ async def test_solo_quiz_in_the_app_scores_and_reveals():
         assert app.cursor == 0
         await pilot.press(*"-2+5", "enter")
         await pilot.pause()
-        assert app.hide is None                          # revealed: every number shows
+        # q = 3 revealed; the step goes on with its local gradients, one at a time
+        view = step_view(app.session.timeline, app.cursor, hide=app.hide)
+        assert not view.output.hidden and view.output.text() == "3"
+        assert all(iv.local.value.hidden for iv in view.inputs)
+        assert all(iv.local.formula.render(EN) == "?" for iv in view.inputs)  # "1" is 1
         lines = [t.plain for t in app.quiz.texts()]
-        assert "✓ Right! The answer: 3" in lines[1]
+        assert "✓ Right! The answer: 3 · q = x + y with x = -2, y = 5: 3" in lines[0]
+        assert "Predict the local gradient ∂q/∂x = ?" in lines[1]
+        assert app.query_one("#quiz-answer").value == ""  # a new question, an empty box
+        await pilot.press("2", "enter")                  # ∂q/∂x = 1: wrong
+        await pilot.pause()
+        assert app.cursor == 0 and app.quiz.prompt.slot == "input.1.local"
+        view = step_view(app.session.timeline, app.cursor, hide=app.hide)
+        assert view.inputs[0].local.value.text() == "1"  # revealed
+        assert view.inputs[1].local.value.hidden        # asked now
+        await pilot.press("1", "enter")                  # ∂q/∂y = 1: right
+        await pilot.pause()
+        assert app.hide is None                          # all revealed: every number shows
+        lines = [t.plain for t in app.quiz.texts()]
+        assert "✓ Right! The answer: 1" in lines[1]
+        assert "q = x + y, so ∂q/∂y = 1 whatever the inputs are" in lines[2]
+        assert (app.quiz.score.right, app.quiz.score.answered) == (2, 3)
         await pilot.press("right")
         await pilot.pause()
         assert app.cursor == 1 and app.quiz.prompt.value == -12.0
         await pilot.press("1", "2", "enter")
         await pilot.pause()
         lines = [t.plain for t in app.quiz.texts()]
-        assert "✗ Not quite: you said 12. The answer: -12" in lines[1]
-        assert "f = q·z with q = 3, z = -4: -12" in lines[2]
-        assert (app.quiz.score.right, app.quiz.score.answered) == (1, 2)
+        assert "✗ Not quite: you said 12. The answer: -12" in lines[0]
+        assert "f = q·z with q = 3, z = -4: -12" in lines[0]
+        await pilot.press("s", "s")                     # ∂f/∂q = z, ∂f/∂z = q: skipped
+        await pilot.pause()
+        lines = [t.plain for t in app.quiz.texts()]
+        assert "Skipped. The answer: 3" in lines[1]       # ∂f/∂z = q = 3
+        assert "∂f/∂z = q with q = 3, z = -4: 3" in lines[2]
+        assert (app.quiz.score.right, app.quiz.score.answered,
+                app.quiz.score.skipped) == (2, 4, 2)
         await pilot.press("right", "right")              # the seed asks nothing
         await pilot.pause()
         assert app.cursor == 3 and app.quiz.waiting
         await pilot.press("s")
         await pilot.pause()
-        assert app.quiz.score.skipped == 1 and not app.quiz.waiting
+        assert app.quiz.score.skipped == 3 and not app.quiz.waiting
         await pilot.press("left")                        # an answered step stays revealed
         await pilot.pause()
         assert app.hide is None
+
+
+async def test_a_new_scenario_starts_a_new_score_and_a_reload_keeps_it(tmp_path):
+    """Opening another scenario mid-quiz starts its score at 0/0 and says so in the
+    status bar; reading the same file again keeps the score (its prompts are asked
+    again: the numbers may have changed)."""
+    import shutil
+
+    from tui_backprop.engine.scenario import bundled_dir
+    from tui_backprop.tui.app import create_app
+
+    path = tmp_path / "add-mul.toml"
+    shutil.copy(str(bundled_dir() / "add-mul.toml"), path)
+    app = create_app(str(path), quiz=True, lang="en", ascii=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "enter")                  # q = 3: right
+        await pilot.pause()
+        assert (app.quiz.score.right, app.quiz.score.answered) == (1, 1)
+        assert app.reload()                              # the same file: the same score
+        await pilot.pause()
+        assert (app.quiz.score.right, app.quiz.score.answered) == (1, 1)
+        assert app.quiz.prompt.kind == "output" and app.quiz.waiting  # asked again
+        assert "score 1/1" in app.quiz.texts()[-1].plain
+        assert app.open_scenario("cs231n-sigmoid")       # another scenario: a new score
+        await pilot.pause()
+        assert app.quiz.score == Score()
+        assert "score 0/0" in app.quiz.texts()[-1].plain
+        assert app.message is not None and "a new quiz score" in app.message.plain
 
 
 async def test_the_answer_box_types_the_debuggers_letters_and_f1_still_helps():

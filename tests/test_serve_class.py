@@ -250,3 +250,59 @@ async def test_class_quiz_answers_tally_reveal_and_hostile_answers(room):
         await p.wait_for(r"z: quiz off")
         for conn in (aconn, bconn, cconn, pconn):
             conn.close()
+
+
+async def test_class_quiz_asks_the_local_gradients_after_the_output(room):
+    """A forward step asks its output, then each local gradient: the reveal of one asks
+    the next at once (the class agrees on the prompt through the reveals alone), the
+    one just revealed stays above it, and the add gate's formula (``∂q/∂x = 1``) stays
+    hidden with the number it is. q = x + y: ∂q/∂x = ∂q/∂y = 1 whatever x and y are."""
+    pconn, p = await presenter(room.port)
+    aconn, a = await student(room.port, "ana")
+    bconn, b = await student(room.port, "bo")
+    try:
+        await p.wait_for(r"2 connected, 2 following")
+        await p.type("z")
+        await p.wait_for(r"z: quiz on")
+        for t in (a, b):
+            await t.wait_for(r"Predict the forward output: q = \?")
+        await a.type("-2+5\r")
+        await b.type("3\r")
+        await p.wait_for(r"2 of 2 answered · 2 right")
+        await p.type("a")
+        for t in (a, b):                                     # asked the next number at once
+            await t.wait_for(r"Predict the local gradient ∂q/∂x = \?")
+            await t.wait_for(r"Right! The answer: 3 · q = x \+ y with x = -2, y = 5: 3")
+            await t.wait_for(r"out +q = 3")                  # revealed in every panel
+            await t.wait_for(r"local +∂q/∂x = \?\s")         # not "∂q/∂x = 1 = ?"
+            assert not re.search(r"∂q/∂x = 1", t.text), t.text
+        await p.wait_for(r"Predict the local gradient ∂q/∂x = \?")
+        await p.wait_for(r"0 of 2 answered · 0 right")       # a new tally
+        await p.wait_for(r"revealed to everyone · 2 of 2 answered · 2 right · 3 ×2 ✓")
+        await a.type("1\r")
+        await b.type("0\r")
+        await p.wait_for(r"2 of 2 answered · 1 right")
+        await p.type("a")
+        for t in (a, b):
+            await t.wait_for(r"Predict the local gradient ∂q/∂y = \?")
+        await a.wait_for(r"Right! The answer: 1 · q = x \+ y, so ∂q/∂x = 1 whatever")
+        await b.wait_for(r"Not quite: you said 0\. The answer: 1")
+        await a.wait_for(r"score 2/2")
+        await b.wait_for(r"score 1/2")
+        await a.type("1\r")
+        await a.wait_for(r"Answer 1 sent")
+        await p.wait_for(r"1 of 2 answered · 1 right")
+        await p.type("a")                                    # the step's last: feedback
+        await a.wait_for(r"Right! The answer: 1")
+        await a.wait_for(r"q = x \+ y, so ∂q/∂y = 1 whatever the inputs are")
+        await a.wait_for(r"score 3/3")
+        await b.wait_for(r"No answer\. The answer: 1")
+        await b.wait_for(r"score 1/3")
+        await p.type("n")                                    # the next step: its output
+        for t in (a, b):
+            await t.wait_for(r"Predict the forward output: f = \?")
+    finally:
+        await p.type("z")
+        await p.wait_for(r"z: quiz off")
+        for conn in (aconn, bconn, pconn):
+            conn.close()

@@ -1,11 +1,13 @@
 """Predict, then reveal: what a quiz asks at a step, how a typed answer is read and
 checked, the learner's score and a class's tally. Pure: no Textual, no Rich, no I/O.
 
-* :func:`prompt_at` picks the one number a step asks for (a forward output, a local
-  gradient, an upstream gradient, a contribution, a ``+=`` result or an updated param,
-  as :class:`QuizSettings` allow) from its :class:`~tui_backprop.model.view.StepView`,
-  with the chain-rule arithmetic that produces it (``upstream -4 × local 1 = -4``) and the
+* :func:`prompts_at` lists the numbers a step asks for, in the order they are asked, from
+  its :class:`~tui_backprop.model.view.StepView` (as :class:`QuizSettings` allow): a
+  forward step asks its output, then each local gradient; a backward step one upstream
+  gradient, ``+=`` result or contribution; an update one updated param. Each comes with
+  the chain-rule arithmetic that produces it (``upstream -4 × local 1 = -4``) and the
   masking predicate that hides it in every panel until it is revealed.
+  :func:`prompt_at` is the first of them.
 * :func:`parse_answer` reads ``-0.2*4``, ``1/4``, ``0.73*(1-0.73)`` with :mod:`ast`
   (numbers, ``+ - * / **``, parentheses, unary minus; nothing else; never ``eval``),
   with caps on length, nesting and magnitude.
@@ -26,11 +28,12 @@ import numpy as np
 
 from ..numfmt import DEFAULT_PRECISION, fmt_scalar
 from ..text.catalogue import Msg
-from .view import Hide, Num, StepView
+from .view import Hide, Num, StepView, uses_inputs
 
 __all__ = [
     "ALL_KINDS", "DEFAULT_KINDS", "MAX_ANSWER_CHARS", "AnswerError", "Prompt", "QuizSettings",
-    "Score", "Tally", "TallySummary", "is_right", "parse_answer", "prompt_at", "tolerance",
+    "Score", "Tally", "TallySummary", "is_right", "parse_answer", "prompt_at", "prompts_at",
+    "tolerance",
 ]
 
 #: The kinds of number a quiz can ask for, in the order a step prefers them.
@@ -84,9 +87,10 @@ class QuizSettings:
 
 @dataclass(frozen=True)
 class Prompt:
-    """The number a step asks for: its ``kind``, its ``slot`` in the step view, its true
-    ``value``, the question and the chain-rule arithmetic (catalogue messages), and
-    ``extra`` slots to hide besides what the step computes."""
+    """A number a step asks for: its ``kind``, its ``slot`` in the step view, its true
+    ``value``, the question and the chain-rule arithmetic (catalogue messages).
+    ``shown`` are the slots of the step's earlier prompts: answered by the time this one
+    is asked, so they show while it waits."""
 
     step: int
     kind: str
@@ -95,17 +99,27 @@ class Prompt:
     question: Msg
     explanation: Msg
     hide_equal: bool = False  # also hide gradients equal to the answer (upstream)
+    shown: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         """Identifies the prompt within one recorded timeline (``step:slot``)."""
         return f"{self.step}:{self.slot}"
 
+    @property
+    def slots(self) -> tuple[str, ...]:
+        """Every slot the asked number has in the views: a forward output is also its
+        node's ``value`` in the node views (the circuit, the values table, the code)."""
+        return (self.slot, "value") if self.kind == "output" else (self.slot,)
+
     def hide(self) -> Hide:
         """The masking predicate while the prompt waits: everything the step computes
-        (so no panel gives the answer away through another number), and the asked
-        number itself wherever it shows."""
+        (so no panel gives the answer away through another number) but the numbers its
+        earlier prompts revealed, and the asked number itself wherever it shows."""
         slot = self.slot
+        if self.shown:
+            shown = frozenset(self.shown)
+            return lambda num: num.slot == slot or (num.new and num.slot not in shown)
         if not self.hide_equal:
             return lambda num: num.new or num.slot == slot
         value = self.value
@@ -126,32 +140,85 @@ def _scalar(num: Num | None) -> float | None:
 
 
 def prompt_at(view: StepView, settings: QuizSettings = QuizSettings()) -> Prompt | None:
-    """The number step ``view`` asks for, or None (nothing of an asked kind, or only
-    arrays and non-finite numbers: those are shown, not asked)."""
+    """The first number step ``view`` asks for, or None (see :func:`prompts_at`)."""
+    prompts = prompts_at(view, settings)
+    return prompts[0] if prompts else None
+
+
+def prompts_at(view: StepView, settings: QuizSettings = QuizSettings()) -> tuple[Prompt, ...]:
+    """The numbers step ``view`` asks for, in the order they are asked; empty when it
+    has nothing of an asked kind (arrays and non-finite numbers are shown, not asked).
+
+    A forward step asks its output first, then the local gradient of each input whose
+    name the gate uses once (``x * x`` has two local gradients "∂f/∂x": neither is
+    asked, as the question could not say which); each later prompt's ``shown`` names
+    the slots the earlier ones revealed. Other steps ask one number."""
+    if view.phase == "forward" and view.gate is not None:
+        prompts = _forward_prompts(view, settings)
+        # a cache that keeps the output itself (σ's, exp's "out") shows with it; other
+        # caches (ReLU's mask is its local gradient) wait for the step's last prompt
+        kept = tuple(f"cache.{c.key}" for c in view.cache
+                     if view.output is not None
+                     and np.array_equal(c.value.value, view.output.value))
+        out: list[Prompt] = []
+        for prompt in prompts:
+            shown = tuple(s for p in out for s in p.slots + (kept if p.kind == "output" else ()))
+            out.append(replace(prompt, shown=shown) if shown else prompt)
+        return tuple(out)
+    prompt = _one_prompt(view, settings)
+    return (prompt,) if prompt is not None else ()
+
+
+def _forward_prompts(view: StepView, settings: QuizSettings) -> list[Prompt]:
     p = settings.precision
 
     def f(x) -> str:
         return fmt_scalar(x, p)
 
     want = set(settings.kinds)
-    if view.phase == "forward" and view.gate is not None:
-        out = _scalar(view.output)
-        if "output" in want and out is not None:
-            args = ", ".join(f"{iv.name} = {f(iv.value.value)}" for iv in view.inputs
-                             if iv.value is not None and iv.value.is_scalar)
-            return Prompt(view.index, "output", "output", out,
-                          Msg("quiz.ask.output", node=view.node),
-                          Msg("quiz.explain.output", node=view.node,
-                              formula=view.gate.formula.text, inputs=args, value=f(out)))
-        if "local" in want:
-            for i, iv in enumerate(view.inputs):
-                local = _scalar(iv.local.value)
-                if local is not None:
-                    return Prompt(view.index, "local", f"input.{i}.local", local,
+    prompts: list[Prompt] = []
+    args = ", ".join(f"{iv.name} = {f(iv.value.value)}" for iv in view.inputs
+                     if iv.value is not None and iv.value.is_scalar)
+    out = _scalar(view.output)
+    if "output" in want and out is not None:
+        prompts.append(Prompt(view.index, "output", "output", out,
+                              Msg("quiz.ask.output", node=view.node),
+                              Msg("quiz.explain.output", node=view.node,
+                                  formula=view.gate.formula.text, inputs=args,
+                                  value=f(out))))
+    if "local" in want:
+        names = [iv.name for iv in view.inputs]
+        for i, iv in enumerate(view.inputs):
+            local = _scalar(iv.local.value)
+            if local is None or names.count(iv.name) > 1:
+                continue
+            formula = iv.local.formula
+            words = formula.msg if formula.msg is not None else formula.text
+            if not uses_inputs(formula.text, names):
+                # a constant: nothing to substitute, say that the inputs play no part
+                same = isinstance(words, str) and words == f(local)
+                explain = Msg("quiz.explain.local_const", node=view.node, name=iv.name,
+                              gate=view.gate.formula.text,
+                              formula=words if same else f"{formula.text} = {f(local)}")
+            elif args:  # the formula with the inputs' values: how the number is computed
+                explain = Msg("quiz.explain.local_inputs", node=view.node, name=iv.name,
+                              formula=words, inputs=args, value=f(local))
+            else:
+                explain = Msg("quiz.explain.local", node=view.node, name=iv.name,
+                              formula=words, value=f(local))
+            prompts.append(Prompt(view.index, "local", f"input.{i}.local", local,
                                   Msg("quiz.ask.local", node=view.node, name=iv.name),
-                                  Msg("quiz.explain.local", node=view.node, name=iv.name,
-                                      formula=iv.local.formula.text, value=f(local)))
-        return None
+                                  explain))
+    return prompts
+
+
+def _one_prompt(view: StepView, settings: QuizSettings) -> Prompt | None:
+    p = settings.precision
+
+    def f(x) -> str:
+        return fmt_scalar(x, p)
+
+    want = set(settings.kinds)
     if view.phase == "backward" and view.gate is not None:
         up = _scalar(view.upstream)
         if "upstream" in want and up is not None:

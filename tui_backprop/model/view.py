@@ -12,11 +12,16 @@ parameters) or language-free math (:class:`Formula`).
 Masking (quiz mode) happens here and only here: pass ``hide`` (a predicate over
 :class:`Num`) and every number it selects comes out with ``hidden=True``; renderers then
 draw it as ``?`` (:meth:`Num.text`). :func:`hide_new` hides what the step computes (its
-"next numbers"), :func:`hide_slots` hides chosen positions.
+"next numbers"), :func:`hide_slots` hides chosen positions. A hidden local gradient takes
+its formula with it when the formula gives the number away (:func:`gives_away`: the add
+gate's ``1``, a constant's ``c``, ReLU's ``1 if x > 0 else 0``); the formula is then drawn
+``?`` too (:meth:`Formula.render`), so no panel shows ``∂q/∂x = 1 = ?``.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 
@@ -36,8 +41,8 @@ from ..text.catalogue import Msg, gate_message, gate_params, local_message_key, 
 
 __all__ = [
     "AccumulateView", "CacheView", "ChainView", "Formula", "GateView", "Hide", "InputView",
-    "LocalView", "NodeView", "Num", "ReceivedView", "StepView", "UpdateView", "hide_new",
-    "hide_slots", "node_view", "node_views", "step_view",
+    "LocalView", "NodeView", "Num", "ReceivedView", "StepView", "UpdateView", "gives_away",
+    "hide_new", "uses_inputs", "hide_slots", "node_view", "node_views", "step_view",
 ]
 
 #: The text a hidden number shows.
@@ -119,13 +124,19 @@ class Formula:
     """A formula as math (``text``, language-free: ``q·z``, ``σ(x)·(1-σ(x))``, the text
     the JSON trace carries) and, where the gate describes it in words
     (``1 if x > 0 else 0``, ``d{a} = upstream @ {b}ᵀ``), the catalogue message that says
-    it in the reader's language."""
+    it in the reader's language. ``hidden``: masked with the number it gives away (a
+    quiz); ``text`` stays the real formula (the JSON trace and the quiz's feedback read
+    it), every renderer draws :meth:`render`, which is then ``?``."""
 
     text: str
     msg: Msg | None = None
+    hidden: bool = False
 
     def render(self, msgs) -> str:
-        """The formula in the language of ``msgs`` (a :class:`Messages`)."""
+        """The formula in the language of ``msgs`` (a :class:`Messages`); ``?`` when
+        hidden."""
+        if self.hidden:
+            return HIDDEN
         return msgs.render(self.msg) if self.msg is not None else self.text
 
 
@@ -272,12 +283,41 @@ def _formula(op: str, names: Sequence[str], c: float | None) -> Formula:
     return Formula(GATES[op].formula(names, c))
 
 
-def _local_formula(op: str, i: int, names: Sequence[str], c: float | None) -> Formula:
+def _local_formula(op: str, i: int, names: Sequence[str], c: float | None,
+                   local: Num | None = None) -> Formula:
+    """Input ``i``'s local-gradient formula; hidden with ``local`` when that is hidden
+    and the formula gives it away."""
     text = GATES[op].local_formula(i, names, c)
     key = local_message_key(op, i)
-    if messages("en").has(key):  # the gate describes this local gradient in words
-        return Formula(text, Msg(key, **gate_params(names, c)))
-    return Formula(text)
+    msg = Msg(key, **gate_params(names, c)) if messages("en").has(key) else None
+    hidden = local is not None and local.hidden and gives_away(text, local.value, names)
+    return Formula(text, msg, hidden)
+
+
+#: A number written in a formula (not part of a name such as ``x1`` or ``W1[0,1]``).
+_NUMBER = re.compile(r"(?<![\w.\[,])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])")
+
+
+def uses_inputs(text: str, names: Sequence[str]) -> bool:
+    """Whether formula ``text`` names any of the inputs ``names`` (``1/x``: yes;
+    ``1``, ``1/4``: no, the formula is a constant)."""
+    return any(re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", text) for n in names if n)
+
+
+def gives_away(text: str, value, names: Sequence[str]) -> bool:
+    """Whether local-gradient formula ``text`` (of inputs ``names``) shows its value
+    ``value`` to anyone who reads it: a formula of no input at all (``1``, ``-1``, a
+    constant ``3``, ``1/4``, ``1/n``: it *is* the number), or one that writes the number
+    itself (``1 if x > 0 else 0`` for ReLU, ``1-tanh²(x)`` at ``x = 0``)."""
+    if not uses_inputs(text, names):
+        return True
+    if np.ndim(value) != 0:
+        return False
+    x = abs(float(value))
+    if not math.isfinite(x):
+        return False
+    return any(math.isclose(float(t), x, rel_tol=1e-9, abs_tol=1e-12)
+               for t in _NUMBER.findall(text))
 
 
 def _nonfinite(timeline: Timeline, k: int) -> Msg | None:
@@ -308,11 +348,12 @@ def step_view(timeline: Timeline, k: int, *, hide: Hide | None = None) -> StepVi
         c = graph.node(step.node).const
         names = [iv.name for iv in step.inputs]
         gate = GateView(step.node, step.op, step.label, _formula(step.op, names, c), c)
+        locals_ = [num.maybe(iv.local_grad, "local", f"input.{i}.local", new=True)
+                   for i, iv in enumerate(step.inputs)]
         inputs = tuple(
             InputView(iv.name, _node_of(iv.name), num(iv.value, "value", f"input.{i}.value"),
-                      LocalView(_local_formula(step.op, i, names, c),
-                                num.maybe(iv.local_grad, "local", f"input.{i}.local", new=True)))
-            for i, iv in enumerate(step.inputs))
+                      LocalView(_local_formula(step.op, i, names, c, local), local))
+            for (i, iv), local in zip(enumerate(step.inputs), locals_, strict=True))
         output = num(step.output, "value", "output", new=True)
         if step.node == out_name:  # the loss is this output: one number, masked once
             common["loss"] = output
@@ -356,7 +397,8 @@ def step_view(timeline: Timeline, k: int, *, hide: Hide | None = None) -> StepVi
                                      new=True),
                                  len(terms), total, terms)
             inputs.append(InputView(ig.name, ig.node, None,
-                                    LocalView(_local_formula(step.op, i, names, c), local),
+                                    LocalView(_local_formula(step.op, i, names, c, local),
+                                              local),
                                     chain=chain, accumulate=acc))
             if total > 1 and len(explanation) == 1:
                 explanation.append(Msg("explain.backward.fan_out", name=ig.name, uses=total))

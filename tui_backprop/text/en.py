@@ -86,6 +86,9 @@ MESSAGES: dict[str, str] = {
     "quiz.ask.update": "Predict the updated {name} = ?",
     "quiz.explain.output": "{node} = {formula} with {inputs}: {value}",
     "quiz.explain.local": "∂{node}/∂{name} = {formula} = {value}",
+    "quiz.explain.local_inputs": "∂{node}/∂{name} = {formula} with {inputs}: {value}",
+    "quiz.explain.local_const": "{node} = {gate}, so ∂{node}/∂{name} = {formula} whatever "
+                                "the inputs are",
     "quiz.explain.upstream": "upstream of {node} = every += into d{node} so far = {value}",
     "quiz.explain.contribution": "upstream {upstream} × local {local} = {value}",
     "quiz.explain.accumulate": "grad_before {before} + contribution {contribution} = "
@@ -105,6 +108,7 @@ MESSAGES: dict[str, str] = {
     "quiz.answer": "The answer: {value}",
     "quiz.sent": "Answer {answer} sent: the presenter reveals it to everyone.",
     "quiz.score": "score {right}/{answered}",
+    "quiz.score.new": "New scenario {title}: a new quiz score",
     "quiz.hint.answer": "Enter: submit · s: skip",
     "quiz.hint.next": "→: next step",
     "quiz.hint.wait": "waiting for the presenter",

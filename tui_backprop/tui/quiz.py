@@ -1,9 +1,15 @@
 """Predict, then reveal, in the app: the quiz controller and its widgets.
 
-:class:`QuizController` decides, after every change of cursor or session, whether the
-step asks for a number (:func:`tui_backprop.model.quiz.prompt_at`); while it waits it sets
+:class:`QuizController` decides, after every change of cursor or session, which number
+the step asks for (:func:`tui_backprop.model.quiz.prompts_at`); while it waits it sets
 ``app.hide`` to the prompt's masking predicate, so every panel that draws through the
-presentation model hides the number. It runs in one of three modes:
+presentation model hides the number. A step may ask several numbers, one at a time (a
+forward step: its output, then each local gradient): the current one is the first not yet
+revealed, so revealing one asks the next at once, with the one just revealed kept above
+it; a step whose prompts are all revealed shows the last one's feedback. Everyone in a
+class agrees on the current prompt without another message: the reveals decide it.
+
+It runs in one of three modes:
 
 * ``solo`` (``tui-backprop SCENARIO --quiz``): Enter checks the answer at once, the
   feedback (right or wrong, the true value, the chain-rule arithmetic) stays until the
@@ -13,6 +19,9 @@ presentation model hides the number. It runs in one of three modes:
 * ``presenter``: no answer box; the :class:`TallyPanel` shows, live, how many answered,
   how many are right, a small histogram and the most common wrong answer; ``a``
   reveals the number to everyone.
+
+A score belongs to one scenario: opening another one (not reloading or editing the same
+file) starts a new score, and the status bar says so.
 
 The widgets are mounted into the debugger screen by :func:`mount_class_widgets`:
 :class:`ClassBar` (the follow marker, one line) and :class:`QuizPanel`.
@@ -36,7 +45,7 @@ from tui_backprop.model.quiz import (
     histogram_bars,
     is_right,
     parse_answer,
-    prompt_at,
+    prompts_at,
 )
 from tui_backprop.model.view import step_view
 from tui_backprop.numfmt import fmt_scalar
@@ -48,6 +57,11 @@ if TYPE_CHECKING:
 
 #: At most this many bars in the presenter's histogram.
 MAX_BARS = 4
+#: At most this many answers in the one-line summary of a prompt just revealed.
+MAX_PREVIOUS_BINS = 4
+#: The presenter keeps the last tally of at most this many prompts (for the line that
+#: sums up the one just revealed).
+MAX_KEPT_TALLIES = 32
 
 
 class QuizController:
@@ -61,6 +75,9 @@ class QuizController:
         self.on = mode == "solo"
         self.prompt: Prompt | None = None
         self.prompt_id: str | None = None
+        #: the step's prompt revealed just before the current one (and its id): shown
+        #: above it, so its feedback does not vanish as the next question comes
+        self.previous: tuple[Prompt, str] | None = None
         #: "asking", "sent" (class: answered, waiting), "feedback"
         self.status = "asking"
         self.answer: float | None = None
@@ -69,10 +86,16 @@ class QuizController:
         self.score = Score()
         self.revealed: set[str] = set()
         self.outcomes: dict[str, tuple[float | None, bool | None]] = {}
+        #: prompts revealed before this learner answered (scored as skipped)
+        self.missed: set[str] = set()
         self.tally: TallySummary | None = None
+        #: the presenter's last tally of each recent prompt
+        self.tallies: dict[str, TallySummary] = {}
         self.students = 0
         self._timeline = None
         self._state = 0
+        #: the scenario the score belongs to (its file, or its title)
+        self._scenario: str | None = None
 
     # ------------------------------------------------------------------ state
 
@@ -102,16 +125,41 @@ class QuizController:
             self._state += 1
         return f"local-{self._state}"
 
+    def _new_scenario(self) -> None:
+        """A new score when the session shows another scenario than the score's."""
+        session = self.app.session
+        if session is None:
+            return
+        scenario = session.scenario
+        ident = f"file:{scenario.path}" if scenario.path else f"title:{scenario.title}"
+        old, self._scenario = self._scenario, ident
+        if old is None or old == ident:
+            return
+        if self.score != Score():
+            self.score = Score()
+            app = self.app
+            # the status line until the next step (the app clears it as a session starts,
+            # before it asks the quiz; it draws it right after)
+            app.message = Text(app.glyphs.text(app.messages(
+                "quiz.score.new", title=printable(scenario.title))),
+                getattr(app.look, "value", ""))
+
     def refresh(self) -> None:
         """After a change of cursor or session: the step's prompt and ``app.hide``."""
         app = self.app
+        self._new_scenario()
         old = self.prompt_id
-        prompt = None
+        prompts: tuple[Prompt, ...] = ()
         if self.active and app.session is not None:
             view = step_view(app.session.timeline, app.cursor)
-            prompt = prompt_at(view, self.settings)
-        self.prompt = prompt
-        self.prompt_id = f"{self._scope()}/{prompt.key}" if prompt is not None else None
+            prompts = prompts_at(view, self.settings)
+        scope = self._scope()
+        ids = [f"{scope}/{p.key}" for p in prompts]
+        # the first not yet revealed; all revealed: the last (its feedback stays)
+        i = next((j for j, key in enumerate(ids) if key not in self.revealed), len(ids) - 1)
+        self.prompt = prompts[i] if prompts else None
+        self.prompt_id = ids[i] if prompts else None
+        self.previous = (prompts[i - 1], ids[i - 1]) if prompts and i > 0 else None
         if self.prompt_id != old:
             self.error = None
             self.tally = None
@@ -129,6 +177,7 @@ class QuizController:
                 link = app.classroom
                 if link is not None:
                     link.send({"t": "prompt", "key": self.prompt_id if self.on else None})
+        prompt = self.prompt
         hidden = prompt is not None and self.prompt_id not in self.revealed
         app.hide = prompt.hide() if hidden and prompt is not None else None
         self.update_widgets()
@@ -188,10 +237,13 @@ class QuizController:
         if score and key in self.outcomes:
             self.score = self.score.add(self.outcomes[key][1])
         if key == self.prompt_id:
-            self.status = "feedback"
-            self.app.hide = None
+            self.status = "feedback"  # stays, should this be the step's last prompt
+            # the step's next prompt (if any) is asked now: the class hook picks it,
+            # sets the mask and the keys that apply; then every panel shows the number
+            self.app.class_hook()
             self.app.refresh_views()
-        self.update_widgets()
+        else:
+            self.update_widgets()
 
     # ------------------------------------------------------------------ from the class
 
@@ -209,6 +261,7 @@ class QuizController:
             if self.mode == "student":
                 if key not in self.outcomes and key == self.prompt_id:
                     self.outcomes[key] = (None, None)  # not answered: counted as skipped
+                    self.missed.add(key)  # but said as it is: no answer
                 self._reveal(key, score=key in self.outcomes)
             else:
                 self._reveal(key, score=False)
@@ -220,6 +273,11 @@ class QuizController:
                     self.students = int(msg.get("students", 0))
                 except (ValueError, TypeError, KeyError, IndexError):
                     return
+                if self.tally is not None and self.prompt_id is not None:
+                    self.tallies.pop(self.prompt_id, None)
+                    self.tallies[self.prompt_id] = self.tally
+                    while len(self.tallies) > MAX_KEPT_TALLIES:
+                        self.tallies.pop(next(iter(self.tallies)))
                 self.update_widgets()
 
     def _set_on(self, on: bool) -> None:
@@ -262,13 +320,55 @@ class QuizController:
                             answered=self.score.answered + self.score.skipped))
         head = Text("? ", "bold")
         head.append(g.text(printable(msgs.render(p.question))), "bold")
-        lines = [head]
+        lines = self._previous_lines() + [head]
         if self.mode == "presenter":
             lines += self._tally_lines()
             return lines
         lines += self._learner_lines()
         lines[-1].append("   " + score, "dim")  # on the last line: the question may be long
         return lines
+
+    def _no_answer(self, key: str) -> str:
+        """Skipped (``s``), or not answered before the presenter revealed it."""
+        if self.mode == "solo" or (key in self.outcomes and key not in self.missed):
+            return "quiz.skipped"
+        return "quiz.missed"
+
+    def _previous_lines(self) -> list[Text]:
+        """The step's prompt revealed just before the current one, in one line: the
+        learner's verdict and the arithmetic; for the presenter, the arithmetic and how
+        the class answered."""
+        if self.previous is None or self.status == "feedback":
+            return []  # the feedback is the step's last: the one before was read already
+        msgs, g = self.app.messages, self.app.glyphs
+        prec = self.settings.precision
+        prompt, key = self.previous
+        explain = g.text(printable(msgs.render(prompt.explanation)))
+        if self.mode == "presenter":
+            line = Text(explain + "   ", "bold")
+            line.append(g.text(msgs("quiz.tally.revealed")), "dim")
+            t = self.tallies.get(key)
+            if t is not None and t.answered:
+                line.append(" · " + g.text(msgs("quiz.tally.counts", answered=t.answered,
+                                                 students=max(self.students, t.answered),
+                                                 right=t.right)), "dim")
+                times = "x" if g.ascii else "×"
+                mark = " ok" if g.ascii else " ✓"
+                bins = ", ".join(f"{label} {times}{n}{mark if ok else ''}"
+                                 for label, n, ok in t.bins[:MAX_PREVIOUS_BINS])
+                line.append(" · " + bins, "dim")
+            return [line]
+        answer, right = self.outcomes.get(key, (None, None))
+        if answer is None:
+            line = Text(g.text(msgs(self._no_answer(key))), "dim")
+        elif right:
+            line = Text(("ok " if g.ascii else "✓ ") + g.text(msgs("quiz.right")), "green")
+        else:
+            line = Text(("x " if g.ascii else "✗ ")
+                        + g.text(msgs("quiz.wrong", answer=fmt_scalar(answer, prec))), "red")
+        line.append(" " + g.text(msgs("quiz.answer", value=fmt_scalar(prompt.value, prec))))
+        line.append(" · " + explain, "dim")
+        return [line]
 
     def _learner_lines(self) -> list[Text]:
         msgs, g = self.app.messages, self.app.glyphs
@@ -292,9 +392,7 @@ class QuizController:
             return lines
         # feedback
         if self.answer is None:
-            verdict = Text(g.text(msgs("quiz.skipped" if self.mode == "solo"
-                                       or self.prompt_id in self.outcomes
-                                       else "quiz.missed")), "bold")
+            verdict = Text(g.text(msgs(self._no_answer(self.prompt_id or ""))), "bold")
         elif self.answer_right:
             verdict = Text(("ok " if g.ascii else "✓ ") + g.text(msgs("quiz.right")),
                            "bold green")
@@ -429,11 +527,14 @@ class QuizPanel(Vertical):
             self.show(quiz)
 
     _shown: tuple | None = None
+    _asked: str | None = None
 
     def show(self, quiz: QuizController) -> None:
         lines = quiz.texts()
         asking = quiz.waiting
         was_asking = self.has_class("-asking")
+        new_prompt = quiz.prompt_id != self._asked
+        self._asked = quiz.prompt_id
         shown = (tuple(t.markup for t in lines), asking)
         if shown != self._shown:  # a follower's step with no quiz: nothing to redraw
             self._shown = shown
@@ -442,7 +543,7 @@ class QuizPanel(Vertical):
             text = Text("\n").join(lines) if lines else Text("")
             self.query_one("#quiz-text", Static).update(text)
         box = self.query_one("#quiz-answer", Input)
-        if asking and not was_asking:
+        if asking and (not was_asking or new_prompt):  # a new question: an empty box
             box.value = ""
             box.focus()
         elif not asking and was_asking and box.has_focus:
