@@ -324,6 +324,29 @@ def test_bad_open_and_scenarios_arguments(cli, tmp_path):
     assert r.code == 2 and "duration" in r.err
 
 
+def test_credential_and_log_files_are_bounded_and_checked_before_starting(cli, tmp_path):
+    """/dev/zero as a password or keys file used to be read until memory ran out, and an
+    unwritable --log was an internal error; each is now one line and exit 2."""
+    for option in ("--password-file", "--authorized-keys"):
+        r = cli("serve", "ssh", option, "/dev/zero")
+        assert r.code == 2 and len(r.err_lines) == 1, r.err
+        assert "/dev/zero" in r.err and ("longer than 4096 bytes" in r.err
+                                         or "larger than 1024 KiB" in r.err)
+    r = cli("serve", "ssh", "--no-auth", "--presenter-password-file", "/dev/zero")
+    assert r.code == 2 and "longer than 4096 bytes" in r.err
+    big = tmp_path / "keys"
+    big.write_text("# a comment line\n" * 70_000)   # ~1.1 MiB
+    r = cli("serve", "ssh", "--no-auth", "--presenter-key", str(big))
+    assert r.code == 2 and "larger than 1024 KiB" in r.err
+    short = tmp_path / "pw"
+    short.write_text("x" * 4096 + "\nsecond line\n")  # exactly the longest password
+    r = cli("serve", "ssh", "--password-file", str(short), "--log", str(tmp_path))
+    assert r.code == 2 and len(r.err_lines) == 1
+    assert f"--log {tmp_path}: Is a directory" in r.err
+    r = cli("serve", "ssh", "--password", "x", "--log", str(tmp_path / "no" / "log"))
+    assert r.code == 2 and "No such file or directory" in r.err
+
+
 def test_server_stops_cleanly_on_sigterm_with_sessions_open(tmp_path):
     """A server stopped mid-lecture ends every session; nothing is left."""
     server = Server(tmp_path, "--no-auth").wait_started()

@@ -329,6 +329,10 @@ def _session_options(args: argparse.Namespace) -> tuple[SessionOptions, int]:
     return opts, count
 
 
+#: the longest password a ``--password-file`` may hold (its first line)
+MAX_PASSWORD_BYTES = 4096
+
+
 def _password(args: argparse.Namespace, option: str = "password") -> str | None:
     given, file = getattr(args, option), getattr(args, option + "_file")
     name = "--" + option.replace("_", "-")
@@ -336,8 +340,15 @@ def _password(args: argparse.Namespace, option: str = "password") -> str | None:
         raise UsageError(Msg("serve.password.both", name=name))
     if file is not None:
         try:
-            with open(file, encoding="utf-8") as fh:
-                text = fh.readline().rstrip("\r\n")
+            with open(file, "rb") as fh:
+                # a password is one short line: never read more than that (the file
+                # could be /dev/zero, or a log someone named by mistake)
+                raw = fh.read(MAX_PASSWORD_BYTES + 1)
+            first = raw.split(b"\n", 1)[0]
+            if len(first) > MAX_PASSWORD_BYTES:
+                raise UsageError(Msg("serve.password.file_long", name=name,
+                                     file=printable(file), limit=MAX_PASSWORD_BYTES))
+            text = first.decode("utf-8").rstrip("\r")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(Msg("serve.password.file", name=name, file=printable(file),
                                  why=str(getattr(exc, "strerror", None) or exc))) from None
@@ -350,13 +361,31 @@ def _password(args: argparse.Namespace, option: str = "password") -> str | None:
     return given
 
 
+def _check_log(path: str | None) -> None:
+    """``--log FILE`` must be a file the server can append to: say so now, in one line,
+    not when the first student connects."""
+    if path is None:
+        return
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UsageError(Msg("serve.log.bad", path=printable(path),
+                             why=exc.strerror or type(exc).__name__)) from None
+
+
 def _check_keys(option: str, path: str | None) -> None:
     if path is None:
         return
     import asyncssh
 
+    from tui_backprop.serve.ssh import KeysTooLarge, read_keys
+
     try:
-        asyncssh.read_authorized_keys(path)
+        read_keys(path)
+    except KeysTooLarge:
+        raise UsageError(Msg("serve.keys.large", option=option, path=printable(path),
+                             limit=KeysTooLarge.LIMIT // 1024)) from None
     except (OSError, ValueError, asyncssh.KeyImportError) as exc:
         detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise UsageError(Msg("serve.keys.bad", option=option, path=printable(path),
@@ -374,6 +403,7 @@ def cmd_ssh(argv: list[str]) -> int:
         raise UsageError(Msg("serve.auth.choose"))
     if args.no_auth and not ssh.is_loopback(args.host) and not args.i_know_this_is_open:
         raise UsageError(Msg("serve.no_auth.open", host=printable(args.host)))
+    _check_log(args.log)
     _check_keys("--authorized-keys", args.authorized_keys)
     presenter_password = _password(args, "presenter_password")
     _check_keys("--presenter-key", args.presenter_key)

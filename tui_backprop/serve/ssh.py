@@ -146,6 +146,22 @@ def describe_status(status: int | None) -> str:
     return f"exit status {status}"
 
 
+class KeysTooLarge(ValueError):
+    """An authorized_keys file larger than :attr:`LIMIT` bytes."""
+
+    LIMIT = 1024 * 1024
+
+
+def read_keys(path: str) -> asyncssh.SSHAuthorizedKeys:
+    """An authorized_keys file, read at most :attr:`KeysTooLarge.LIMIT` bytes of it (a
+    class's keys are a few kB; the path could be /dev/zero)."""
+    with open(path, "rb") as fh:
+        raw = fh.read(KeysTooLarge.LIMIT + 1)
+    if len(raw) > KeysTooLarge.LIMIT:
+        raise KeysTooLarge(path)
+    return asyncssh.import_authorized_keys(raw.decode("utf-8", "replace"))
+
+
 class Log:
     """One line per event, with the time, to stderr or ``--log FILE``."""
 
@@ -715,9 +731,9 @@ async def start(opts: SSHOptions, log: Callable[[str], None],
     spawner: ZygoteSpawner | ExecSpawner = ZygoteSpawner(log) if opts.zygote else ExecSpawner()
     room = Room(opts, log, spawner)
     if opts.authorized_keys is not None:
-        room.student_keys = asyncssh.read_authorized_keys(opts.authorized_keys)
+        room.student_keys = read_keys(opts.authorized_keys)
     if opts.presenter_keys is not None:
-        room.presenter_keys = asyncssh.read_authorized_keys(opts.presenter_keys)
+        room.presenter_keys = read_keys(opts.presenter_keys)
     if opts.has_presenter:
         # (before listening: a presenter's session always has its class)
         room.broker = Broker(log)

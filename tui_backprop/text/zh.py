@@ -883,6 +883,9 @@ MESSAGES: dict[str, str] = {
     "serve.password.file": "{name}-file {file}：{why}",
     "serve.password.file_empty": "{name}-file {file}：第一行是空的",
     "serve.password.empty": "{name} 不能为空",
+    "serve.password.file_long": "{name}-file {file}：第一行超过 {limit} 字节",
+    "serve.keys.large": "{option} {path}：大于 {limit} KiB（authorized_keys 文件每个密钥一短行）",
+    "serve.log.bad": "--log {path}：{why}",
     "serve.keys.bad": "{option} {path}：{why}",
     "serve.no_auth.combined": "--no-auth 不能与 --password 或 --authorized-keys 同时使用",
     "serve.auth.choose": "请选择学生的登录方式：--password、--password-file、"
