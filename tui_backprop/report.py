@@ -40,14 +40,11 @@ from .model.view import (
 from .numfmt import DEFAULT_PRECISION, fmt_scalar, to_json
 from .render.roles import ANSI, phase_role
 from .render.words import Words
-from .text.escape import printable
+from .text.escape import printable, printable_code, prose
 from .text.glyphs import glyphs
 from .text.wrap import wrap
 
-
-def _prose(text: str) -> str:
-    """Untrusted multi-line text (a description): each line escaped, line breaks kept."""
-    return "\n".join(printable(line) for line in text.split("\n"))
+_prose = prose
 
 #: The ``format`` field of the JSON trace; bump it when the contract changes.
 TRACE_FORMAT = "tui-backprop-trace/1"
@@ -323,7 +320,7 @@ def render_markdown(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: s
         lines += [_md_text(w.s(_prose(sc.description.strip()))), ""]
     code_title = w("trace.code.network" if sc.kind == "network" else "trace.code")
     lines += [f"## {w('trace.scenario')}", "", _md_text(code_title) + ":", "", "```python",
-              w.s(sc.code.strip("\n")), "```", ""]
+              w.s(printable_code(sc.code.strip("\n"))), "```", ""]
     summary = w("trace.output_is", name=_md_code(w.s(out)))
     if sc.trains:
         summary += w("sep.sentence") + w("trace.learning_rate_is",
@@ -461,7 +458,7 @@ def text_renderables(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: 
     code = Text()
     for i, line in enumerate(sc.code.strip("\n").split("\n"), 1):
         code.append(f"{i:>3}  ", style=_style("muted"))
-        code.append(w.s(line) + "\n")
+        code.append(w.s(printable_code(line)) + "\n")
     code.rstrip()
     parts.append(Text(w("trace.code.network" if sc.kind == "network" else "trace.code"),
                       style=_style("heading")))

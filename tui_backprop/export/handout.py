@@ -28,7 +28,7 @@ from rich.text import Text
 from tui_backprop.engine import Scenario, Timeline
 from tui_backprop.numfmt import DEFAULT_PRECISION
 from tui_backprop.text.catalogue import Messages, messages
-from tui_backprop.text.escape import printable
+from tui_backprop.text.escape import printable, printable_code, prose
 from tui_backprop.text.glyphs import glyphs
 
 __all__ = ["FONT_STACK", "circuit_text", "render_html", "render_svg", "step_count"]
@@ -222,11 +222,11 @@ def render_html(scenario: Scenario, *, lang: str = "en", ascii: bool = False,
         f"<h1>{esc(title)}</h1>",
     ]
     if scenario.description.strip():
-        out.append(f'<p class="description">{esc(g.text(scenario.description.strip()))}</p>')
+        out.append(f'<p class="description">{esc(g.text(prose(scenario.description.strip())))}</p>')
     code = Text()
     for i, line in enumerate(scenario.code.strip("\n").split("\n"), 1):
         code.append(f"{i:>3}  ", style="dim")
-        code.append(g.text(line) + "\n")
+        code.append(g.text(printable_code(line)) + "\n")
     code.rstrip()
     out.append(f'<pre class="code">{_html_of([code], TEXT_WIDTH)}</pre>')
     out.append(f'<p class="legend">{esc(g.text(msgs("help.colours.color")))}</p>')

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["printable"]
+__all__ = ["code_line", "printable", "printable_code", "prose"]
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -41,3 +41,29 @@ def printable(text: str) -> str:
     if text.isprintable():  # fast path: the common case has nothing to escape
         return text
     return "".join(_escape_char(ch) if _unsafe(ch) else ch for ch in text)
+
+
+def prose(text: str) -> str:
+    """Untrusted multi-line text (a description): each line escaped, line breaks kept."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def code_line(src: str) -> tuple[str, str]:
+    """A line of a scenario's code as ``(code, comment)``, safe to print. A control
+    character in the code (a form feed is valid Python whitespace) becomes one space, so
+    the gates' columns stay right; the comment is escaped (it may hold ESC sequences that
+    would drive the terminal)."""
+    body = src.split("#", 1)[0]
+    comment = src[len(body):].strip()
+    if not body.isprintable():
+        body = "".join(ch if printable(ch) == ch else " " for ch in body)
+    return body.rstrip(), printable(comment)
+
+
+def printable_code(code: str) -> str:
+    """A scenario's whole code, every line made safe by :func:`code_line`."""
+    out = []
+    for src in code.split("\n"):
+        body, comment = code_line(src)
+        out.append(f"{body}  {comment}" if body and comment else body or comment)
+    return "\n".join(out)

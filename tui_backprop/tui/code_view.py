@@ -25,7 +25,7 @@ from textual.strip import Strip
 from tui_backprop.engine import Node, Timeline
 from tui_backprop.model.view import Hide, StepView, node_view
 from tui_backprop.render.words import Words
-from tui_backprop.text.escape import printable
+from tui_backprop.text.escape import code_line
 from tui_backprop.tui._textual_patch import DirectLines
 from tui_backprop.tui.inspector import NONFINITE
 from tui_backprop.tui.lines import fit_cells, fit_str, pad_cells
@@ -36,15 +36,10 @@ ANNOTATION_WIDTH = 27
 
 
 def _safe_split(src: str, text: Callable[[str], str] = str) -> tuple[str, str]:
-    """A code line as ``(code, comment)``, safe to print. A control character in the code
-    (a form feed is valid Python whitespace) becomes one space, so the gates' columns stay
-    right; a comment is escaped (it may hold ESC sequences that would drive the terminal).
-    """
-    body = src.split("#", 1)[0]
-    comment = src[len(body):].strip()
-    if not body.isprintable():
-        body = "".join(ch if printable(ch) == ch else " " for ch in body)
-    return text(body.rstrip()), text(printable(comment))
+    """A code line as ``(code, comment)``, safe to print (:func:`code_line`), in
+    ``text``'s glyphs."""
+    body, comment = code_line(src)
+    return text(body), text(comment)
 
 
 class CodeView(DirectLines, ScrollView, can_focus=True):
