@@ -42,6 +42,9 @@ EN = messages("en")
     ("2**3", 8.0), ("2^3", 8.0), ("-2+5", 3.0), ("3 × -4", -12.0), ("−4", -4.0),
     ("（1+1）*2", 4.0), ("(" * 60 + "1" + ")" * 60, 1.0), ("1e-3", 0.001), (" +7 ", 7.0),
     ("--4", 4.0), ("6 ÷ 3", 2.0),
+    # a tiny result is an answer (it used to be refused as "too large"): 2**-2000 is
+    # 0.0 in float64, and 2**-3 = 1/8
+    ("2**-2000", 0.0), ("2^-3", 0.125), ("(-2)**3", -8.0),
 ])
 def test_numbers_and_simple_arithmetic_are_read(text, value):
     assert parse_answer(text) == pytest.approx(value, rel=1e-12)
@@ -71,7 +74,8 @@ def test_numbers_and_simple_arithmetic_are_read(text, value):
     ("10**10**10", "quiz.error.magnitude"),
     ("2**1000", "quiz.error.magnitude"),
     ("1e90*1e90", "quiz.error.magnitude"),
-    ("(-8)**0.5", "quiz.error.magnitude"),
+    ("(-8)**0.5", "quiz.error.not_real"),
+    ("0**-1", "quiz.error.division"),
     ("1/0", "quiz.error.division"),
     ("-" * 30 + "1", "quiz.error.nesting"),
     ("-(" * 25 + "1" + ")" * 25, "quiz.error.nesting"),

@@ -100,6 +100,7 @@ MESSAGES: dict[str, str] = {
     "quiz.error.syntax": "only numbers, + - * / ** and parentheses, e.g. -0.2*4",
     "quiz.error.nesting": "nested too deeply",
     "quiz.error.magnitude": "the number is too large",
+    "quiz.error.not_real": "not a real number (a negative number to a fractional power)",
     "quiz.error.division": "division by zero",
     "quiz.right": "Right!",
     "quiz.wrong": "Not quite: you said {answer}.",

@@ -91,6 +91,7 @@ MESSAGES: dict[str, str] = {
     "quiz.error.syntax": "只能输入数字、+ - * / ** 和括号，例如 -0.2*4",
     "quiz.error.nesting": "嵌套太深",
     "quiz.error.magnitude": "数值太大",
+    "quiz.error.not_real": "不是实数（负数的分数次幂）",
     "quiz.error.division": "除以零",
     "quiz.right": "答对了！",
     "quiz.wrong": "不对：你的答案是 {answer}。",
