@@ -163,8 +163,6 @@ async def test_followers_are_told_what_the_presenter_does_and_see_no_server_path
         # and nothing says "reloaded" or shows where the server keeps its files
         await p.type("o")
         await p.wait_for("Open a scenario")
-        await p.type("\t")
-        await asyncio.sleep(0.2)
         await p.type("neuron\r")
         await p.wait_for(r"step 1/17")
         await a.wait_for(r"step 1/17")

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from tui_backprop.engine import ScenarioError, bundled, load, record
 from tui_backprop.engine import parse_typed_value as parse_value
@@ -771,3 +771,21 @@ async def test_help_shows_the_description_as_literal_reflowed_text():
         assert isinstance(app.screen, HelpScreen)
         shown = str(app.screen.query_one(".scenario-description", Static).render())
         assert shown == "w0*x0 + w1*x1 [bold]not markup[/bold] and more\n\n- a list item"
+
+
+async def test_picker_filters_as_you_type_and_enter_opens_the_highlighted_match():
+    app = create_app(None, lang="en", ascii=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        choices = app.screen.query_one(OptionList)
+        everything = choices.option_count
+        await pilot.press(*"network")      # the text field has the focus: it filters
+        await pilot.pause()
+        shown = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        assert 0 < len(shown) < everything
+        assert all(i is None or "network" in i.casefold() for i in shown), shown
+        await pilot.press("enter")         # the first match, not the text "network"
+        await pilot.pause()
+        assert app.session is not None and app.load_error is None
+        assert "network" in app.session.scenario.path

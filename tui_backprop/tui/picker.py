@@ -2,6 +2,10 @@
 Confined to a :class:`ScenarioDir` (a served session), it offers that folder's scenarios
 only, and a typed text is a name in it.
 
+The text field has the focus: typing filters the list (names and titles containing the
+text), the arrow keys move through what is left, and enter opens the highlighted entry,
+or, when nothing in the list matches, the typed path (a name, in a served session).
+
 Dismisses with the chosen name or path (the app loads it), or None.
 """
 
@@ -57,15 +61,17 @@ class PickerScreen(DialogScreen[str | None]):
         w = self._w
         cut = "crop" if w.g.ascii else "ellipsis"
         entries = bundled() if self._scenarios is None else self._scenarios.entries()
-        options: list[Option] = [
-            Option(Text(f"{pad_cells(w.s(printable(name)), 24)} {w.s(printable(title))}",
-                        no_wrap=True, overflow=cut), id=name)
+        #: every entry as (id, the text a filter searches, its option)
+        self._all: list[tuple[str, str, Option]] = [
+            (name, f"{name} {title}".casefold(),
+             Option(Text(f"{pad_cells(w.s(printable(name)), 24)} {w.s(printable(title))}",
+                         no_wrap=True, overflow=cut), id=name))
             for name, title in entries]
         local = local_scenarios(self._folders) if self._scenarios is None else []
-        if local:
-            options.append(None)  # a separator
-            options += [Option(Text(w.s(printable(path)), no_wrap=True, overflow=cut),
-                               id=path) for path in local]
+        self._local = [(path, str(path).casefold(),
+                        Option(Text(w.s(printable(path)), no_wrap=True, overflow=cut),
+                               id=path)) for path in local]
+        options = self._options("")
         with Vertical() as v:
             v.border_title = w("tui.picker.title")
             yield Input(placeholder=w("tui.picker.placeholder" if self._scenarios is None
@@ -73,8 +79,37 @@ class PickerScreen(DialogScreen[str | None]):
             yield OptionList(*options, id="choices")
             yield Label("", id="preview")
 
+    def _options(self, typed: str) -> list[Option | None]:
+        want = typed.strip().casefold()
+        found = [o for _i, text, o in self._all if want in text]
+        local = [o for _i, text, o in self._local if want in text]
+        # None: a separator (a line Textual draws in box characters: not in ASCII)
+        rule = found and local and not self._w.g.ascii
+        return found + ([None] if rule else []) + local
+
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        self.query_one("#path", Input).focus()
+        choices = self.query_one(OptionList)
+        if choices.option_count:
+            choices.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        choices = self.query_one(OptionList)
+        choices.clear_options()
+        choices.add_options(self._options(event.value))
+        if choices.option_count:
+            choices.highlighted = 0
+        else:
+            self.query_one("#preview", Label).update("")
+
+    def on_key(self, event) -> None:
+        # the arrows move through the list while the text field keeps the focus
+        moves = {"down": "cursor_down", "up": "cursor_up", "pagedown": "page_down",
+                 "pageup": "page_up"}
+        if event.key in moves and self.focused is self.query_one("#path", Input):
+            getattr(self.query_one(OptionList), f"action_{moves[event.key]}")()
+            event.stop()
+            event.prevent_default()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         ident = event.option.id
@@ -98,8 +133,17 @@ class PickerScreen(DialogScreen[str | None]):
         self.dismiss(event.option.id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        typed = event.value.strip()
+        ids = {str(i) for i, _t, _o in self._all + self._local}
+        choices = self.query_one(OptionList)
+        if typed in ids or not typed and choices.highlighted is None:
+            chosen = typed or None
+        elif choices.highlighted is not None:
+            chosen = choices.get_option_at_index(choices.highlighted).id
+        else:
+            chosen = typed  # matches nothing listed: a path (or a name) to try
+        if chosen:
+            self.dismiss(chosen)
 
 
 __all__ = ["PickerScreen", "local_scenarios"]
