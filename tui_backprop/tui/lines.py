@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual._context import active_app
+from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -190,6 +191,38 @@ def fit_cells(text: Text, width: int, ellipsis: str = "…", pad: bool = False) 
     if pad and text.cell_len < width:
         text.append(" " * (width - text.cell_len))
     return text
+
+
+class Fitted(Visual):
+    """One line of ``Content`` cut to the width it is drawn at, ending in ``ellipsis``
+    when cut (the header's title: Textual's own ``text-overflow: ellipsis`` always
+    writes ``…``, which an ASCII terminal cannot show, so there it would be cut with
+    no mark at all). ``str()`` is the whole plain text."""
+
+    def __init__(self, content: Content, ellipsis: str = "…") -> None:
+        self.content = content
+        self.ellipsis = ellipsis
+
+    def __str__(self) -> str:
+        return self.content.plain
+
+    def fit(self, width: int) -> Content:
+        """The content as it shows in ``width`` cells."""
+        content = self.content
+        if content.cell_length <= width:
+            return content
+        mark = self.ellipsis[:max(0, width)]
+        cut = content.truncate(max(0, width - cell_len(mark)))
+        return cut.rstrip() + mark if cut.cell_length + cell_len(mark) <= width else cut
+
+    def render_strips(self, width: int, height: int | None, style, options) -> list[Strip]:
+        return self.fit(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules, container_width: int) -> int:
+        return min(self.content.cell_length, container_width)
+
+    def get_height(self, rules, width: int) -> int:
+        return 1
 
 
 def fit_str(text: str, width: int, ellipsis: str = "…") -> str:
