@@ -13,7 +13,6 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widgets._header import HeaderTitle
 
-
 from tui_backprop.text.glyphs import to_ascii
 from tui_backprop.tui.app import create_app
 from tui_backprop.tui.help import HelpScreen

@@ -924,6 +924,15 @@ class BackpropApp(App):
         self.push_screen(Palette(self.words("tui.cmd.theme_placeholder"),
                                  ascii=self.glyphs.ascii, providers=[ThemeProvider]))
 
+    def action_show_help_panel(self) -> None:
+        """The keys panel (palette: Keys), Textual's own keys in the app's language."""
+        from textual.widgets import HelpPanel
+
+        from tui_backprop.tui.keys_panel import KeysHelpPanel
+
+        if not self.screen.query(HelpPanel):
+            self.screen.mount(KeysHelpPanel())
+
     def action_help_anywhere(self) -> None:
         """F1: the help, even while a text box has the keys."""
         self.action_help()
