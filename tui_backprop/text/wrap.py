@@ -20,6 +20,7 @@ cells (:func:`cells`: a CJK character is two), never ``len()``. Pure: no Rich.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -70,10 +71,47 @@ def _short_group(text: str, i: int) -> int:
     return 0
 
 
+_WORD = re.compile(r"\S+\s*|\s+")
+
+
+def _narrow(text: str) -> bool:
+    """Whether every character of ``text`` takes one cell (no CJK: ASCII, ``σ``, ``×``)."""
+    return text.isascii() or all(_char_cells(ch) == 1 for ch in set(text))
+
+
+def _narrow_units(text: str) -> list[str]:
+    """:func:`_units` of text with no CJK (the common case, and the hot one: every long
+    line of the inspector): its words with their spaces, a word joined to the next where
+    a short bracketed group spans the space between them."""
+    words = _WORD.findall(text)
+    if len(words) < 2 or "(" not in text:
+        return words
+    joined: set[int] = set()  # offsets of spaces a short group holds together
+    i = text.find("(")
+    while i >= 0:
+        end = _short_group(text, i)
+        if end:
+            joined.update(k for k in range(i, end) if text[k] == " ")
+        i = text.find("(", i + 1)
+    if not joined:
+        return words
+    units: list[str] = []
+    at = 0
+    for word in words:
+        if units and (at - 1) in joined:
+            units[-1] += word
+        else:
+            units.append(word)
+        at += len(word)
+    return units
+
+
 def _units(text: str) -> list[str]:
     """Unbreakable pieces, each with its trailing spaces: a Latin word, one CJK
     character with any closing punctuation after it and opening punctuation before, or
     a short bracketed group. Joined, they are ``text``."""
+    if _narrow(text):
+        return _narrow_units(text)
     units: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -175,11 +213,14 @@ def spans(text: str, width: int, rest: int | None = None,
     rest = width if rest is None else max(1, rest)
     pieces: list[tuple[int, str]] = []  # (offset, piece)
     at = 0
-    for group in _groups(_units(text)):
+    units = _units(text)
+    plain = _narrow(text)  # one cell a character, and no Chinese to bind to
+    size = len if plain else cells
+    for group in ([u] for u in units) if plain else _groups(units):
         whole = "".join(group)
         # a Latin token and its Chinese neighbour move together; a group wider than a
         # whole line is laid out piece by piece after all
-        parts = [whole] if len(group) == 1 or cells(whole.rstrip()) <= rest else group
+        parts = [whole] if len(group) == 1 or size(whole.rstrip()) <= rest else group
         for part in parts:
             pieces.append((at, part))
             at += len(part)
@@ -191,11 +232,11 @@ def spans(text: str, width: int, rest: int | None = None,
     while i < len(pieces):
         at, part = pieces[i]
         body = part.rstrip()
-        need = cells(body)
+        need = size(body)
         if used + need <= w:
             if body:
                 end = at + len(body)
-            used += cells(part)
+            used += size(part)
             i += 1
             continue
         if text[start:end].strip():
@@ -216,7 +257,7 @@ def spans(text: str, width: int, rest: int | None = None,
             start, end = chopped[-1]
             used = cells(text[start:end]) + len(part) - len(body)
         else:
-            start, end, used = at, at + len(body), cells(part)
+            start, end, used = at, at + len(body), size(part)
         i += 1
     out.append((start, end))
     return out

@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual._context import active_app
-from textual.content import Content
+from textual.content import Content, Span
 from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
@@ -206,14 +206,24 @@ class Fitted(Visual):
     def __str__(self) -> str:
         return self.content.plain
 
+    @property
+    def plain(self) -> str:
+        """The whole text, uncut (as ``Content.plain``)."""
+        return self.content.plain
+
     def fit(self, width: int) -> Content:
         """The content as it shows in ``width`` cells."""
         content = self.content
         if content.cell_length <= width:
             return content
         mark = self.ellipsis[:max(0, width)]
-        cut = content.truncate(max(0, width - cell_len(mark)))
-        return cut.rstrip() + mark if cut.cell_length + cell_len(mark) <= width else cut
+        cut = content.truncate(max(0, width - cell_len(mark))).rstrip()
+        end = len(cut.plain)
+        # the mark is styled as what it stands for (the dim app name): the spans that
+        # reach the cut reach over the mark
+        spans = [Span(sp.start, end + len(mark), sp.style) if sp.end >= end else sp
+                 for sp in cut.spans]
+        return Content(cut.plain + mark, spans)
 
     def render_strips(self, width: int, height: int | None, style, options) -> list[Strip]:
         return self.fit(width).render_strips(width, height, style, options)
