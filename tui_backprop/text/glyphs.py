@@ -43,6 +43,7 @@ ASCII_FORMS: Mapping[str, str] = {
     "…": "...",
     "—": "-",
     "–": "-",
+    "−": "-",  # the minus sign
     "─": "-",
     "━": "=",
     "═": "=",
@@ -62,6 +63,14 @@ ASCII_FORMS: Mapping[str, str] = {
 
 # √x and √(...) become sqrt(x) and sqrt(...): a bare "sqrtx" would not read as a call.
 _SQRT_NAME = r"√([A-Za-z0-9_][A-Za-z0-9_.]*(?:\[[0-9,]*\])?)"
+# The lecture writes a product by juxtaposition: σ(1 - σ) is σ times (1 - σ), σ being the
+# gate's output, and σ(z)(1 - σ(z)) is σ(z) times (1 - σ(z)). Spelled out as
+# "sigmoid(1 - sigmoid)" the first reads as sigmoid applied to (1 - sigmoid), so ASCII
+# writes the product: sigmoid*(1 - sigmoid), sigmoid(z)*(1 - sigmoid(z)).
+#: σ(...) whose parentheses hold a bare σ (a value, not a call): a product
+_SIGMA_TIMES = r"(?<![\w'])σ(\([^()]*(?<![\w'])σ(?![\w(])[^()]*\))"
+#: σ(...) followed at once by "(": a product
+_SIGMA_CALL_TIMES = r"(σ\([^()]*\))(?=\()"
 #: every glyph of ASCII_FORMS, as one pattern: compiled on the first ASCII conversion
 #: (``re`` caches it), not on every start-up
 _glyph_pattern: list[str] = []
@@ -75,6 +84,9 @@ def to_ascii(text: str) -> str:
     if not _glyph_pattern:
         _glyph_pattern.append("|".join(re.escape(k) for k in ASCII_FORMS))
     text = re.sub(_SQRT_NAME, r"sqrt(\1)", text)
+    if "σ" in text:
+        text = re.sub(_SIGMA_TIMES, r"σ*\1", text)
+        text = re.sub(_SIGMA_CALL_TIMES, r"\1*", text)
     text = re.sub(_glyph_pattern[0], lambda m: ASCII_FORMS[m.group(0)], text)
     text = text.replace("sum  ", "sum ").replace("sum (", "sum(")
     return text.encode("ascii", "backslashreplace").decode("ascii")

@@ -42,7 +42,7 @@ from tui_backprop.tui.code_view import CodeView
 from tui_backprop.tui.debugger import DebuggerScreen, typing_in_box
 from tui_backprop.tui.failure import failure_text
 from tui_backprop.tui.i18n import translate_bindings
-from tui_backprop.tui.lines import pad_cells
+from tui_backprop.tui.lines import Fitted, pad_cells
 from tui_backprop.tui.look import Look, colour_mode, standard_colours
 from tui_backprop.tui.scenario_dir import ScenarioDir, as_scenario_dir
 from tui_backprop.tui.terminal import StrictNoColor, install_scrollbar_glyphs
@@ -963,6 +963,15 @@ class BackpropApp(App):
         self.push_screen(Palette(self.words("tui.cmd.theme_placeholder"),
                                  ascii=self.glyphs.ascii, providers=[ThemeProvider]))
 
+    def action_show_help_panel(self) -> None:
+        """The keys panel (palette: Keys), Textual's own keys in the app's language."""
+        from textual.widgets import HelpPanel
+
+        from tui_backprop.tui.keys_panel import KeysHelpPanel
+
+        if not self.screen.query(HelpPanel):
+            self.screen.mount(KeysHelpPanel())
+
     def action_help_anywhere(self) -> None:
         """F1: the help, even while a text box has the keys."""
         self.action_help()
@@ -988,13 +997,15 @@ class BackpropApp(App):
             keys.append(("s", "tui.key.skip"))
         return keys
 
-    def format_title(self, title: str, sub_title: str) -> Content:
+    def format_title(self, title: str, sub_title: str) -> Fitted:
         """The header: the scenario's title first (what a room needs to read), then the
-        app's name, which is what a narrow terminal cuts."""
+        app's name, which is what a narrow terminal cuts, ending in ``…`` (``...`` in
+        ASCII) where it does."""
         text = self.glyphs.text
         if not sub_title:
-            return Content(text(title))
-        return Content.assemble((text(sub_title), "bold"), (text(" — " + title), "dim"))
+            return Fitted(Content(text(title)), self.glyphs.ellipsis)
+        return Fitted(Content.assemble((text(sub_title), "bold"), (text(" — " + title), "dim")),
+                      self.glyphs.ellipsis)
 
 
 def create_app(scenario: str | Scenario | None = None, precision: int = 4, *,

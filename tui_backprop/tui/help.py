@@ -16,7 +16,7 @@ from tui_backprop.render.words import Words
 from tui_backprop.text.escape import printable
 from tui_backprop.tui.dialog import DialogScreen
 from tui_backprop.tui.i18n import translate_bindings, words_of
-from tui_backprop.tui.lines import pad_cells
+from tui_backprop.tui.lines import Hanging, Prose, pad_cells
 
 #: ``(keys, catalogue key of what they do)``, in the order the help lists them.
 KEYS = (
@@ -40,32 +40,32 @@ KEYS = (
 )
 
 
-def help_text(w: Words, class_keys: list[tuple[str, str]] | tuple = ()) -> Text:
-    """The help's own part (everything but the scenario's introduction); ``class_keys``
-    are the served class's and the quiz's keys that apply to this session, as
-    ``(key, catalogue key of what it does)``."""
-    text = Text()
-    text.append("tui-backprop\n", style="bold")
-    text.append(w("tui.help.intro") + "\n\n")
-    text.append(w("tui.help.keys") + "\n", style="bold underline")
+def help_lines(w: Words, class_keys: list[tuple[str, str]] | tuple = ()) -> list[Text]:
+    """The help's own part (everything but the scenario's introduction), a ``Text`` per
+    paragraph; ``class_keys`` are the served class's and the quiz's keys that apply to
+    this session, as ``(key, catalogue key of what it does)``. A key's description
+    wraps under itself, not under the keys."""
+    lines = [Text("tui-backprop", style="bold"), Text(w("tui.help.intro")), Text()]
+    lines.append(Text(w("tui.help.keys"), style="bold underline"))
     keys = [(w.s(k), w(what)) for k, what in KEYS]
     extra = [(w.s(k), w(what)) for k, what in class_keys]
     width = max(cell_len(k) for k, _ in keys + extra) + 2
 
     def rows(pairs: list[tuple[str, str]]) -> None:
         for k, what in pairs:
-            text.append("  " + pad_cells(k, width), style="bold")
-            text.append(what + "\n")
+            row = Hanging(hang=2 + width, fallback=2)
+            row.append("  " + pad_cells(k, width), style="bold")
+            row.append(what)
+            lines.append(row)
 
     rows(keys)
     if extra:
-        text.append("\n" + w("tui.help.class_keys") + "\n", style="bold underline")
+        lines += [Text(), Text(w("tui.help.class_keys"), style="bold underline")]
         rows(extra)
-    text.append("\n" + w("tui.help.reading") + "\n", style="bold underline")
-    text.append(w("tui.help.click") + "\n")
-    text.append(w("tui.help.colours") + "\n")
-    text.append(w("tui.help.markers", marker=w.s("▶"), partial=w.g.partial))
-    return text
+    lines += [Text(), Text(w("tui.help.reading"), style="bold underline"),
+              Text(w("tui.help.click")), Text(w("tui.help.colours")),
+              Text(w("tui.help.markers", marker=w.s("▶"), partial=w.g.partial))]
+    return lines
 
 
 def reflow(text: str) -> str:
@@ -108,12 +108,14 @@ class HelpScreen(DialogScreen[None]):
         w = self._w
         with VerticalScroll() as v:
             v.border_title = w("tui.help.title")
-            yield Static(help_text(w, self._class_keys), classes="help-text")
+            # Prose: Chinese breaks between characters, descriptions hang under their
+            # column (a Static on its own breaks only at spaces)
+            yield Static(Prose(help_lines(w, self._class_keys)), classes="help-text")
             if self._title:
                 # scenario text is untrusted plain text: never markup, and control
                 # characters escaped (the description keeps its line breaks)
-                yield Static(Text(w.s(printable(self._title)), style="bold"),
+                yield Static(Prose([Text(w.s(printable(self._title)), style="bold")]),
                              classes="scenario-title")
-                text = "\n".join(w.s(printable(line))
-                                 for line in reflow(self._description).split("\n"))
-                yield Static(Text(text), classes="scenario-description")
+                lines = [Text(w.s(printable(line)))
+                         for line in reflow(self._description).split("\n")]
+                yield Static(Prose(lines), classes="scenario-description")

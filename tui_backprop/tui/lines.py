@@ -7,12 +7,15 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual._context import active_app
+from textual.content import Content, Span
 from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.visual import Visual
 
-from tui_backprop.text.wrap import wrap
+from tui_backprop.text.wrap import spans
 from tui_backprop.tui._textual_patch import DirectLines
 
 
@@ -107,69 +110,71 @@ class Hanging(Text):
 MIN_HANG_ROOM = 16
 
 
-def _spans(plain: str, width: int, rest_width: int) -> list[tuple[int, int]]:
-    """Where to cut ``plain`` into lines: at a matrix row's end (``], ``) when one is in
-    the latter two thirds of the line, else at the last space, else mid-word."""
-    spans: list[tuple[int, int]] = []
-    start, w = 0, width
-    while len(plain) - start > w:
-        seg = plain[start:start + w + 1]
-        row, space = seg.rfind("], "), seg.rfind(" ")
-        if row >= w // 3:
-            cut = start + row + 2
-        elif space > 0:
-            cut = start + space
-        else:
-            cut = start + w
-        spans.append((start, cut))
-        start = cut
-        while start < len(plain) and plain[start] == " ":
-            start += 1
-        w = rest_width
-    spans.append((start, len(plain)))
-    return spans
-
-
-def _cjk_spans(plain: str, width: int, rest_width: int) -> list[tuple[int, int]]:
-    """Where to cut ``plain`` (which has wide characters) into lines of ``width`` cells,
-    then ``rest_width``: between CJK characters (never before closing punctuation),
-    or at a space, as :func:`tui_backprop.text.wrap.wrap` does; never mid-character."""
-    spans: list[tuple[int, int]] = []
-    start, w = 0, width
-    while start < len(plain):
-        first = wrap(plain[start:], w)[0]  # a prefix of the rest, trailing spaces off
-        end = start + max(1, len(first))
-        spans.append((start, end))
-        start = end
-        while start < len(plain) and plain[start] == " ":
-            start += 1
-        w = rest_width
-    return spans or [(0, 0)]
-
-
 def wrap_hanging(text: Text, console, width: int, hang: int, fallback: int = 0) -> list[Text]:
-    """``text`` wrapped to ``width`` cells; lines after the first indented by ``hang``
-    (by ``fallback`` if that leaves too little room), and a matrix broken between its
-    rows where it can be. A line with wide (CJK) characters breaks between them."""
-    plain = text.plain
-    wide = cell_len(plain) != len(plain)
+    """``text`` wrapped to ``width`` cells where :func:`tui_backprop.text.wrap.spans`
+    allows a break (at spaces, between CJK characters, never inside a short group such
+    as ``(1 of 1)``); lines after the first indented by ``hang`` (by ``fallback`` if that
+    leaves too little room), and a matrix broken between its rows where it can be.
+    A ``no_wrap`` text is cut as Rich cuts it (its ``overflow``)."""
+    if text.no_wrap:
+        return list(text.wrap(console, width))
+    if "\n" in text.plain:
+        return [line for part in text.split("\n", allow_blank=True)
+                for line in wrap_hanging(part, console, width, hang, fallback)]
+    width = max(1, width)
     if width - hang < MIN_HANG_ROOM:
         hang = fallback
     if hang <= 0 or width - hang < MIN_HANG_ROOM:
         hang = 0
-    if text.cell_len <= width or "\n" in plain or (hang == 0 and not wide):
-        return list(text.wrap(console, width))
-    spans = (_cjk_spans if wide else _spans)(plain, width, width - hang)
+    if text.cell_len <= width:
+        return [text]
     out: list[Text] = []
-    for i, (start, end) in enumerate(spans):
+    for i, (start, end) in enumerate(spans(text.plain, width, width - hang, prefer="], ")):
         part = text[start:end]
-        part.rstrip()
-        if i:
+        if i and hang:
             line = Text(" " * hang, end="")
             line.append_text(part)
             part = line
         out.append(part)
     return out
+
+
+class Prose(Visual):
+    """What a ``Static`` shows: ``lines`` (Rich ``Text``, each may be a
+    :class:`Hanging`) wrapped by :func:`wrap_hanging` to the width they are drawn at, so
+    Chinese breaks between characters and continuation lines hang under their column
+    (a ``Static`` given a ``Text`` breaks only at spaces). ``str()`` is the plain text."""
+
+    def __init__(self, lines: list[Text]) -> None:
+        self.lines = lines
+        self._wrapped: tuple[int, list[Text]] | None = None
+
+    def __str__(self) -> str:
+        return "\n".join(text.plain for text in self.lines)
+
+    def _wrap(self, width: int) -> list[Text]:
+        if self._wrapped is None or self._wrapped[0] != width:
+            console = active_app.get().console
+            self._wrapped = width, [
+                part for text in self.lines
+                for part in wrap_hanging(text, console, width, getattr(text, "hang", 0),
+                                         getattr(text, "fallback", 0))]
+        return self._wrapped[1]
+
+    def render_strips(self, width: int, height: int | None, style, options) -> list[Strip]:
+        console = active_app.get().console
+        base = style.rich_style
+        strips = [Strip(part.render(console, end="")).apply_style(base)
+                  for part in self._wrap(width)]
+        return strips if height is None else strips[:height]
+
+    def get_optimal_width(self, rules, container_width: int) -> int:
+        widest = max((cell_len(line) for text in self.lines
+                      for line in text.plain.split("\n")), default=0)
+        return min(widest, container_width)
+
+    def get_height(self, rules, width: int) -> int:
+        return len(self._wrap(width))
 
 
 def fit_cells(text: Text, width: int, ellipsis: str = "…", pad: bool = False) -> Text:
@@ -186,6 +191,48 @@ def fit_cells(text: Text, width: int, ellipsis: str = "…", pad: bool = False) 
     if pad and text.cell_len < width:
         text.append(" " * (width - text.cell_len))
     return text
+
+
+class Fitted(Visual):
+    """One line of ``Content`` cut to the width it is drawn at, ending in ``ellipsis``
+    when cut (the header's title: Textual's own ``text-overflow: ellipsis`` always
+    writes ``…``, which an ASCII terminal cannot show, so there it would be cut with
+    no mark at all). ``str()`` is the whole plain text."""
+
+    def __init__(self, content: Content, ellipsis: str = "…") -> None:
+        self.content = content
+        self.ellipsis = ellipsis
+
+    def __str__(self) -> str:
+        return self.content.plain
+
+    @property
+    def plain(self) -> str:
+        """The whole text, uncut (as ``Content.plain``)."""
+        return self.content.plain
+
+    def fit(self, width: int) -> Content:
+        """The content as it shows in ``width`` cells."""
+        content = self.content
+        if content.cell_length <= width:
+            return content
+        mark = self.ellipsis[:max(0, width)]
+        cut = content.truncate(max(0, width - cell_len(mark))).rstrip()
+        end = len(cut.plain)
+        # the mark is styled as what it stands for (the dim app name): the spans that
+        # reach the cut reach over the mark
+        spans = [Span(sp.start, end + len(mark), sp.style) if sp.end >= end else sp
+                 for sp in cut.spans]
+        return Content(cut.plain + mark, spans)
+
+    def render_strips(self, width: int, height: int | None, style, options) -> list[Strip]:
+        return self.fit(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules, container_width: int) -> int:
+        return min(self.content.cell_length, container_width)
+
+    def get_height(self, rules, width: int) -> int:
+        return 1
 
 
 def fit_str(text: str, width: int, ellipsis: str = "…") -> str:
