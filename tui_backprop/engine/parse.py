@@ -11,6 +11,7 @@ Errors are collected (not raised one by one) so ``check`` can report all of them
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 import sys
@@ -64,6 +65,24 @@ _FORBIDDEN = {
 }
 
 
+#: One token of the cheap scan that runs before ``ast.parse`` (see :func:`gate_floor`):
+#: what is ignored (a comment, an assignment's target, a called function's name, an
+#: attribute such as ``.T``) or counted (a name or number operand), and the line and
+#: statement ends. A number is a digit (or ``.digit``) and what follows it (letters for
+#: ``1e5`` and ``0x1f``, a sign right after an exponent's ``e``).
+_SCAN = re.compile(r"""
+    (?P<comment>\#[^\n]*+)
+  | (?P<target>[^\W\d]\w*+(?=[ \t]*=(?!=)))
+  | (?P<call>[^\W\d]\w*+(?=[ \t]*\())
+  | (?P<attr>\.[ \t]*[^\W\d]\w*+)
+  | (?P<name>[^\W\d]\w*+)
+  | (?P<number>(?:\d|\.\d)(?:[\w.]|(?<=[eE])[+-])*+)
+  | (?P<end>[\n;])
+""", re.VERBOSE)
+
+_KEYWORDS = frozenset(keyword.kwlist)
+
+
 def _nested() -> Msg:
     return Msg("diag.code.nested", n=MAX_DEPTH)
 
@@ -109,6 +128,12 @@ class _Parser:
 
     # -- the walk ----------------------------------------------------------------
     def run(self) -> None:
+        if not self.internal:  # (generated code is sized before it is written)
+            crossed = gate_floor(self.code)
+            if crossed is not None:
+                self.errors.append(diag(None, *crossed, "diag.code.too_many_gates",
+                                        n=f"{MAX_GATES:,}"))
+                return
         try:
             tree = self._parse_deep()
             if tree is None:
@@ -423,6 +448,44 @@ class _Parser:
                                None if end is None else end + 1))
         self.shapes[tmp] = tuple(shape)
         return Ref(tmp)
+
+
+def gate_floor(code: str, limit: int = MAX_GATES) -> tuple[int, int] | None:
+    """Where ``code`` certainly needs more than ``limit`` gates: the code-relative
+    ``(line, column)`` of the token that crosses the limit, or ``None``.
+
+    A cheap scan, run before ``ast.parse`` (whose tree of a 2.5-million-term sum takes
+    seconds and gigabytes). It counts a lower bound of the gates valid code would have:
+    a statement with ``k`` name or number operands combines them with at least ``k - 1``
+    gates (every operator and function takes at most two of them), and every ``.T`` is
+    one more. Lines are counted apart (``k1 - 1 + k2 - 1`` never exceeds a two-line
+    statement's ``k1 + k2 - 1``). Invalid code may be refused here instead of for its
+    own error: it could not have fitted either. The scan stops at the crossing, so it
+    reads at most about ``limit`` tokens (plus one per line)."""
+    floor = 0  # gates certainly needed by the finished lines and every attribute
+    k = 0  # operands on the current line (or statement, after a ';')
+    line, line_start = 1, 0
+    for m in _SCAN.finditer(code):
+        kind = m.lastgroup
+        if kind == "end":
+            floor += max(0, k - 1)
+            k = 0
+            if m.group() == "\n":
+                line, line_start = line + 1, m.end()
+            continue
+        if kind == "name":
+            if m.group() in _KEYWORDS:
+                continue
+            k += 1
+        elif kind == "number":
+            k += 1
+        elif kind == "attr":
+            floor += 1
+        else:
+            continue
+        if floor + max(0, k - 1) > limit:
+            return line, m.start() - line_start + 1
+    return None
 
 
 def const_name(c: float) -> str:
