@@ -32,6 +32,9 @@ MAX_DEPTH = 100
 MAX_SYNTAX_ERRORS = 20
 #: The most gates one graph may have.
 MAX_GATES = 100_000
+#: The longest name (characters) a leaf or an assigned name may have: every name is
+#: drawn in a box or under one, and a name a whole screen long helps nobody.
+MAX_NAME = 64
 
 #: The worker thread's stack for parsing a long flat chain (virtual memory: only the
 #: pages a deep parse touches are used).
@@ -242,6 +245,8 @@ class _Parser:
             detail = _nested()
         elif msg.startswith("Exceeds the limit"):
             detail = Msg("diag.code.literal_long")
+            if not (isinstance(exc.offset, int) and exc.offset > 0):  # Python gives none
+                exc.offset = self._long_literal_col(exc.lineno)
         else:
             detail = python_detail(msg)
         line = exc.lineno
@@ -251,9 +256,20 @@ class _Parser:
         col = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else None
         self.errors.append(diag(None, line, col, "diag.code.syntax", detail=detail))
 
+    def _long_literal_col(self, line: int | None) -> int | None:
+        """The column of the first integer literal on ``line`` with more digits than
+        Python converts (``sys.get_int_max_str_digits``), or None."""
+        if line is None or not 1 <= line <= len(self.lines):
+            return None
+        most = sys.get_int_max_str_digits() or math.inf
+        for m in re.finditer(r"(?<![\w.])\d[\d_]*", self.lines[line - 1]):
+            if len(m.group()) - m.group().count("_") > most:
+                return m.start() + 1
+        return None
+
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-            self.error(stmt, Msg("diag.code.reassigned", name=stmt.target.id))
+            self.error(stmt, Msg("diag.code.reassigned", name=_short(stmt.target.id)))
             return
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)):
@@ -261,7 +277,11 @@ class _Parser:
             return
         target = stmt.targets[0].id
         if target in self.defined or target in self.poisoned:
-            self.error(stmt.targets[0], Msg("diag.code.reassigned", name=target))
+            self.error(stmt.targets[0], Msg("diag.code.reassigned", name=_short(target)))
+            return
+        if len(target) > MAX_NAME and not self.internal:
+            self.error(stmt.targets[0], Msg("diag.code.name_long", n=MAX_NAME))
+            self.poisoned.add(target)
             return
         if target in FUNCTIONS or target == "T":
             self.error(stmt.targets[0], Msg("diag.code.assign_function", name=target))
@@ -336,7 +356,7 @@ class _Parser:
                 raise _LineError(node, Msg("diag.code.function_name", name=node.id))
             if node.id in self.assigned_names:
                 raise _LineError(node, Msg("diag.code.before_assigned", name=node.id))
-            raise _LineError(node, Msg("diag.code.unknown_name", name=node.id))
+            raise _LineError(node, Msg("diag.code.unknown_name", name=_short(node.id)))
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):
                 return self.expr(node.operand, depth + 1)
@@ -402,7 +422,7 @@ class _Parser:
         fname = node.func.id
         allowed = FUNCTIONS.get(fname) or ("stack" if self.internal and fname == "stack" else None)
         if allowed is None:
-            raise _LineError(node.func, Msg("diag.code.unknown_function", name=fname))
+            raise _LineError(node.func, Msg("diag.code.unknown_function", name=_short(fname)))
         if node.keywords:
             raise _LineError(node, Msg("diag.code.keywords", name=fname))
         spec = GATES[allowed]
@@ -498,6 +518,12 @@ def const_name(c: float) -> str:
     if name.isidentifier():
         return "+" + name
     return name
+
+
+def _short(name: str) -> str:
+    """A name for a message: one longer than any valid name is cut (the message is one
+    line, not a screenful)."""
+    return name if len(name) <= MAX_NAME else name[:MAX_NAME] + "..."
 
 
 def _label(op: str, c: float | None) -> str:
