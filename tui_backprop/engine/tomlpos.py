@@ -35,6 +35,11 @@ _TOKEN = re.compile(r'''
   | (?P<bare>[^\s\[\]{}=,.\#"\']++)
 ''', re.VERBOSE)
 
+#: A whole ``key = value`` line with a bare key and a plain value (a number, boolean or
+#: date without a space): the common case, read in one step instead of five tokens.
+_SIMPLE = re.compile(r'''([A-Za-z0-9_-]++)[ \t]*+=[ \t]*+([^\s\[\]{}"\'\#,=]++)[ \t]*+
+                         (?:\#[^\n]*+)?(?=\r?\n|\Z)''', re.VERBOSE)
+
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\",
             "e": "\x1b"}
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ \t]*\r?\n[ \t\r\n]*|.)")
@@ -81,7 +86,11 @@ class KeyIndex:
 
     def __init__(self, text: str):
         self.text = text
-        self.keys: dict[tuple, KeyPos] = {}
+        # every key's KeyPos packed into one int (a KeyPos and its two offsets are ~110
+        # bytes; a file of 400,000 short keys holds that many)
+        self._packed: dict[tuple, int] = {}
+        self._kinds: list[str] = []
+        self._kind_codes: dict[str, int] = {}
         #: array-of-tables paths (without index) and how many tables each holds so far
         self.arrays: dict[tuple, int] = {}
         # (an array of machine integers: a list would hold an int object per line)
@@ -110,7 +119,16 @@ class KeyIndex:
         return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
     def get(self, path: tuple) -> KeyPos | None:
-        return self.keys.get(path)
+        """Where the key ``path`` sits, or None."""
+        packed = self._packed.get(path)
+        if packed is None:
+            return None
+        packed, kind = divmod(packed, 256)
+        key, delta = divmod(packed, 2**32)
+        return KeyPos(key, key + delta, self._kinds[kind])
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
     # -- the scan ----------------------------------------------------------------
     def _peek(self) -> tuple[str | None, str, int]:
@@ -132,8 +150,15 @@ class KeyIndex:
             self._next()
 
     def _record(self, path: tuple, key: int, value: int, kind: str) -> None:
-        if path not in self.keys:
-            self.keys[path] = KeyPos(key, value, kind)
+        if path not in self._packed:
+            code = self._kind_codes.get(kind)
+            if code is None:  # (a handful: string kinds, "[", "{", "table", a digit...)
+                if len(self._kinds) >= 255:  # (only text that is not TOML has more)
+                    kind = "?"
+                code = self._kind_codes.setdefault(kind, len(self._kinds))
+                if code == len(self._kinds):
+                    self._kinds.append(kind)
+            self._packed[path] = ((key << 32) + (value - key) << 8) + code
 
     def _key(self) -> tuple[list[str], int]:
         """A dotted key: its parts and the offset of its first character."""
@@ -189,6 +214,14 @@ class KeyIndex:
                 self._record(table, off, off, "table")
                 self._next(2 if double else 1)  # the closing bracket(s)
                 continue
+            if kind == "bare":
+                m = _SIMPLE.match(self.text, off)
+                if m is not None:
+                    v = m.group(2)
+                    self._record(table + (m.group(1),), off, m.start(2), v[:1])
+                    self._end = m.end()
+                    self._next()
+                    continue
             self._pair(table)
 
     def _pair(self, prefix: tuple) -> None:
