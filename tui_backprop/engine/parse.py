@@ -11,6 +11,7 @@ Errors are collected (not raised one by one) so ``check`` can report all of them
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 import sys
@@ -31,6 +32,9 @@ MAX_DEPTH = 100
 MAX_SYNTAX_ERRORS = 20
 #: The most gates one graph may have.
 MAX_GATES = 100_000
+#: The longest name (characters) a leaf or an assigned name may have: every name is
+#: drawn in a box or under one, and a name a whole screen long helps nobody.
+MAX_NAME = 64
 
 #: The worker thread's stack for parsing a long flat chain (virtual memory: only the
 #: pages a deep parse touches are used).
@@ -62,6 +66,24 @@ _FORBIDDEN = {
     "Starred": "diag.code.what.starred",
     "Slice": "diag.code.what.slices",
 }
+
+
+#: One token of the cheap scan that runs before ``ast.parse`` (see :func:`gate_floor`):
+#: what is ignored (a comment, an assignment's target, a called function's name, an
+#: attribute such as ``.T``) or counted (a name or number operand), and the line and
+#: statement ends. A number is a digit (or ``.digit``) and what follows it (letters for
+#: ``1e5`` and ``0x1f``, a sign right after an exponent's ``e``).
+_SCAN = re.compile(r"""
+    (?P<comment>\#[^\n]*+)
+  | (?P<target>[^\W\d]\w*+(?=[ \t]*=(?!=)))
+  | (?P<call>[^\W\d]\w*+(?=[ \t]*\())
+  | (?P<attr>\.[ \t]*[^\W\d]\w*+)
+  | (?P<name>[^\W\d]\w*+)
+  | (?P<number>(?:\d|\.\d)(?:[\w.]|(?<=[eE])[+-])*+)
+  | (?P<end>[\n;])
+""", re.VERBOSE)
+
+_KEYWORDS = frozenset(keyword.kwlist)
 
 
 def _nested() -> Msg:
@@ -109,6 +131,12 @@ class _Parser:
 
     # -- the walk ----------------------------------------------------------------
     def run(self) -> None:
+        if not self.internal:  # (generated code is sized before it is written)
+            crossed = gate_floor(self.code)
+            if crossed is not None:
+                self.errors.append(diag(None, *crossed, "diag.code.too_many_gates",
+                                        n=f"{MAX_GATES:,}"))
+                return
         try:
             tree = self._parse_deep()
             if tree is None:
@@ -217,6 +245,8 @@ class _Parser:
             detail = _nested()
         elif msg.startswith("Exceeds the limit"):
             detail = Msg("diag.code.literal_long")
+            if not (isinstance(exc.offset, int) and exc.offset > 0):  # Python gives none
+                exc.offset = self._long_literal_col(exc.lineno)
         else:
             detail = python_detail(msg)
         line = exc.lineno
@@ -226,9 +256,20 @@ class _Parser:
         col = exc.offset if isinstance(exc.offset, int) and exc.offset > 0 else None
         self.errors.append(diag(None, line, col, "diag.code.syntax", detail=detail))
 
+    def _long_literal_col(self, line: int | None) -> int | None:
+        """The column of the first integer literal on ``line`` with more digits than
+        Python converts (``sys.get_int_max_str_digits``), or None."""
+        if line is None or not 1 <= line <= len(self.lines):
+            return None
+        most = sys.get_int_max_str_digits() or math.inf
+        for m in re.finditer(r"(?<![\w.])\d[\d_]*", self.lines[line - 1]):
+            if len(m.group()) - m.group().count("_") > most:
+                return m.start() + 1
+        return None
+
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-            self.error(stmt, Msg("diag.code.reassigned", name=stmt.target.id))
+            self.error(stmt, Msg("diag.code.reassigned", name=_short(stmt.target.id)))
             return
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)):
@@ -236,7 +277,11 @@ class _Parser:
             return
         target = stmt.targets[0].id
         if target in self.defined or target in self.poisoned:
-            self.error(stmt.targets[0], Msg("diag.code.reassigned", name=target))
+            self.error(stmt.targets[0], Msg("diag.code.reassigned", name=_short(target)))
+            return
+        if len(target) > MAX_NAME and not self.internal:
+            self.error(stmt.targets[0], Msg("diag.code.name_long", n=MAX_NAME))
+            self.poisoned.add(target)
             return
         if target in FUNCTIONS or target == "T":
             self.error(stmt.targets[0], Msg("diag.code.assign_function", name=target))
@@ -311,7 +356,7 @@ class _Parser:
                 raise _LineError(node, Msg("diag.code.function_name", name=node.id))
             if node.id in self.assigned_names:
                 raise _LineError(node, Msg("diag.code.before_assigned", name=node.id))
-            raise _LineError(node, Msg("diag.code.unknown_name", name=node.id))
+            raise _LineError(node, Msg("diag.code.unknown_name", name=_short(node.id)))
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.UAdd):
                 return self.expr(node.operand, depth + 1)
@@ -377,7 +422,7 @@ class _Parser:
         fname = node.func.id
         allowed = FUNCTIONS.get(fname) or ("stack" if self.internal and fname == "stack" else None)
         if allowed is None:
-            raise _LineError(node.func, Msg("diag.code.unknown_function", name=fname))
+            raise _LineError(node.func, Msg("diag.code.unknown_function", name=_short(fname)))
         if node.keywords:
             raise _LineError(node, Msg("diag.code.keywords", name=fname))
         spec = GATES[allowed]
@@ -425,6 +470,44 @@ class _Parser:
         return Ref(tmp)
 
 
+def gate_floor(code: str, limit: int = MAX_GATES) -> tuple[int, int] | None:
+    """Where ``code`` certainly needs more than ``limit`` gates: the code-relative
+    ``(line, column)`` of the token that crosses the limit, or ``None``.
+
+    A cheap scan, run before ``ast.parse`` (whose tree of a 2.5-million-term sum takes
+    seconds and gigabytes). It counts a lower bound of the gates valid code would have:
+    a statement with ``k`` name or number operands combines them with at least ``k - 1``
+    gates (every operator and function takes at most two of them), and every ``.T`` is
+    one more. Lines are counted apart (``k1 - 1 + k2 - 1`` never exceeds a two-line
+    statement's ``k1 + k2 - 1``). Invalid code may be refused here instead of for its
+    own error: it could not have fitted either. The scan stops at the crossing, so it
+    reads at most about ``limit`` tokens (plus one per line)."""
+    floor = 0  # gates certainly needed by the finished lines and every attribute
+    k = 0  # operands on the current line (or statement, after a ';')
+    line, line_start = 1, 0
+    for m in _SCAN.finditer(code):
+        kind = m.lastgroup
+        if kind == "end":
+            floor += max(0, k - 1)
+            k = 0
+            if m.group() == "\n":
+                line, line_start = line + 1, m.end()
+            continue
+        if kind == "name":
+            if m.group() in _KEYWORDS:
+                continue
+            k += 1
+        elif kind == "number":
+            k += 1
+        elif kind == "attr":
+            floor += 1
+        else:
+            continue
+        if floor + max(0, k - 1) > limit:
+            return line, m.start() - line_start + 1
+    return None
+
+
 def const_name(c: float) -> str:
     """The node name of a constant: its label (``2``, ``0.5``, ``-1``), never a valid
     identifier, so it cannot collide with a leaf or a name the code assigns (``inf``
@@ -435,6 +518,12 @@ def const_name(c: float) -> str:
     if name.isidentifier():
         return "+" + name
     return name
+
+
+def _short(name: str) -> str:
+    """A name for a message: one longer than any valid name is cut (the message is one
+    line, not a screenful)."""
+    return name if len(name) <= MAX_NAME else name[:MAX_NAME] + "..."
 
 
 def _label(op: str, c: float | None) -> str:

@@ -40,7 +40,7 @@ from .foreign import toml_detail
 from .gates import FUNCTIONS
 from .graph import Graph, Node
 from .network import expand_network
-from .parse import parse_graph
+from .parse import MAX_NAME, parse_graph
 from .timeline import MAX_RECORD_BYTES, budget_msg, recording_bytes
 from .tomlpos import CodeMap, KeyIndex
 
@@ -154,6 +154,9 @@ def _check_name(name: str, table: str, errs: _Errors) -> str | None:
     if not name.isidentifier() or keyword.iskeyword(name):
         errs.at(Msg("diag.name.invalid", table=table, name=shown), table, name)
         return None
+    if len(name) > MAX_NAME:
+        errs.at(Msg("diag.name.long", table=table, name=shown, n=MAX_NAME), table, name)
+        return None
     norm = unicodedata.normalize("NFKC", name)
     if keyword.iskeyword(norm):
         errs.at(Msg("diag.name.invalid", table=table, name=shown), table, name)
@@ -255,6 +258,8 @@ def _load_text(text: str, path: str | None) -> Scenario:
         for raw, value in section.items():
             name = _check_name(raw, table, errs)
             if name is None:
+                if len(raw) > MAX_NAME and raw.isidentifier():  # the code may use it:
+                    bad.add(unicodedata.normalize("NFKC", raw))  # no second error there
                 continue
             if name in raw_names:
                 other, other_table = raw_names[name]

@@ -19,20 +19,26 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 
 from .._frozen import frozen
 
 _TOKEN = re.compile(r'''
     (?P<nl>\r?\n)
-  | (?P<ws>[ \t]+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<mlb>"""(?:[^"\\]|\\[\s\S]|""?(?!"))*"""(?:"{1,2}(?!"))?)
+  | (?P<ws>[ \t]++)
+  | (?P<comment>\#[^\n]*+)
+  | (?P<mlb>"""(?:[^"\\]++|\\[\s\S]|""?+(?!"))*+"""(?:"{1,2}(?!"))?)
   | (?P<mll>\'\'\'[\s\S]*?\'\'\'(?:\'{1,2}(?!\'))?)
-  | (?P<bs>"(?:[^"\\\n]|\\.)*")
-  | (?P<ls>\'[^\'\n]*\')
+  | (?P<bs>"(?:[^"\\\n]++|\\.)*+")
+  | (?P<ls>\'[^\'\n]*+\')
   | (?P<punct>[\[\]{}=,.])
-  | (?P<bare>[^\s\[\]{}=,.\#"\']+)
+  | (?P<bare>[^\s\[\]{}=,.\#"\']++)
 ''', re.VERBOSE)
+
+#: A whole ``key = value`` line with a bare key and a plain value (a number, boolean or
+#: date without a space): the common case, read in one step instead of five tokens.
+_SIMPLE = re.compile(r'''([A-Za-z0-9_-]++)[ \t]*+=[ \t]*+([^\s\[\]{}"\'\#,=]++)[ \t]*+
+                         (?:\#[^\n]*+)?(?=\r?\n|\Z)''', re.VERBOSE)
 
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\",
             "e": "\x1b"}
@@ -80,13 +86,22 @@ class KeyIndex:
 
     def __init__(self, text: str):
         self.text = text
-        self.keys: dict[tuple, KeyPos] = {}
+        # every key's KeyPos packed into one int (a KeyPos and its two offsets are ~110
+        # bytes; a file of 400,000 short keys holds that many)
+        self._packed: dict[tuple, int] = {}
+        self._kinds: list[str] = []
+        self._kind_codes: dict[str, int] = {}
         #: array-of-tables paths (without index) and how many tables each holds so far
         self.arrays: dict[tuple, int] = {}
-        self._line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        # (an array of machine integers: a list would hold an int object per line)
+        self._line_starts = array("q", [0])
+        self._line_starts.extend(m.end() for m in re.finditer(r"\n", text))
         self.n_lines = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        self._toks = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(text)]
-        self._i = 0
+        # Tokens are read one at a time as the scan needs them (never kept in a list:
+        # that was a tuple per token, ~300 bytes per byte of a file of short keys).
+        self._cur: tuple[str | None, str, int] = (None, "", 0)
+        self._end = 0
+        self._next()
         try:
             self._document()
         except (IndexError, ValueError):
@@ -104,20 +119,46 @@ class KeyIndex:
         return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
     def get(self, path: tuple) -> KeyPos | None:
-        return self.keys.get(path)
+        """Where the key ``path`` sits, or None."""
+        packed = self._packed.get(path)
+        if packed is None:
+            return None
+        packed, kind = divmod(packed, 256)
+        key, delta = divmod(packed, 2**32)
+        return KeyPos(key, key + delta, self._kinds[kind])
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
     # -- the scan ----------------------------------------------------------------
-    def _peek(self):
-        return self._toks[self._i] if self._i < len(self._toks) else (None, "", len(self.text))
+    def _peek(self) -> tuple[str | None, str, int]:
+        """The current token: ``(kind, text, offset)``; kind ``None`` at the end."""
+        return self._cur
+
+    def _next(self, n: int = 1) -> None:
+        """Step over ``n`` tokens (a string or comment is one token, read in one step)."""
+        for _ in range(n):
+            m = _TOKEN.search(self.text, self._end)
+            if m is None:
+                self._cur, self._end = (None, "", len(self.text)), len(self.text)
+            else:
+                self._cur, self._end = (m.lastgroup, m.group(), m.start()), m.end()
 
     def _skip(self, newlines: bool) -> None:
         skip = ("ws", "comment", "nl") if newlines else ("ws", "comment")
-        while self._i < len(self._toks) and self._toks[self._i][0] in skip:
-            self._i += 1
+        while self._cur[0] in skip:
+            self._next()
 
     def _record(self, path: tuple, key: int, value: int, kind: str) -> None:
-        if path not in self.keys:
-            self.keys[path] = KeyPos(key, value, kind)
+        if path not in self._packed:
+            code = self._kind_codes.get(kind)
+            if code is None:  # (a handful: string kinds, "[", "{", "table", a digit...)
+                if len(self._kinds) >= 255:  # (only text that is not TOML has more)
+                    kind = "?"
+                code = self._kind_codes.setdefault(kind, len(self._kinds))
+                if code == len(self._kinds):
+                    self._kinds.append(kind)
+            self._packed[path] = ((key << 32) + (value - key) << 8) + code
 
     def _key(self) -> tuple[list[str], int]:
         """A dotted key: its parts and the offset of its first character."""
@@ -131,11 +172,11 @@ class KeyIndex:
             if start is None:
                 start = off
             parts.append(key_text(kind, text))
-            self._i += 1
+            self._next()
             self._skip(False)
             if self._peek()[1] != ".":
                 return parts, start
-            self._i += 1
+            self._next()
 
     def _resolve(self, parts: list[str]) -> tuple:
         """A header's path, with the current index of every array of tables in it."""
@@ -155,10 +196,10 @@ class KeyIndex:
             if kind is None:
                 return
             if text == "[":
-                self._i += 1
+                self._next()
                 double = self._peek()[1] == "[" and self._peek()[2] == off + 1
                 if double:
-                    self._i += 1
+                    self._next()
                 parts, key_off = self._key()
                 for k in range(1, len(parts)):  # [a.b.c] defines a and a.b where it is
                     self._record(self._resolve(parts[:k]), off, off, "table")
@@ -171,8 +212,16 @@ class KeyIndex:
                 else:
                     table = self._resolve(parts)
                 self._record(table, off, off, "table")
-                self._i += 2 if double else 1  # the closing bracket(s)
+                self._next(2 if double else 1)  # the closing bracket(s)
                 continue
+            if kind == "bare":
+                m = _SIMPLE.match(self.text, off)
+                if m is not None:
+                    v = m.group(2)
+                    self._record(table + (m.group(1),), off, m.start(2), v[:1])
+                    self._end = m.end()
+                    self._next()
+                    continue
             self._pair(table)
 
     def _pair(self, prefix: tuple) -> None:
@@ -183,7 +232,7 @@ class KeyIndex:
             self._record(path, key_off, key_off, "table")
         path = path + (parts[-1],)
         self._skip(False)
-        self._i += 1  # '='
+        self._next()  # '='
         self._skip(False)
         kind, text, off = self._peek()
         self._record(path, key_off, off, kind if kind in STRING_KINDS else text[:1])
@@ -192,23 +241,23 @@ class KeyIndex:
     def _value(self, path: tuple) -> None:
         kind, text, _ = self._peek()
         if text == "{":
-            self._i += 1
+            self._next()
             while True:
                 self._skip(False)
                 if self._peek()[1] == "}":
-                    self._i += 1
+                    self._next()
                     return
                 self._pair(path)
                 self._skip(False)
                 if self._peek()[1] == ",":
-                    self._i += 1
+                    self._next()
         elif text == "[":
-            self._i += 1
+            self._next()
             n = 0
             while True:
                 self._skip(True)
                 if self._peek()[1] == "]":
-                    self._i += 1
+                    self._next()
                     return
                 _, text, off = self._peek()
                 if text == "{":  # an inline table in an array: its keys are paths too
@@ -217,14 +266,14 @@ class KeyIndex:
                 n += 1
                 self._skip(True)
                 if self._peek()[1] == ",":
-                    self._i += 1
+                    self._next()
         elif kind in STRING_KINDS:
-            self._i += 1
+            self._next()
         else:  # a number, boolean or date (a date may hold a space or dots)
             if kind is None:
                 raise ValueError("expected a value")
             while self._peek()[0] in ("bare", "ws") or self._peek()[1] == ".":
-                self._i += 1
+                self._next()
 
 
 # ------------------------------------------------------------------------ code lines

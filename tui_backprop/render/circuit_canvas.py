@@ -54,6 +54,7 @@ class Canvas:
         #: per row: the ops sorted by x, their x, and an upper bound of their widths
         self._index: dict[int, tuple[list, list[int], int]] = {}
         self._chunks: dict[tuple[int, int], tuple[list[str], bytearray]] = {}
+        self._long_cells: dict[str, list[str]] = {}
         self._draw()
 
     # -- recording
@@ -132,13 +133,26 @@ class Canvas:
                 lo = bisect.bisect_left(xs, x0 - longest)
                 hi = bisect.bisect_left(xs, x1)
                 for _, _, x, text, code in sorted(ops[lo:hi]):  # by phase, then order
-                    run = to_cells(text)
+                    run = self._cells_of(text)
                     a, b = max(x, x0), min(x + len(run), x1)
                     if a < b:
                         cells[a - x0:b - x0] = run[a - x:b - x]
                         codes[a - x0:b - x0] = bytes((code,)) * (b - a)
             got = self._chunks[(y, c)] = (cells, codes)
         return got
+
+    def _cells_of(self, text: str) -> list[str] | str:
+        """:func:`to_cells` of an op's text, for slicing into a chunk. Text that spans
+        several chunks is converted once, not once per chunk (that was quadratic in the
+        length of a long wire or label)."""
+        if text.isascii():  # one cell per character: slice the text itself
+            return text
+        if len(text) <= CHUNK:
+            return to_cells(text)
+        run = self._long_cells.get(text)
+        if run is None:
+            run = self._long_cells[text] = to_cells(text)
+        return run
 
     def span(self, y: int, x0: int, x1: int) -> tuple[list[str], bytearray]:
         """``(cells, codes)`` of row ``y`` between columns ``x0 >= 0`` and ``x1`` (blank
