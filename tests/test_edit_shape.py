@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from test_tui_robust import shown_in
 from textual.widgets import Input, Label
 
 from tui_backprop.engine import ScenarioError, load, parse_typed_value
@@ -19,8 +20,6 @@ from tui_backprop.model.session import Session
 from tui_backprop.text.catalogue import messages
 from tui_backprop.tui.app import create_app
 from tui_backprop.tui.edit import EditScreen
-
-from test_tui_robust import shown_in
 
 
 def refusal(scenario, name, value, lang="en") -> str:

@@ -428,6 +428,8 @@ MESSAGES: dict[str, str] = {
     "tui.say.all_finite": "every value and gradient is finite",
     "tui.say.updated": "updated the params: iteration {i} starts ({arrow} shows the update)",
     "tui.say.trained": "trained to iteration {done}; stepping through iteration {now}",
+    "tui.say.train_cancelled": "training cancelled at {done} / {total} iterations; params "
+                               "unchanged",
     "tui.say.changed": "{name} changed: the timeline was recorded again",
     "tui.say.reloaded": "reloaded {path}",
     "tui.say.nothing_to_reload": "nothing to reload",
@@ -524,6 +526,8 @@ MESSAGES: dict[str, str] = {
     "tui.train.ask": "type a whole number from 1 to {max}",
     "tui.train.too_large": "too large: {ask}",
     "tui.train.running": "Training {n} iterations",
+    "tui.train.progress": "{done} / {total} iterations",
+    "tui.train.cancel_hint": "esc cancels (the params stay as they were)",
     # the scenario picker
     "tui.picker.title": "Open a scenario · enter opens · esc cancels",
     "tui.picker.placeholder": "path/to/scenario.toml (or pick below)",

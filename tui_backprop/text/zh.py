@@ -377,6 +377,7 @@ MESSAGES: dict[str, str] = {
     "tui.say.all_finite": "所有数值和梯度都是有限的",
     "tui.say.updated": "参数已更新：第 {i} 次迭代开始（按 {arrow} 可回看这次参数更新）",
     "tui.say.trained": "已训练到第 {done} 次迭代；现在逐步查看第 {now} 次",
+    "tui.say.train_cancelled": "已取消训练（完成 {done} / {total} 次迭代）；参数不变",
     "tui.say.changed": "{name} 已修改：各步已重新计算",
     "tui.say.reloaded": "已重新加载 {path}",
     "tui.say.nothing_to_reload": "没有可重新加载的文件",
@@ -469,6 +470,8 @@ MESSAGES: dict[str, str] = {
     "tui.train.ask": "请输入 1 到 {max} 之间的整数",
     "tui.train.too_large": "数太大：{ask}",
     "tui.train.running": "正在训练 {n} 次迭代",
+    "tui.train.progress": "{done} / {total} 次迭代",
+    "tui.train.cancel_hint": "esc 取消（参数保持原样）",
     # 场景选择
     "tui.picker.title": "打开场景 · enter 打开 · esc 取消",
     "tui.picker.placeholder": "场景文件路径（或从下面选择）",
