@@ -96,7 +96,7 @@ class TrainingScreen(DialogScreen[None]):
 
     DEFAULT_CSS = """
     TrainingScreen > Vertical { width: 90%; max-width: 70; height: auto; }
-    TrainingScreen Label { width: 100%; }
+    TrainingScreen > Vertical > Label { width: 100%; }
     TrainingScreen #hint { color: $text-muted; }
     """
 
