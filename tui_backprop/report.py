@@ -44,8 +44,6 @@ from .text.escape import printable, printable_code, prose
 from .text.glyphs import glyphs
 from .text.wrap import wrap
 
-_prose = prose
-
 #: The ``format`` field of the JSON trace; bump it when the contract changes.
 TRACE_FORMAT = "tui-backprop-trace/1"
 #: Loss history rows shown by the text and markdown traces (the JSON has all of them).
@@ -317,7 +315,7 @@ def render_markdown(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: s
     sc, out = trace.scenario, trace.output
     lines = [f"# {_md_text(w.s(printable(sc.title)))}", ""]
     if sc.description.strip():
-        lines += [_md_text(w.s(_prose(sc.description.strip()))), ""]
+        lines += [_md_text(w.s(prose(sc.description.strip()))), ""]
     code_title = w("trace.code.network" if sc.kind == "network" else "trace.code")
     lines += [f"## {w('trace.scenario')}", "", _md_text(code_title) + ":", "", "```python",
               w.s(printable_code(sc.code.strip("\n"))), "```", ""]
@@ -454,7 +452,7 @@ def text_renderables(trace: Trace, precision: int = DEFAULT_PRECISION, *, lang: 
     sc, out = trace.scenario, trace.output
     parts: list = [_rule(w, w.s(printable(sc.title)), heavy=True)]
     if sc.description.strip():
-        parts.append(_Paragraph(w.s(_prose(sc.description.strip())) + "\n"))
+        parts.append(_Paragraph(w.s(prose(sc.description.strip())) + "\n"))
     code = Text()
     for i, line in enumerate(sc.code.strip("\n").split("\n"), 1):
         code.append(f"{i:>3}  ", style=_style("muted"))

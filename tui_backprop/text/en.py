@@ -1019,8 +1019,10 @@ MESSAGES: dict[str, str] = {
     "serve.password.file": "{name}-file {file}: {why}",
     "serve.password.file_empty": "{name}-file {file}: the first line is empty",
     "serve.password.empty": "{name} must not be empty",
-    "serve.password.file_long": "{name}-file {file}: the first line is longer than {limit} bytes",
-    "serve.keys.large": "{option} {path}: larger than {limit} KiB (an authorized_keys file has one short line per key)",
+    "serve.password.file_long": ("{name}-file {file}: the first line is longer than "
+                                 "{limit} bytes"),
+    "serve.keys.large": ("{option} {path}: larger than {limit} KiB (an authorized_keys "
+                         "file has one short line per key)"),
     "serve.log.bad": "--log {path}: {why}",
     "serve.keys.bad": "{option} {path}: {why}",
     "serve.no_auth.combined": "--no-auth cannot be combined with --password or "

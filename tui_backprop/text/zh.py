@@ -431,7 +431,8 @@ MESSAGES: dict[str, str] = {
     "tui.say.updated": "参数已更新：第 {i} 次迭代开始（按 {arrow} 可回看这次参数更新）",
     "tui.say.trained": "已训练到第 {done} 次迭代；现在逐步查看第 {now} 次",
     "tui.say.changed": "{name} 已修改：各步已重新计算",
-    "tui.note.zh_needs_utf8": "中文需要 UTF-8 终端；这个终端只显示 ASCII，所以界面是英文",
+    "tui.note.zh_needs_utf8": ("中文需要 UTF-8 终端；"
+                               "这个终端只显示 ASCII，所以界面是英文"),
     "tui.say.reloaded": "已重新加载 {path}",
     "tui.say.nothing_to_reload": "没有可重新加载的文件",
     "tui.say.both_shown": "在这个宽度下，计算图和代码已经同时显示。",
@@ -934,7 +935,8 @@ MESSAGES: dict[str, str] = {
     "serve.password.file_empty": "{name}-file {file}：第一行是空的",
     "serve.password.empty": "{name} 不能为空",
     "serve.password.file_long": "{name}-file {file}：第一行超过 {limit} 字节",
-    "serve.keys.large": "{option} {path}：大于 {limit} KiB（authorized_keys 文件每个密钥一短行）",
+    "serve.keys.large": ("{option} {path}：大于 {limit} KiB"
+                         "（authorized_keys 文件每个密钥一短行）"),
     "serve.log.bad": "--log {path}：{why}",
     "serve.keys.bad": "{option} {path}：{why}",
     "serve.no_auth.combined": "--no-auth 不能与 --password 或 --authorized-keys 同时使用",
