@@ -15,6 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .._frozen import frozen
+from ..text.catalogue import Msg
 from .errors import ScenarioError, diag
 from .gates import GATES, ShapeError, gate_label
 
@@ -97,19 +98,44 @@ class Graph:
         return tuple(n.name for n in self.nodes if n.kind == "param")
 
     def with_leaf(self, name: str, value) -> Graph:
-        """A new graph with leaf ``name`` set to ``value``; shapes are checked again.
+        """A new graph with leaf ``name`` set to ``value``, which must have the leaf's
+        shape: an edit changes numbers, never the graph (a scalar that became a list
+        would silently turn every gate after it into a vector one).
 
-        Raises :class:`ScenarioError` when the new shape does not fit a gate.
+        Raises :class:`ScenarioError` for a value of another shape (the message says
+        what to enter) or, for a leaf of class indices, for values that are not ones.
         """
         if name not in self.index or not self.node(name).is_leaf:
             raise ScenarioError([diag(None, None, None, "diag.leaf.not_leaf", name=repr(name))])
         arr = np.array(value, dtype=np.float64)
+        want = self.node(name).shape
+        if arr.shape != want:
+            raise ScenarioError([diag(None, None, None, "diag.leaf.shape", name=name,
+                                      what=shape_words(want, "is"),
+                                      want=shape_words(want, "enter"),
+                                      got=shape_words(arr.shape, "enter"))])
         if name in self.discrete and not np.all(np.isfinite(arr) & (arr == np.round(arr))
                                                 & (arr >= 0)):
             raise ScenarioError([diag(None, None, None, "diag.leaf.class_indices", name=name)])
         values = dict(self.leaf_values)
         values[name] = arr
         return infer_shapes(replace_values(self, values))
+
+
+def shape_words(shape: tuple[int, ...], role: str) -> Msg:
+    """A shape in words, as a message: ``role`` ``"is"`` names what a leaf is (``a
+    scalar``, ``a vector of 3``, ``2×3``), ``"enter"`` what to type for it (``one
+    number``, ``a list of 3 numbers``, ``a 2×3 nested list``)."""
+    # the keys spelt out whole: a test finds every catalogue key in the sources
+    enter = role == "enter"
+    if not shape:
+        return Msg("diag.leaf.enter.scalar" if enter else "diag.leaf.is.scalar")
+    if len(shape) == 1:
+        if shape[0] == 1:
+            return Msg("diag.leaf.enter.vector1" if enter else "diag.leaf.is.vector1", n=1)
+        return Msg("diag.leaf.enter.vector" if enter else "diag.leaf.is.vector", n=shape[0])
+    text = "×".join(str(d) for d in shape)
+    return Msg("diag.leaf.enter.array" if enter else "diag.leaf.is.array", shape=text)
 
 
 def replace_values(graph: Graph, values: Mapping[str, np.ndarray]) -> Graph:

@@ -482,6 +482,8 @@ MESSAGES: dict[str, str] = {
     "tui.say.all_finite": "every value and gradient is finite",
     "tui.say.updated": "updated the params: iteration {i} starts ({arrow} shows the update)",
     "tui.say.trained": "trained to iteration {done}; stepping through iteration {now}",
+    "tui.say.train_cancelled": "training cancelled at {done} / {total} iterations; params "
+                               "unchanged",
     "tui.say.changed": "{name} changed: the timeline was recorded again",
     "tui.note.zh_needs_utf8": "Chinese needs a UTF-8 terminal; this one shows ASCII, so "
                               "the screens are in English",
@@ -580,6 +582,8 @@ MESSAGES: dict[str, str] = {
     "tui.train.ask": "type a whole number from 1 to {max}",
     "tui.train.too_large": "too large: {ask}",
     "tui.train.running": "Training {n} iterations",
+    "tui.train.progress": "{done} / {total} iterations",
+    "tui.train.cancel_hint": "esc cancels (the params stay as they were)",
     # the scenario picker
     "tui.picker.title": "Open a scenario · enter opens · esc cancels",
     "tui.picker.placeholder": "path/to/scenario.toml (or pick below)",
@@ -760,6 +764,15 @@ MESSAGES: dict[str, str] = {
     "diag.indices.range": "class indices in '{name}' must be whole numbers from 0 to {hi}",
     "diag.leaf.not_leaf": "{name} is not a leaf",
     "diag.leaf.class_indices": "{name} holds class indices: whole numbers from 0",
+    "diag.leaf.shape": "{name} is {what}: enter {want}, not {got}",
+    "diag.leaf.is.scalar": "a scalar",
+    "diag.leaf.is.vector": "a vector of {n}",
+    "diag.leaf.is.vector1": "a vector of {n}",
+    "diag.leaf.is.array": "{shape}",
+    "diag.leaf.enter.scalar": "one number",
+    "diag.leaf.enter.vector": "a list of {n} numbers",
+    "diag.leaf.enter.vector1": "a list of {n} number",
+    "diag.leaf.enter.array": "a {shape} nested list",
     # shapes
     "diag.shape.mismatch": "shape mismatch in {label}: {detail}",
     "diag.shape.broadcast": "shapes {a} and {b} do not broadcast",

@@ -430,6 +430,7 @@ MESSAGES: dict[str, str] = {
     "tui.say.all_finite": "所有数值和梯度都是有限的",
     "tui.say.updated": "参数已更新：第 {i} 次迭代开始（按 {arrow} 可回看这次参数更新）",
     "tui.say.trained": "已训练到第 {done} 次迭代；现在逐步查看第 {now} 次",
+    "tui.say.train_cancelled": "已取消训练（完成 {done} / {total} 次迭代）；参数不变",
     "tui.say.changed": "{name} 已修改：各步已重新计算",
     "tui.note.zh_needs_utf8": ("中文需要 UTF-8 终端；"
                                "这个终端只显示 ASCII，所以界面是英文"),
@@ -524,6 +525,8 @@ MESSAGES: dict[str, str] = {
     "tui.train.ask": "请输入 1 到 {max} 之间的整数",
     "tui.train.too_large": "数太大：{ask}",
     "tui.train.running": "正在训练 {n} 次迭代",
+    "tui.train.progress": "{done} / {total} 次迭代",
+    "tui.train.cancel_hint": "esc 取消（参数保持原样）",
     # 场景选择
     "tui.picker.title": "打开场景 · enter 打开 · esc 取消",
     "tui.picker.placeholder": "场景文件路径（或从下面选择）",
@@ -699,6 +702,15 @@ MESSAGES: dict[str, str] = {
     "diag.indices.range": "'{name}' 中的类别下标必须是 0 到 {hi} 之间的整数",
     "diag.leaf.not_leaf": "{name} 不是叶节点",
     "diag.leaf.class_indices": "{name} 存放的是类别下标：从 0 开始的整数",
+    "diag.leaf.shape": "{name} 是{what}：请输入{want}，而不是{got}",
+    "diag.leaf.is.scalar": "标量",
+    "diag.leaf.is.vector": "长度为 {n} 的向量",
+    "diag.leaf.is.vector1": "长度为 {n} 的向量",
+    "diag.leaf.is.array": " {shape} 的数组",
+    "diag.leaf.enter.scalar": "一个数",
+    "diag.leaf.enter.vector": "含 {n} 个数的列表",
+    "diag.leaf.enter.vector1": "含 {n} 个数的列表",
+    "diag.leaf.enter.array": " {shape} 的嵌套列表",
     # 形状
     "diag.shape.mismatch": "{label} 的形状不匹配：{detail}",
     "diag.shape.broadcast": "形状 {a} 和 {b} 无法广播",

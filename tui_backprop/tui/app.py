@@ -688,9 +688,10 @@ class BackpropApp(App):
             except (AttributeError, OSError):
                 pass
 
-        def report(done: int, total: int) -> None:
-            if not worker.is_cancelled:
-                self.call_from_thread(progress.progress, done)
+        def report(done: int, total: int) -> bool:
+            # only stored: the screen shows it on a timer (a call_from_thread here would
+            # wait for the UI thread every time); True stops the training (Esc)
+            return progress.report(done, total) or worker.is_cancelled
 
         lr = session.scenario.learning_rate
         try:

@@ -84,21 +84,85 @@ class TrainScreen(DialogScreen[int | None]):
 
 
 class TrainingScreen(DialogScreen[None]):
-    """Progress of a running training (the app dismisses it when done)."""
+    """Progress of a running training: a bar, ``done / total iterations`` and how to
+    cancel (the app dismisses it when done).
+
+    The worker thread only stores :attr:`done` (:meth:`report`); the screen reads it
+    ten times a second. So training never waits for the UI thread, and the UI never
+    waits for a report: both stay as fast as the GIL lets them.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "tui.key.cancel")]
 
     DEFAULT_CSS = """
-    TrainingScreen > Vertical { width: 60; height: auto; }
+    TrainingScreen > Vertical { width: 90%; max-width: 70; height: auto; }
+    TrainingScreen > Vertical > Label { width: 100%; }
+    TrainingScreen #hint { color: $text-muted; }
     """
+
+    #: how often (seconds) the bar and the count are brought up to date
+    POLL = 0.1
 
     def __init__(self, total: int) -> None:
         super().__init__()
         self._total = total
         self._w = words_of()
+        translate_bindings(self, self._w)
+        #: iterations done so far, written by the training thread
+        self.done = 0
+        #: set by Esc: the training thread stops at its next report
+        self.cancelled = False
+        self._shown = -1
+        self._closed = False
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
-            v.border_title = self._w("tui.train.running", n=f"{self._total:,}")
+            w = self._w
+            v.border_title = w("tui.train.running", n=f"{self._total:,}")
             yield ProgressBar(total=self._total, id="progress")
+            yield Label(self._count_text(0), id="count")
+            yield Label(Text(w("tui.train.cancel_hint")), id="hint")
+
+    def on_mount(self) -> None:
+        self.set_interval(self.POLL, self._poll)
+
+    def _count_text(self, done: int) -> Text:
+        return Text(self._w("tui.train.progress", done=f"{done:,}", total=f"{self._total:,}"))
+
+    def report(self, done: int, total: int) -> bool:
+        """Called by the training thread (``engine.train``'s ``progress``): remember how
+        far it got; True asks it to stop."""
+        self.done = done
+        return self.cancelled
+
+    def _poll(self) -> None:
+        done = self.done
+        if done != self._shown:
+            self._shown = done
+            self.progress(done)
 
     def progress(self, done: int) -> None:
+        """Show ``done`` iterations of the total."""
         self.query_one(ProgressBar).update(progress=done)
+        self.query_one("#count", Label).update(self._count_text(done))
+
+    def action_cancel(self) -> None:
+        """Esc: stop the training; the session stays as it was before it."""
+        if self._closed:
+            return
+        self.cancelled = True
+        # the worker is told too: whatever it finishes now is thrown away
+        self.app.workers.cancel_group(self.app, "train")
+        done = self.done
+        self.dismiss()
+        say = getattr(self.app, "say", None)
+        if say is not None:
+            say(self._w("tui.say.train_cancelled", done=f"{done:,}", total=f"{self._total:,}"))
+
+    def dismiss(self, result=None):  # noqa: D102 - once only
+        # the app dismisses it when training ends, Esc when cancelled: whichever comes
+        # second must not pop the screen under it
+        if self._closed:
+            return None
+        self._closed = True
+        return super().dismiss(result)
