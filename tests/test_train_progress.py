@@ -13,6 +13,7 @@ import asyncio
 import numpy as np
 import pytest
 from test_tui_robust import screen_lines
+from textual.widgets import Input
 
 from tui_backprop.engine import load, train
 from tui_backprop.tui.app import create_app
@@ -49,7 +50,9 @@ async def test_a_long_training_shows_its_count_and_esc_cancels_it():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         old, cursor = app.session, app.cursor
-        app.run_training(1_000_000)
+        await pilot.press("t")
+        app.screen.query_one(Input).value = "1000000"
+        await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, TrainingScreen)

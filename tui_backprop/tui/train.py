@@ -113,7 +113,7 @@ class TrainingScreen(DialogScreen[None]):
         #: set by Esc: the training thread stops at its next report
         self.cancelled = False
         self._shown = -1
-        self._closed = False
+        self._dismissed = False
 
     def compose(self) -> ComposeResult:
         with Vertical() as v:
@@ -148,7 +148,7 @@ class TrainingScreen(DialogScreen[None]):
 
     def action_cancel(self) -> None:
         """Esc: stop the training; the session stays as it was before it."""
-        if self._closed:
+        if self._dismissed:
             return
         self.cancelled = True
         # the worker is told too: whatever it finishes now is thrown away
@@ -162,7 +162,7 @@ class TrainingScreen(DialogScreen[None]):
     def dismiss(self, result=None):  # noqa: D102 - once only
         # the app dismisses it when training ends, Esc when cancelled: whichever comes
         # second must not pop the screen under it
-        if self._closed:
+        if self._dismissed:
             return None
-        self._closed = True
+        self._dismissed = True
         return super().dismiss(result)
