@@ -18,10 +18,15 @@ Messages (``t`` is the type):
 * presenter -> broker: ``state``, ``position``, ``quiz`` (``on``), ``prompt`` (the
   current prompt's ``key``, or null), ``reveal`` (``key``);
 * student -> broker: ``mode`` (``following``: bool), ``answer`` (``key``, ``value``,
-  ``right``);
+  ``right``), ``mirrorable`` (``on``: whether its screen could be shared, handed to the
+  server's :class:`~tui_backprop.serve.mirror.Mirrors`);
 * broker -> student: ``welcome`` (with ``presenter``: whether the presenter is
   connected), then ``state``, ``position``, ``quiz``, ``reveal`` as the presenter sends
-  them, and ``presenter`` (``here``: bool) when the presenter connects or leaves;
+  them, and ``presenter`` (``here``: bool) when the presenter connects or leaves; from the
+  server, ``mirror`` (``on``: be mirrored, or draw for yourself again);
+* a *renderer* (role ``mirror``: a shared screen's process, see
+  :mod:`tui_backprop.serve.mirror`) gets what a student gets but ``quiz`` and ``reveal``,
+  is not counted, sends nothing, and gets ``frame`` (draw a full frame) from the server;
 * broker -> presenter: ``welcome``, ``room`` (connected / following / exploring) and
   ``tally`` (the current prompt's :class:`~tui_backprop.model.quiz.TallySummary`).
 
@@ -56,6 +61,10 @@ MAX_REVEALED = 256
 MAX_KEY = 200
 #: Stop sending to a session whose socket has this much unread.
 MAX_BACKLOG = 4 * MAX_MESSAGE
+
+
+#: the roles that follow the presenter: students, and the renderers of shared screens
+FOLLOWERS = ("student", "mirror")
 
 
 class BadMessage(ValueError):
@@ -120,6 +129,8 @@ class Broker:
     revealed: OrderedDict[str, None] = field(default_factory=OrderedDict)
     tallies: OrderedDict[str, Tally] = field(default_factory=OrderedDict)
     dropped: int = 0
+    #: a student's app says whether its screen could be shared (see mirror.py)
+    on_mirrorable: Callable[[str, bool], None] = lambda token, on: None
     _server: asyncio.AbstractServer | None = None
     _next: int = 0
 
@@ -198,10 +209,18 @@ class Broker:
             return
         member.writer.write(data)
 
-    def _to(self, role: str, msg: dict) -> None:
+    def _to(self, roles: str | tuple[str, ...], msg: dict) -> None:
+        roles = (roles,) if isinstance(roles, str) else roles
         data = encode(msg)
         for member in list(self.members.values()):
-            if member.role == role and member.token not in self.pending:
+            if member.role in roles and member.token not in self.pending:
+                self._send(member, data)
+
+    def send_token(self, token: str, msg: dict) -> None:
+        """Send ``msg`` to the session with ``token`` (if it is connected)."""
+        data = encode(msg)
+        for member in list(self.members.values()):
+            if member.token == token:
                 self._send(member, data)
 
     def _room_changed(self) -> None:
@@ -243,8 +262,8 @@ class Broker:
                 if member.role == "student":
                     self._room_changed()
                     self._tally_changed()
-                elif not self._presenter_here():
-                    self._to("student", {"t": "presenter", "here": False})
+                elif member.role == "presenter" and not self._presenter_here():
+                    self._to(FOLLOWERS, {"t": "presenter", "here": False})
             with contextlib.suppress(Exception):
                 writer.close()
 
@@ -277,10 +296,10 @@ class Broker:
         self._catch_up(member)
         if role == "student":
             self._room_changed()
-        else:
+        elif role == "presenter":
             self._send(member, {"t": "room", **self.counts()})
             if not here_before:
-                self._to("student", {"t": "presenter", "here": True})
+                self._to(FOLLOWERS, {"t": "presenter", "here": True})
         return member
 
     def _presenter_here(self) -> bool:
@@ -292,7 +311,7 @@ class Broker:
         welcome = {"t": "welcome", "role": member.role, "quiz": self.quiz,
                    "revealed": list(self.revealed), "presenter": self._presenter_here()}
         self._send(member, welcome)
-        if member.role == "student":
+        if member.role in FOLLOWERS:
             if self.state is not None:
                 self._send(member, {"t": "state", "state": self.state})
             if self.position is not None:
@@ -303,7 +322,7 @@ class Broker:
     def handle(self, member: Member, msg: dict) -> None:
         """Act on one decoded message from ``member``; raises :class:`BadMessage`."""
         kind = msg["t"]
-        handler = (_PRESENTER if member.role == "presenter" else _STUDENT).get(kind)
+        handler = _HANDLERS[member.role].get(kind)
         if handler is None:
             raise BadMessage(f"{member.role} may not send {kind[:40]!r}")
         handler(self, member, msg)
@@ -316,7 +335,7 @@ class Broker:
         if not isinstance(state.get("scenario"), str):
             raise BadMessage("state.scenario must be a string")
         self.state = state
-        self._to("student", {"t": "state", "state": state})
+        self._to(FOLLOWERS, {"t": "state", "state": state})
 
     def _on_position(self, member: Member, msg: dict) -> None:
         pos = msg.get("position")
@@ -328,7 +347,7 @@ class Broker:
                 raise BadMessage(f"position.{name} must be an integer")
         self.position = {"state": pos["state"], "step": pos["step"],
                          "iteration": pos["iteration"]}
-        self._to("student", {"t": "position", "position": self.position})
+        self._to(FOLLOWERS, {"t": "position", "position": self.position})
 
     def _on_quiz(self, member: Member, msg: dict) -> None:
         if not isinstance(msg.get("on"), bool):
@@ -361,6 +380,11 @@ class Broker:
             member.following = msg["following"]
             self._room_changed()
 
+    def _on_mirrorable(self, member: Member, msg: dict) -> None:
+        if not isinstance(msg.get("on"), bool):
+            raise BadMessage("mirrorable.on must be true or false")
+        self.on_mirrorable(member.token, msg["on"])
+
     def _on_answer(self, member: Member, msg: dict) -> None:
         key = _key(msg.get("key"), "answer key")
         value, right = msg.get("value"), msg.get("right")
@@ -382,4 +406,7 @@ class Broker:
 _PRESENTER = {"state": Broker._on_state, "position": Broker._on_position,
               "quiz": Broker._on_quiz, "prompt": Broker._on_prompt,
               "reveal": Broker._on_reveal}
-_STUDENT = {"mode": Broker._on_mode, "answer": Broker._on_answer}
+_STUDENT = {"mode": Broker._on_mode, "answer": Broker._on_answer,
+            "mirrorable": Broker._on_mirrorable}
+#: a renderer (a shared screen, see mirror.py) only listens
+_HANDLERS = {"presenter": _PRESENTER, "student": _STUDENT, "mirror": {}}

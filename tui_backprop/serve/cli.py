@@ -287,6 +287,8 @@ def _parser(kind: str) -> _Parser:
                            help=h("serve.opt.presenter_password_file"))
         teach.add_argument("--presenter-key", metavar="FILE", default=None,
                            help=h("serve.opt.presenter_key"))
+        teach.add_argument("--no-shared-screens", action="store_true",
+                           help=h("serve.opt.no_shared_screens"))
         p.add_argument("--max-sessions", type=_int_in("max-sessions", 1, 10_000),
                        default=DEFAULT_MAX_SESSIONS, metavar="N",
                        help=h("serve.opt.max_sessions", n=DEFAULT_MAX_SESSIONS))
@@ -416,7 +418,8 @@ def cmd_ssh(argv: list[str]) -> int:
                           no_auth=args.no_auth, host_key=args.host_key, log=args.log,
                           zygote=not args.no_zygote,
                           presenter_password=presenter_password,
-                          presenter_keys=args.presenter_key, ready=args.ready)
+                          presenter_keys=args.presenter_key, ready=args.ready,
+                          shared_screens=not args.no_shared_screens)
     return ssh.run(opts, count)
 
 

@@ -60,8 +60,9 @@ class SessionOptions:
     max_train: int = 20_000
     cpu_seconds: int = 600
     nice: int = 5
-    #: a served class (``serve ssh --presenter-...``): ``presenter`` or ``student``, the
-    #: broker's socket and this session's one-time token (see :mod:`.broker`)
+    #: a served class (``serve ssh --presenter-...``): ``presenter``, ``student`` or
+    #: ``mirror`` (a shared screen's renderer, see :mod:`.mirror`), the broker's socket
+    #: and this session's one-time token (see :mod:`.broker`)
     role: str | None = None
     broker: str | None = None
     token: str | None = None
@@ -222,7 +223,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-train", type=int, default=20_000)
     p.add_argument("--cpu-seconds", type=int, default=600)
     p.add_argument("--nice", type=int, default=5)
-    p.add_argument("--role", choices=("presenter", "student"), default=None)
+    p.add_argument("--role", choices=("presenter", "student", "mirror"), default=None)
     p.add_argument("--broker", default=None, help="the class broker's socket")
     p.add_argument("--token", default=None)
     p.add_argument("--tty", action="store_true",

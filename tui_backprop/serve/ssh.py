@@ -29,6 +29,7 @@ from typing import TextIO
 import asyncssh
 
 from tui_backprop.serve.broker import Broker
+from tui_backprop.serve.mirror import Mirrors, Viewer
 from tui_backprop.serve.session import SessionOptions, client_env, session_env
 from tui_backprop.serve.spawn import (
     Child,
@@ -86,6 +87,8 @@ class SSHOptions:
     #: sessions started ahead (``--ready N``): the first N students to connect get a
     #: session whose app is already up (see :class:`_Ready`)
     ready: int = 0
+    #: followers with the same window and terminal share one drawing app (mirror.py)
+    shared_screens: bool = True
 
     @property
     def has_presenter(self) -> bool:
@@ -266,6 +269,9 @@ class Room:
     last_connect: float = 0.0
     _ready_task: asyncio.Task | None = None
     _ready_logged: bool = False
+    #: a class's shared screens (see mirror.py) and their renderers' processes
+    mirrors: Mirrors | None = None
+    renderers: dict[int, Child] = field(default_factory=dict)
 
     @property
     def auth_required(self) -> bool:
@@ -358,6 +364,11 @@ class Room:
         started = time.monotonic()
         record = _Session(who, child, started, presenter=presenter)
         self.sessions[child.pid] = record
+        viewer = None
+        if self.mirrors is not None and token is not None and not presenter:
+            viewer = self.mirrors.add(
+                token, process.stdout.write, process.channel.get_write_buffer_size,
+                (width, height), _env_key(client_env(dict(process.env), term)))
         role = " presenter" if presenter and self.broker is not None else ""
         self.log(f"connect{role} {who} TERM={printable(term)} {width}x{height} pid {child.pid} "
                  f"({len(self.sessions)}/{self.opts.max_sessions} sessions)"
@@ -370,8 +381,10 @@ class Room:
                     set_winsize(master, height, width)
                 if self.broker is not None and token is not None:
                     self.broker.activate(token)
-            reason = await self._relay(process, master, child)
+            reason = await self._relay(process, master, child, viewer)
         finally:
+            if viewer is not None:
+                self.mirrors.remove(viewer)
             with contextlib.suppress(OSError):
                 os.close(master)
             if child.running:
@@ -405,6 +418,36 @@ class Room:
                 process.stdout.write(RESTORE_TERMINAL + f"\r\ntui-backprop: {note}\r\n"
                                      .encode())
             process.exit(1 if crashed or reason == "idle" else 0)
+
+    # -------------------------------------------------------------- shared screens
+
+    async def _spawn_renderer(self, size: tuple[int, int], env_key: tuple,
+                              token: str) -> tuple[int, int, asyncio.Future]:
+        """Start a shared screen's renderer (see mirror.py): a following session of
+        the group's window size and environment that nobody types into. It has no CPU
+        allowance of its own: it only ever follows the presenter."""
+        master, slave = os.openpty()
+        try:
+            set_winsize(master, size[1], size[0])
+            env = dict(env_key)
+            options = dataclasses.replace(self.opts.session, role="mirror",
+                                          broker=self.broker.path, token=token,
+                                          cpu_seconds=0)
+            child = await self.spawner.spawn(slave, session_env(env, env.get("TERM", "")),
+                                             options)
+        except (SpawnError, OSError) as exc:
+            os.close(master)
+            raise OSError(str(exc)) from None
+        finally:
+            os.close(slave)
+        self.renderers[child.pid] = child
+        child.exited.add_done_callback(lambda _f: self.renderers.pop(child.pid, None))
+        return child.pid, master, child.exited
+
+    async def _end_renderer(self, pid: int) -> None:
+        child = self.renderers.get(pid)
+        if child is not None:
+            await end_child(child)
 
     # -------------------------------------------------------------- started ahead
 
@@ -539,9 +582,11 @@ class Room:
         return children
 
     async def _relay(self, process: asyncssh.SSHServerProcess, master: int,
-                     child: Child) -> str:
+                     child: Child, viewer: Viewer | None = None) -> str:
         """Copy bytes both ways until the client leaves, the app ends or the session
-        idles out; returns which ("client left", "app quit", "idle")."""
+        idles out; returns which ("client left", "app quit", "idle"). A class's
+        ``viewer`` may be mirrored: then its app's own output is not passed on (the
+        mirrors write its group's screen to the channel)."""
         loop = asyncio.get_running_loop()
         os.set_blocking(master, False)
         screen_done = loop.create_future()
@@ -562,8 +607,11 @@ class Room:
                 if not screen_done.done():
                     screen_done.set_result(None)
                 return
+            if viewer is not None:
+                data = self.mirrors.own_output(viewer, data)
             try:
-                process.stdout.write(data)
+                if data:
+                    process.stdout.write(data)
             except Exception:
                 return
             if chan.get_write_buffer_size() > HIGH_WATER:
@@ -600,6 +648,8 @@ class Room:
                 try:
                     data = await process.stdin.read(4096)
                 except asyncssh.TerminalSizeChanged as exc:
+                    if viewer is not None:
+                        self.mirrors.resized(viewer, (exc.width, exc.height))
                     set_winsize(master, exc.height, exc.width)
                     continue
                 except (asyncssh.BreakReceived, asyncssh.SignalReceived):
@@ -736,8 +786,13 @@ async def start(opts: SSHOptions, log: Callable[[str], None],
         room.presenter_keys = read_keys(opts.presenter_keys)
     if opts.has_presenter:
         # (before listening: a presenter's session always has its class)
-        room.broker = Broker(log)
-        await room.broker.start()
+        room.broker = broker = Broker(log)
+        await broker.start()
+        if opts.shared_screens:
+            room.mirrors = Mirrors(broker.send_token, lambda: broker.new_token("mirror"),
+                                   broker.forget, room._spawn_renderer, room._end_renderer,
+                                   log)
+            broker.on_mirrorable = room.mirrors.eligible
     try:
         acceptor = await asyncssh.create_server(
             lambda: _Server(room), opts.host, opts.port,
@@ -766,6 +821,8 @@ async def stop(acceptor: asyncssh.SSHAcceptor, room: Room) -> None:
         record.ended_by_server = True
     await asyncio.gather(*(end_child(r.child) for r in list(room.sessions.values())),
                          *(end_child(c) for c in waiting), return_exceptions=True)
+    if room.mirrors is not None:
+        await room.mirrors.close()
     await room.spawner.close()
     if room.broker is not None:
         await room.broker.close()

@@ -1133,6 +1133,10 @@ MESSAGES: dict[str, str] = {
     "serve.opt.host_key": "the server's private host key (default: an ed25519 key generated "
                           "on first run in $XDG_STATE_HOME/tui-backprop)",
     "serve.opt.log": "append the connection log to FILE (default: stderr)",
+    "serve.opt.no_shared_screens": "let every following student's session draw the "
+                                   "presenter's steps itself (by default followers whose "
+                                   "windows and terminals match share one drawing session, "
+                                   "so a step costs one redraw, not one per student)",
     "serve.opt.no_zygote": "start every session as a new Python process instead of forking "
                            "a pre-imported one (slower; for troubleshooting)",
     "serve.opt.public_url": "the address browsers use, if not http://HOST:PORT (behind a "

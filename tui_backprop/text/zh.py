@@ -1035,6 +1035,9 @@ MESSAGES: dict[str, str] = {
     "serve.opt.host_key": "服务器的主机私钥（默认：首次运行时在 $XDG_STATE_HOME/tui-backprop "
                           "中生成的 ed25519 密钥）",
     "serve.opt.log": "把连接日志追加到 FILE（默认：标准错误输出）",
+    "serve.opt.no_shared_screens": "让每个跟随讲师的学生会话自己绘制讲师的每一步（默认情况下，"
+                                   "窗口大小和终端相同的跟随者共用一个绘制会话，讲师走一步只需"
+                                   "重绘一次，而不是每个学生各重绘一次）",
     "serve.opt.no_zygote": "每个会话都作为新的 Python 进程启动，而不是从预先导入好的进程 fork"
                            "（较慢；用于排查问题）",
     "serve.opt.public_url": "浏览器使用的地址，如果不是 http://HOST:PORT（例如在代理之后，"

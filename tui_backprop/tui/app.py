@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -790,7 +790,9 @@ class BackpropApp(App):
         if opts is not None:
             self.classroom = ClassLink(self, opts)
             settings = self._quiz_settings or QuizSettings(precision=self.precision)
-            self.quiz = QuizController(self, opts.role, settings)
+            # (a shared screen's renderer is a student who is never in a quiz)
+            mode = "student" if opts.role == "mirror" else opts.role
+            self.quiz = QuizController(self, mode, settings)
             self.classroom.on_quiz = self.quiz.on_message
             self.classroom.on_change = self.class_hook
         else:
@@ -893,6 +895,61 @@ class BackpropApp(App):
     def action_skip(self) -> None:
         if self.quiz is not None:
             self.quiz.skip()
+
+    # ----------------------------------------------------------------- shared screens
+
+    #: a student changed the view in a way nothing else records (a scroll, a click, a
+    #: focus move): their screen is their own until ``F`` (see :meth:`mirrorable`)
+    own_view = False
+    #: what a student does that makes their screen their own at once (see on_event)
+    _OWN_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp,
+                  events.MouseScrollLeft, events.MouseScrollRight, events.Paste, events.Resize)
+    _OWN_VIEW_INPUT = (events.MouseDown, events.MouseScrollDown, events.MouseScrollUp,
+                       events.MouseScrollLeft, events.MouseScrollRight)
+
+    async def on_event(self, event: events.Event) -> None:
+        link = self.classroom
+        if link is not None and isinstance(event, self._OWN_INPUT) and link.role == "student":
+            if isinstance(event, self._OWN_VIEW_INPUT) or (
+                    isinstance(event, events.Key) and event.key in ("tab", "shift+tab")):
+                self.own_view = True
+            link.unmirror()  # the student's own screen, before the input acts on it
+        await super().on_event(event)
+
+    def mirrorable(self) -> bool:
+        """Whether this student's screen is, now, exactly what a renderer of its group
+        draws (see :mod:`tui_backprop.serve.mirror`): following, on the debugger screen
+        with nothing of its own (no dialog, selection, message, notification, quiz, full
+        precision, other view, scroll or focus)."""
+        link, quiz, screen = self.classroom, self.quiz, self.screen
+        return (link is not None and link.role == "student" and link.following
+                and link.connected and not self.own_view and len(self.screen_stack) == 1
+                and isinstance(screen, DebuggerScreen) and self.selected is None
+                and self.message is None and not self.full_precision
+                and not len(self._notifications) and (quiz is None or not quiz.on)
+                and not screen.has_class("-show-code") and not screen.has_class("-show-values"))
+
+    def write_marker(self, marker: bytes) -> None:
+        """Write a shared-screen marker to the terminal, in order with the drawing."""
+        if self._driver is not None and not self.is_headless:
+            self._driver.write(marker.decode("ascii"))
+
+    def redraw_all(self) -> None:
+        """Draw the whole screen now, whatever the terminal shows."""
+        screen = self.screen
+        self._display(screen, screen._compositor.render_update(
+            full=True, screen_stack=self._background_screens))
+
+    def draw_frame(self) -> None:
+        """A renderer, asked by the server: a full frame between markers."""
+        if self._batch_count:  # nothing is drawn in a batch: right after it
+            self.call_later(self.draw_frame)
+            return
+        from tui_backprop.serve.mirror import FRAME_BEGIN, FRAME_END
+
+        self.write_marker(FRAME_BEGIN)
+        self.redraw_all()
+        self.write_marker(FRAME_END)
 
     def action_class_quiz(self) -> None:
         if self.quiz is not None:

@@ -32,6 +32,7 @@ import numpy as np
 
 from tui_backprop.engine import load, record
 from tui_backprop.numfmt import to_json
+from tui_backprop.serve.mirror import MIRROR_OFF, MIRROR_ON
 from tui_backprop.text.catalogue import Msg
 
 if TYPE_CHECKING:
@@ -107,10 +108,19 @@ class ClassLink:
         self.on_change = lambda: None
         #: quiz messages are handed to the app's quiz controller
         self.on_quiz = lambda msg: None
+        #: a student's screen is drawn by its group's renderer (see serve/mirror.py):
+        #: this app does not draw the presenter's steps until :meth:`unmirror`
+        self.mirrored = False
+        self._said_mirrorable: bool | None = None
 
     @property
     def presenter(self) -> bool:
         return self.role == "presenter"
+
+    @property
+    def renderer(self) -> bool:
+        """The process that draws a shared screen for a group of followers."""
+        return self.role == "mirror"
 
     # ------------------------------------------------------------------ connection
 
@@ -130,7 +140,7 @@ class ClassLink:
         self.send({"t": "hello", "token": self.options.token})
         if self.presenter:
             self.changed(force=True)
-        else:
+        elif not self.renderer:
             self.send({"t": "mode", "following": self.following})
         try:
             while True:
@@ -160,8 +170,9 @@ class ClassLink:
 
     def _apply_latest(self) -> None:
         self._apply_pending = False
-        if self.following:
+        if self.following and not self.mirrored:
             self.apply()
+            self.report_mirrorable()
 
     def send(self, msg: dict) -> None:
         if self._writer is None or self._writer.transport.is_closing():
@@ -202,8 +213,51 @@ class ClassLink:
         elif kind in ("welcome", "quiz", "reveal", "tally"):
             if kind == "welcome" and not self.presenter:
                 self.presenter_here = msg.get("presenter") is not False
-            self.on_quiz(msg)
+            if not self.renderer:  # a shared screen is never in a quiz
+                self.on_quiz(msg)
             self.on_change()
+        elif kind == "mirror" and self.role == "student":
+            if msg.get("on") is True:
+                self._mirror()
+            else:
+                self.unmirror()
+        elif kind == "frame" and self.renderer:
+            self.app.draw_frame()
+        if self.mirrored and not self.app.mirrorable():
+            self.unmirror()  # e.g. the class went into a quiz: this screen is its own
+
+    # ------------------------------------------------------------------ shared screens
+
+    def report_mirrorable(self) -> None:
+        """Tell the server whether this student's screen could be shared now."""
+        if self.role != "student" or not self.connected:
+            return
+        able = self.app.mirrorable()
+        if able != self._said_mirrorable:
+            self._said_mirrorable = able
+            self.send({"t": "mirrorable", "on": able})
+
+    def _mirror(self) -> None:
+        """The server shares its group's screen with this student: stop drawing the
+        presenter's steps (if the screen is still the group's)."""
+        if self.mirrored:
+            return
+        if not self.app.mirrorable():
+            self.report_mirrorable()
+            return
+        self.mirrored = True
+        self.app.write_marker(MIRROR_ON)
+
+    def unmirror(self) -> None:
+        """Draw for yourself again: from the presenter's latest position, in full."""
+        if not self.mirrored:
+            return
+        self.mirrored = False
+        self.app.write_marker(MIRROR_OFF)
+        if self.following:
+            self.apply()
+        self.app.redraw_all()
+        self.report_mirrorable()
 
     # ------------------------------------------------------------------ presenter
 
@@ -273,6 +327,7 @@ class ClassLink:
         self.following = False
         self.send({"t": "mode", "following": False})
         self.on_change()
+        self.report_mirrorable()
 
     def snap_back(self) -> None:
         """``F``: follow the presenter again, from its current position."""
@@ -282,6 +337,8 @@ class ClassLink:
         self.send({"t": "mode", "following": True})
         self.apply()
         self.on_change()
+        self.app.own_view = False  # the class's view again, until the student changes it
+        self.report_mirrorable()
 
     def apply(self) -> None:
         """Show the presenter's latest position (rebuilding the state if it changed)."""
