@@ -43,7 +43,12 @@ followed through every byte), so 31 emulators stay cheap; their CPU is reported.
    screen*: from just before the presenter's key is written to the arrival, at each
    follower, of the bytes after which its emulated status bar shows that step (every
    follower's, for every key). The same
-   run first measures one presenter with a single follower, as the baseline.
+   run first measures one presenter with a single follower, as the baseline. All the
+   followers have the same window and terminal, as a room of laptops mostly does, so
+   the server shares their screens (serve/mirror.py: one renderer draws, the server
+   copies); the part is then run again against a server started with
+   ``--no-shared-screens`` (every follower draws every step), the comparison
+   (``--follow-modes shared`` skips it). The CPU per step counts the renderers too.
    ``--follow-only`` runs just this part.
 
 ``--room-only`` runs parts 1 to 5. ``--minimal-app`` runs them with every session
@@ -453,16 +458,23 @@ async def follow_room(server: Server, followers: int, seconds: float, rate: floa
     await asyncio.wait_for(presenter.ready.wait(), 60)
     if presenter.first_screen is None:
         raise RuntimeError(f"the presenter never showed a screen: {presenter.error}")
-    await asyncio.sleep(1.5)
+    # (a shared screen starts once a group has two followers: its renderer, then the
+    # ask, the answers and a first frame)
+    await asyncio.sleep(4.0)
     start_cpu = [cpu_seconds(p) for p in session_pids(server)]
     print(f"{f'  presenter + {followers} following':<28} CPU per session from start to "
           f"following: median {ms(statistics.median(start_cpu))}")
     for c in clients:
         c.arrivals.clear()
     pids = session_pids(server)
-    cpu0 = sum(cpu_seconds(p) for p in pids)
+    renderers = [p for p in renderer_pids(server) if exists(p)]
+    if renderers:
+        print(f"{'  shared screens':<28} {len(renderers)} renderer(s) drawing for "
+              f"{followers} followers")
+    cpu0 = sum(cpu_seconds(p) for p in pids + renderers)
     await presenter.press_for(seconds, rate)
-    per_step = ((sum(cpu_seconds(p) for p in pids) - cpu0)
+    # the CPU of every process that draws, over the sessions (a renderer is not one)
+    per_step = ((sum(cpu_seconds(p) for p in pids + renderers) - cpu0)
                 / max(1, len(presenter.sent)) / max(1, len(pids)))
     keys = presenter.sent
     delays: list[float] = []
@@ -483,11 +495,29 @@ async def follow_room(server: Server, followers: int, seconds: float, rate: floa
     return delays, missed, failed, presenter, per_step
 
 
+def renderer_pids(server: Server) -> list[int]:
+    """The shared screens' renderers the server has started (from its log)."""
+    return [int(p) for p in re.findall(r"shared screen for \S+ started \(pid (\d+)\)",
+                                       server.log())]
+
+
 async def run_follow(args: argparse.Namespace, state: Path) -> list[str]:
+    problems: list[str] = []
+    for mode in args.follow_modes.split(","):
+        if mode not in ("shared", "unshared"):
+            raise SystemExit(f"--follow-modes: shared or unshared, not {mode!r}")
+        extra = ("--no-shared-screens",) if mode == "unshared" else ()
+        print(f"class, {mode} screens" + (" (--no-shared-screens)" if extra else ""))
+        problems += await _run_follow(args, state, extra)
+    return problems
+
+
+async def _run_follow(args: argparse.Namespace, state: Path, extra: tuple[str, ...]
+                      ) -> list[str]:
     problems: list[str] = []
     server = Server(state, "--no-auth", "--open", args.scenario, "--max-sessions",
                     str(args.clients + 5), "--presenter-password",
-                    PRESENTER_PASSWORD).wait_started()
+                    PRESENTER_PASSWORD, *extra).wait_started()
     try:
         for n in (1, args.clients):
             delays, missed, failed, presenter, per_step = await follow_room(
@@ -657,6 +687,9 @@ def main() -> int:
     p.add_argument("--follow-duration", type=float, default=30.0)
     p.add_argument("--no-follow", action="store_true")
     p.add_argument("--follow-only", action="store_true")
+    p.add_argument("--follow-modes", default="shared,unshared",
+                   help="the class part with shared screens (the default server), "
+                   "without (--no-shared-screens), or both, in that order")
     p.add_argument("--room-only", action="store_true",
                    help="only parts 1 to 5 (baseline, storm, room load, memory, exit)")
     p.add_argument("--minimal-app", action="store_true",
@@ -664,7 +697,7 @@ def main() -> int:
                    "(benchmarks/minimal_app.py's MinimalStepApp) instead of the debugger: "
                    "the floor of one Textual app per session on this machine")
     args = p.parse_args()
-    limit = args.baseline + args.duration + 2 * args.follow_duration + 500
+    limit = args.baseline + args.duration + 4 * args.follow_duration + 600
     try:
         return asyncio.run(asyncio.wait_for(run(args), limit))
     except TimeoutError:
