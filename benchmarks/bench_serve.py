@@ -497,7 +497,7 @@ async def follow_room(server: Server, followers: int, seconds: float, rate: floa
 
 def renderer_pids(server: Server) -> list[int]:
     """The shared screens' renderers the server has started (from its log)."""
-    return [int(p) for p in re.findall(r"shared screen for \S+ started \(pid (\d+)\)",
+    return [int(p) for p in re.findall(r"shared screen for .*? started \(pid (\d+)\)",
                                        server.log())]
 
 

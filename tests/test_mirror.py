@@ -8,6 +8,7 @@ of a real one (tests/test_serve_shared.py runs real ones over SSH)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 
 import pytest
@@ -264,3 +265,97 @@ async def test_close_ends_every_renderer(room):
     await _mirrored_pair(room)
     await room.mirrors.close()
     assert room.ended == [1001]
+
+
+async def test_a_renderer_that_stops_drawing_is_ended_and_its_students_draw(room, monkeypatch):
+    monkeypatch.setattr(mirror, "HEARTBEAT", 0.2)
+    monkeypatch.setattr(mirror, "RENDERER_STUCK", 0.4)
+    a, b, pid = await _mirrored_pair(room)
+    room.draw(pid, FRAME_BEGIN + b"F" + FRAME_END)
+    await _settle(0.1)
+    asks = len(room.to("r0"))
+    await _settle(0.3)  # no frame for longer than a heartbeat: asked again
+    assert len(room.to("r0")) > asks and room.ended == []
+    room.draw(pid, FRAME_BEGIN + b"G" + FRAME_END)  # it answers: all is well
+    await _settle(0.3)
+    assert room.ended == []
+    await _settle(1.0)  # it answers no more (stopped, starved)
+    assert room.ended == [pid]
+    for s in (a, b):
+        assert room.to(s.token)[-1] == {"t": "mirror", "on": False}
+    assert any("has not drawn" in line and "TERM=x" in line for line in room.log)
+    await _settle(mirror.TICK * 3)
+    assert len(room.spawned) == 1  # not again at once
+
+
+async def test_a_renderers_view_reaches_its_students_and_late_joiners(room):
+    a, b, pid = await _mirrored_pair(room)
+    view = {"circuit": [12, 3], "code": [0, 7]}
+    room.mirrors.renderer_view("r0", view)
+    room.mirrors.renderer_view("nobody", {"circuit": [99, 99]})  # not a renderer: ignored
+    for s in (a, b):
+        assert room.to(s.token)[-1] == {"t": "view", "view": view}
+    c = Student(room.mirrors, "c")
+    room.mirrors.eligible("c", True)
+    await _settle()
+    room.mirrors.own_output(c.viewer, MIRROR_ON)
+    assert room.to("c")[-1] == {"t": "view", "view": view}
+    assert all(msg.get("view") != {"circuit": [99, 99]} for _t, msg in room.sent)
+
+
+# ------------------------------------------------------------------------- the broker
+
+
+async def test_the_broker_gives_a_renderer_the_class_and_takes_only_its_view():
+    from tui_backprop.serve.broker import Broker, encode
+
+    lines: list[str] = []
+    broker = Broker(lines.append)
+    views, able = [], []
+    broker.on_view = lambda token, view: views.append((token, view))
+    broker.on_mirrorable = lambda token, on: able.append((token, on))
+    path = await broker.start()
+    try:
+        ptok, stok, rtok = (broker.new_token("presenter"), broker.new_token("student"),
+                            broker.new_token("mirror"))
+        conns = {}
+        for token in (ptok, stok, rtok):
+            r, w = await asyncio.open_unix_connection(path, limit=2 ** 21)
+            w.write(encode({"t": "hello", "token": token}))
+            conns[token] = (r, w)
+
+        async def next_of(token, kind):
+            r = conns[token][0]
+            while True:
+                msg = json.loads(await asyncio.wait_for(r.readline(), 5))
+                if msg["t"] == kind:
+                    return msg
+
+        room = await next_of(ptok, "room")
+        while room["connected"] != 1:
+            room = await next_of(ptok, "room")
+        assert room["connected"] == 1  # the student; a renderer is no student
+        pw, sw, rw = (conns[t][1] for t in (ptok, stok, rtok))
+        pw.write(encode({"t": "position", "position": {"state": "s", "step": 3,
+                                                        "iteration": 1}}))
+        assert (await next_of(rtok, "position"))["position"]["step"] == 3
+        rw.write(encode({"t": "view", "view": {"circuit": [4, 2]}}))
+        rw.write(encode({"t": "view", "view": {"circuit": [-1, 2]}}))       # dropped
+        rw.write(encode({"t": "view", "view": {"c": [1.5, 2]}}))            # dropped
+        rw.write(encode({"t": "mode", "following": False}))                 # dropped
+        sw.write(encode({"t": "view", "view": {"circuit": [0, 0]}}))       # dropped
+        sw.write(encode({"t": "mirrorable", "on": True}))
+        sw.write(encode({"t": "mirrorable", "on": "yes"}))                  # dropped
+        for w in (rw, sw):
+            await w.drain()
+        for _ in range(100):
+            if broker.dropped >= 5 and able:
+                break
+            await asyncio.sleep(0.02)
+        assert views == [(rtok, {"circuit": [4, 2]})]
+        assert able == [(stok, True)]
+        assert broker.dropped == 5
+        for _r, w in conns.values():
+            w.close()
+    finally:
+        await broker.close()

@@ -26,7 +26,9 @@ Messages (``t`` is the type):
   server, ``mirror`` (``on``: be mirrored, or draw for yourself again);
 * a *renderer* (role ``mirror``: a shared screen's process, see
   :mod:`tui_backprop.serve.mirror`) gets what a student gets but ``quiz`` and ``reveal``,
-  is not counted, sends nothing, and gets ``frame`` (draw a full frame) from the server;
+  is not counted, gets ``frame`` (draw a full frame) from the server, and sends only
+  ``view`` (its panels' scroll offsets, which the server passes to its group's students
+  as ``view``);
 * broker -> presenter: ``welcome``, ``room`` (connected / following / exploring) and
   ``tally`` (the current prompt's :class:`~tui_backprop.model.quiz.TallySummary`).
 
@@ -131,6 +133,8 @@ class Broker:
     dropped: int = 0
     #: a student's app says whether its screen could be shared (see mirror.py)
     on_mirrorable: Callable[[str, bool], None] = lambda token, on: None
+    #: a renderer says where its panels are scrolled (see mirror.py)
+    on_view: Callable[[str, dict], None] = lambda token, view: None
     _server: asyncio.AbstractServer | None = None
     _next: int = 0
 
@@ -385,6 +389,15 @@ class Broker:
             raise BadMessage("mirrorable.on must be true or false")
         self.on_mirrorable(member.token, msg["on"])
 
+    def _on_view(self, member: Member, msg: dict) -> None:
+        view = msg.get("view")
+        if not (isinstance(view, dict) and len(view) <= 16 and all(
+                isinstance(k, str) and len(k) <= 40 and isinstance(v, list) and len(v) == 2
+                and all(type(n) is int and 0 <= n < 1 << 31 for n in v)
+                for k, v in view.items())):
+            raise BadMessage("view must map panel names to two offsets")
+        self.on_view(member.token, view)
+
     def _on_answer(self, member: Member, msg: dict) -> None:
         key = _key(msg.get("key"), "answer key")
         value, right = msg.get("value"), msg.get("right")
@@ -408,5 +421,5 @@ _PRESENTER = {"state": Broker._on_state, "position": Broker._on_position,
               "reveal": Broker._on_reveal}
 _STUDENT = {"mode": Broker._on_mode, "answer": Broker._on_answer,
             "mirrorable": Broker._on_mirrorable}
-#: a renderer (a shared screen, see mirror.py) only listens
-_HANDLERS = {"presenter": _PRESENTER, "student": _STUDENT, "mirror": {}}
+#: a renderer (a shared screen, see mirror.py) says only where its panels are scrolled
+_HANDLERS = {"presenter": _PRESENTER, "student": _STUDENT, "mirror": {"view": Broker._on_view}}

@@ -44,6 +44,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from tui_backprop.text.escape import printable
+
 _OSC = b"\x1b]7717;"
 MIRROR_ON = _OSC + b"mirror-on\x07"
 MIRROR_OFF = _OSC + b"mirror-off\x07"
@@ -62,12 +64,25 @@ RENDERER_IDLE = 60.0
 RENDERER_BACKOFF = 10.0
 #: A frame asked for and not begun after this long is asked for again.
 FRAME_RETRY = 0.5
+#: A renderer with students is asked for a frame at least this often (the students
+#: already in step skip it): how the server knows it still draws.
+HEARTBEAT = 2.0
+#: A renderer that has not begun a frame this long after the first ask is stuck (stopped,
+#: starved, looping): it is ended and its students draw for themselves.
+RENDERER_STUCK = 5.0
 #: A student whose channel holds more than this is not sent updates until it has drained
 #: below :data:`LOW_WATER`, then gets a full frame.
 HIGH_WATER = 64 * 1024
 LOW_WATER = 8 * 1024
 #: How often the groups are looked after (frames, backed-up students, idle renderers).
 TICK = 0.1
+
+
+def _describe(key: tuple) -> str:
+    """A group for the log: its window size and the terminal environment it shares."""
+    cols, rows, env = key
+    said = " ".join(f"{name}={printable(value)}" for name, value in env)
+    return f"{cols}x{rows}" + (f" ({said})" if said else "")
 
 
 class Scanner:
@@ -146,7 +161,9 @@ class Renderer:
     exited: asyncio.Future
     scanner: Scanner = field(default_factory=Scanner)
     in_frame: bool = False
-    frame_asked: float | None = None
+    frame_asked: float | None = None  # the last ask (asked again after FRAME_RETRY)
+    frame_wanted: float | None = None  # the first ask not yet answered
+    last_frame: float = field(default_factory=time.monotonic)
     stopping: bool = False  # ended by the server (idle), not on its own
 
 
@@ -158,6 +175,9 @@ class Group:
     viewers: set[Viewer] = field(default_factory=set)
     idle_since: float = field(default_factory=time.monotonic)
     failed_at: float | None = None
+    #: where the renderer has its panels scrolled (its students adopt it when they
+    #: draw for themselves again, so that their screen does not jump)
+    view: dict | None = None
 
 
 #: spawn(size, env, token) -> (pid, master pty fd, exited future); raises OSError
@@ -208,6 +228,15 @@ class Mirrors:
             viewer.asked = None
         else:
             self._consider(viewer)
+
+    def renderer_view(self, token: str, view: dict) -> None:
+        """A renderer says where its panels are scrolled (through the broker)."""
+        for group in self.groups.values():
+            if group.renderer is not None and group.renderer.token == token:
+                group.view = view
+                for viewer in group.viewers:
+                    self._send(viewer.token, {"t": "view", "view": view})
+                return
 
     def resized(self, viewer: Viewer, size: tuple[int, int]) -> None:
         """A student's window changed: it leaves its group (its app redraws for itself
@@ -263,6 +292,8 @@ class Mirrors:
         viewer.group = group
         viewer.phase = "waiting"
         group.viewers.add(viewer)
+        if group.view is not None:
+            self._send(viewer.token, {"t": "view", "view": group.view})
         self._ask_frame(group)
 
     def _leave(self, viewer: Viewer) -> None:
@@ -280,6 +311,8 @@ class Mirrors:
         if renderer.frame_asked is not None and now - renderer.frame_asked < FRAME_RETRY:
             return
         renderer.frame_asked = now
+        if renderer.frame_wanted is None:
+            renderer.frame_wanted = now
         self._send(renderer.token, {"t": "frame"})
 
     def _start_renderer(self, group: Group) -> None:
@@ -295,7 +328,8 @@ class Mirrors:
         try:
             pid, master, exited = await self._spawn((cols, rows), env, token)
         except OSError as exc:
-            self.log(f"class: could not start a shared screen for {cols}x{rows}: {exc}")
+            self.log(f"class: could not start a shared screen for {_describe(group.key)}: "
+                 f"{exc}")
             self._forget(token)
             group.starting, group.failed_at = False, time.monotonic()
             return
@@ -303,7 +337,7 @@ class Mirrors:
         group.renderer, group.starting = renderer, False
         os.set_blocking(master, False)
         loop.add_reader(master, self._renderer_output, group, renderer)
-        self.log(f"class: shared screen for {cols}x{rows} started (pid {pid})")
+        self.log(f"class: shared screen for {_describe(group.key)} started (pid {pid})")
         for viewer in list(self.viewers.values()):
             if viewer.key == group.key:
                 self._consider(viewer)
@@ -324,6 +358,7 @@ class Mirrors:
         for part in renderer.scanner.feed(data):
             if part == "frame-begin":
                 renderer.in_frame, renderer.frame_asked = True, None
+                renderer.frame_wanted, renderer.last_frame = None, time.monotonic()
                 self.frames += 1
                 for viewer in group.viewers:
                     if viewer.phase == "waiting" and viewer.backlog() < LOW_WATER:
@@ -353,7 +388,7 @@ class Mirrors:
             os.close(renderer.master)
         self._forget(renderer.token)
         if group.renderer is renderer:
-            group.renderer = None
+            group.renderer, group.view = None, None
             if not renderer.stopping:  # it ended on its own: not again at once
                 group.failed_at = time.monotonic()
         for viewer in list(group.viewers) + [v for v in self.viewers.values()
@@ -361,8 +396,7 @@ class Mirrors:
             viewer.asked = None
             self._send(viewer.token, {"t": "mirror", "on": False})
         group.viewers.clear()
-        self.log(f"class: shared screen for {group.key[0]}x{group.key[1]} ended "
-                 f"(pid {renderer.pid})")
+        self.log(f"class: shared screen for {_describe(group.key)} ended (pid {renderer.pid})")
 
     async def _tick(self) -> None:
         while True:
@@ -372,8 +406,16 @@ class Mirrors:
                 renderer = group.renderer
                 if renderer is None:
                     continue
-                if any(v.phase == "waiting" and v.backlog() < LOW_WATER
-                       for v in group.viewers):
+                if renderer.frame_wanted is not None and (
+                        now - renderer.frame_wanted > RENDERER_STUCK) and not renderer.stopping:
+                    self.log(f"class: shared screen for {_describe(group.key)} has not drawn "
+                             f"for {RENDERER_STUCK:.0f} s: ended (pid {renderer.pid})")
+                    group.failed_at = now  # not again at once
+                    self._stop(renderer)
+                    continue
+                if group.viewers and (now - renderer.last_frame > HEARTBEAT or any(
+                        v.phase == "waiting" and v.backlog() < LOW_WATER
+                        for v in group.viewers)):
                     self._ask_frame(group)
                 if not group.viewers and now - group.idle_since > RENDERER_IDLE and not any(
                         v.key == group.key and v.eligible for v in self.viewers.values()):

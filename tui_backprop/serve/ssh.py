@@ -793,6 +793,7 @@ async def start(opts: SSHOptions, log: Callable[[str], None],
                                    broker.forget, room._spawn_renderer, room._end_renderer,
                                    log)
             broker.on_mirrorable = room.mirrors.eligible
+            broker.on_view = room.mirrors.renderer_view
     try:
         acceptor = await asyncssh.create_server(
             lambda: _Server(room), opts.host, opts.port,

@@ -26,6 +26,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Offset, Region
 from textual.reactive import var
+from textual.scroll_view import ScrollView
 from textual.worker import get_current_worker
 
 from tui_backprop._startup import first_frame_shown
@@ -939,6 +940,21 @@ class BackpropApp(App):
         screen = self.screen
         self._display(screen, screen._compositor.render_update(
             full=True, screen_stack=self._background_screens))
+
+    def view_offsets(self) -> dict[str, list[int]]:
+        """Where every scrolling panel of the debugger screen is scrolled to."""
+        return {w.id: [w.scroll_offset.x, w.scroll_offset.y]
+                for w in self.debugger.query(ScrollView) if w.id}
+
+    def adopt_view(self, view: dict) -> None:
+        """Scroll the panels to ``view`` (a renderer's :meth:`view_offsets`: what a
+        mirrored student was looking at, so that their own screen does not jump)."""
+        for w in self.debugger.query(ScrollView):
+            xy = view.get(w.id)
+            if xy is not None:
+                w.scroll_to(xy[0], xy[1], animate=False, immediate=True)
+                if isinstance(w, CircuitView):
+                    w.remember_offset()
 
     def draw_frame(self) -> None:
         """A renderer, asked by the server: a full frame between markers."""

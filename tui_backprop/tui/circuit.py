@@ -439,6 +439,10 @@ class CircuitView(DirectLines, ScrollView, can_focus=True):
     def _remember_offset(self) -> None:
         self._anchor = self.scroll_offset
 
+    def remember_offset(self) -> None:
+        """Take the current scroll offset as the step's (after a scroll from outside)."""
+        self._remember_offset()
+
     def on_resize(self, event: events.Resize) -> None:
         """A first size, or a new one: bring the current gate (back) into view."""
         if self._pending_follow is not None:

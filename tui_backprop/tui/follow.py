@@ -112,6 +112,9 @@ class ClassLink:
         #: this app does not draw the presenter's steps until :meth:`unmirror`
         self.mirrored = False
         self._said_mirrorable: bool | None = None
+        #: a mirrored student: where its group's renderer has the panels scrolled
+        #: (adopted when it draws for itself again); a renderer: what it last said
+        self.view: dict | None = None
 
     @property
     def presenter(self) -> bool:
@@ -142,6 +145,8 @@ class ClassLink:
             self.changed(force=True)
         elif not self.renderer:
             self.send({"t": "mode", "following": self.following})
+        else:  # its students adopt its panels' scroll offsets when they draw again
+            self.app.set_interval(0.1, self._report_view)
         try:
             while True:
                 try:
@@ -223,6 +228,8 @@ class ClassLink:
                 self.unmirror()
         elif kind == "frame" and self.renderer:
             self.app.draw_frame()
+        elif kind == "view" and self.role == "student" and isinstance(msg.get("view"), dict):
+            self.view = msg["view"]
         if self.mirrored and not self.app.mirrorable():
             self.unmirror()  # e.g. the class went into a quiz: this screen is its own
 
@@ -246,6 +253,7 @@ class ClassLink:
             self.report_mirrorable()
             return
         self.mirrored = True
+        self.view = None  # the group's comes from the server
         self.app.write_marker(MIRROR_ON)
 
     def unmirror(self) -> None:
@@ -256,8 +264,21 @@ class ClassLink:
         self.app.write_marker(MIRROR_OFF)
         if self.following:
             self.apply()
+        view = self.view
+        if view is not None:  # what the student was looking at, not where this app was
+            self.app.adopt_view(view)
+            self.app.call_after_refresh(self.app.adopt_view, view)  # after a rebuild too
         self.app.redraw_all()
         self.report_mirrorable()
+
+    def _report_view(self) -> None:
+        """A renderer: tell the server where its panels are scrolled, when it changed."""
+        if not self.connected or len(self.app.screen_stack) != 1:
+            return
+        view = self.app.view_offsets()
+        if view != self.view:
+            self.view = view
+            self.send({"t": "view", "view": view})
 
     # ------------------------------------------------------------------ presenter
 

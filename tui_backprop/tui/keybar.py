@@ -70,8 +70,12 @@ class KeyBar(Widget):
             key = binding.key.split(",")[0]
             out.append((key, self.app.get_key_display(binding), binding.description,
                         active.enabled))
-        # help and quit first, as nano does: on a narrow terminal they must survive
-        return sorted(out, key=lambda item: item[0] not in FIRST)
+        # help and quit first, as nano does: on a narrow terminal they must survive;
+        # then the screen's own order (active_bindings starts with the focused widget's
+        # keys, so its order would change with the focus: ← before → on a scroll view)
+        order = {key: i for i, key in enumerate(self.screen._bindings.key_to_bindings)}
+        return sorted(out, key=lambda item: (item[0] not in FIRST,
+                                             order.get(item[0], len(order))))
 
     def shown(self) -> list[tuple[str, str]]:
         """``(key name, description)`` of the keys that fit the bar's width."""
