@@ -45,7 +45,7 @@ HELPS: dict[tuple[str, ...], tuple[str, ...]] = {
                        "serve.opt.presenter_password", "serve.opt.presenter_password_file",
                        "serve.opt.presenter_key", "serve.opt.max_sessions", "serve.opt.ready",
                        "serve.opt.idle_timeout", "serve.opt.host_key", "serve.opt.log",
-                       "serve.opt.no_zygote"),
+                       "serve.opt.no_zygote", "serve.opt.no_shared_screens"),
     ("serve", "web"): (*_ARGPARSE, *_SERVE_COMMON, "serve.desc.web", "serve.opt.lang.web",
                        "serve.opt.public_url"),
 }

@@ -359,7 +359,7 @@ async def test_footer_shows_the_stepping_keys_after_start_focus_changes_and_a_mo
     def shown(app: BackpropApp) -> list[str]:
         return [desc for _name, desc in app.debugger.query_one(KeyBar).shown()]
 
-    expected = ["help", "quit", "next", "prev", "fwd", "bwd", "update", "train", "edit",
+    expected = ["help", "quit", "prev", "next", "fwd", "bwd", "update", "train", "edit",
                 "check", "view"]
     app = create_app("add-mul", lang="en", ascii=False)
     async with app.run_test(size=NARROW) as pilot:

@@ -75,8 +75,9 @@ class DebuggerScreen(Screen):
         # F1 is no character: it opens the help even from the quiz's answer box
         Binding("f1", "app.help_anywhere", "tui.key.help", show=False, priority=True),
         Binding("q", "app.quit", "tui.key.quit", priority=True),
-        Binding("right,n,space", "app.step(1)", "tui.key.next", priority=True),
+        # (prev before next: the key bar shows them in this order, ← before →)
         Binding("left,p", "app.step(-1)", "tui.key.prev", priority=True),
+        Binding("right,n,space", "app.step(1)", "tui.key.next", priority=True),
         Binding("home", "app.first", "tui.key.first", show=False, priority=True),
         Binding("end", "app.last", "tui.key.last", show=False, priority=True),
         Binding("f", "app.end_of('forward')", "tui.key.fwd", priority=True),
