@@ -191,3 +191,56 @@ async def test_a_group_renderer_is_gone_when_its_students_leave_and_the_server_s
     assert left == []
     await asyncio.to_thread(wait_gone, [renderer], 3.0)
     assert not exists(renderer)
+
+
+
+@pytest.fixture
+def network_room(tmp_path):
+    folder = tmp_path / "lecture"
+    folder.mkdir()
+    shutil.copy(ROOT / "scenarios" / "network-2-2-2.toml", folder / "net.toml")
+    server = Server(tmp_path, "--no-auth", "--scenarios", str(folder), "--open", "net",
+                    "--presenter-password", PASSWORD).wait_started()
+    yield server
+    left = server.stop()
+    assert left == [], f"processes left behind after the server stopped: {left}"
+
+
+async def _answer_round(p: Terminal, students: list[Terminal]) -> None:
+    await p.type("z")
+    for t in students:
+        await t.wait_for(r"Predict the ")
+    for t in students:
+        await t.type("0\r")
+    await p.wait_for(rf"{len(students)} of {len(students)} answered")
+    await p.type("a")
+    await p.wait_for(r"revealed to everyone")
+    await p.type("z")
+    await p.wait_for(r"z: quiz off")
+
+
+async def test_mirrored_followers_answer_the_prompt_of_the_presenters_latest_state(
+        network_room):
+    """A mirrored follower's own app does not show the presenter's steps, updates and
+    edits; when the class quiz starts it must ask about the presenter's latest state and
+    step, not the ones its app last showed (the broker drops an answer to any other
+    prompt)."""
+    room = network_room
+    conn = await connect(room.port, username="presenter", password=PASSWORD)
+    p = await Terminal.open(conn, *SIZE, env=ENV)
+    await p.wait_for(r"step 1/\d+")
+    aconn, a = await _student(room.port, "ana")
+    bconn, b = await _student(room.port, "bo")
+    try:
+        await _shared(room)
+        await _answer_round(p, [a, b])
+        await asyncio.sleep(2.0)  # mirrored again
+        for key in "uunnn":  # two updates (new states), three steps: all mirrored
+            await p.type(key)
+            await asyncio.sleep(0.3)
+        await asyncio.sleep(1.0)
+        await _answer_round(p, [a, b])
+        assert "not asked" not in room.log(), room.log()
+    finally:
+        for c in (aconn, bconn, conn):
+            c.close()
