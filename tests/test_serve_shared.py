@@ -24,16 +24,22 @@ ENV = {"LANG": "en_US.UTF-8"}
 MARKER = b"\x1b]7717;"  # the server's private markers: never on a student's screen
 
 
-@pytest.fixture
-def room(tmp_path):
+def _class(tmp_path, bundled: str, name: str):
+    """A --no-auth class with a presenter password, every session opening ``name`` (a
+    copy of a bundled scenario); at the end no process may be left."""
     folder = tmp_path / "lecture"
     folder.mkdir()
-    shutil.copy(ROOT / "scenarios" / "add-mul.toml", folder / "add-mul.toml")
-    server = Server(tmp_path, "--no-auth", "--scenarios", str(folder), "--open", "add-mul",
+    shutil.copy(ROOT / "scenarios" / f"{bundled}.toml", folder / f"{name}.toml")
+    server = Server(tmp_path, "--no-auth", "--scenarios", str(folder), "--open", name,
                     "--presenter-password", PASSWORD).wait_started()
     yield server
     left = server.stop()
     assert left == [], f"processes left behind after the server stopped: {left}"
+
+
+@pytest.fixture
+def room(tmp_path):
+    yield from _class(tmp_path, "add-mul", "add-mul")
 
 
 async def _presenter(port: int):
@@ -196,14 +202,7 @@ async def test_a_group_renderer_is_gone_when_its_students_leave_and_the_server_s
 
 @pytest.fixture
 def network_room(tmp_path):
-    folder = tmp_path / "lecture"
-    folder.mkdir()
-    shutil.copy(ROOT / "scenarios" / "network-2-2-2.toml", folder / "net.toml")
-    server = Server(tmp_path, "--no-auth", "--scenarios", str(folder), "--open", "net",
-                    "--presenter-password", PASSWORD).wait_started()
-    yield server
-    left = server.stop()
-    assert left == [], f"processes left behind after the server stopped: {left}"
+    yield from _class(tmp_path, "network-2-2-2", "net")
 
 
 async def _answer_round(p: Terminal, students: list[Terminal]) -> None:
