@@ -358,6 +358,15 @@ def test_server_stops_cleanly_on_sigterm_with_sessions_open(tmp_path):
         assert len(pids) == 2 and all(exists(p) for p in pids)
         left = await asyncio.to_thread(server.stop)
         assert left == []
+        # the student's terminal is given back: the main screen, after the app's last
+        # switch to the alternate one, and no more mouse reports
+        for _ in range(50):
+            if t.raw.rfind(b"\x1b[?1049l") > t.raw.rfind(b"\x1b[?1049h"):
+                break
+            await asyncio.sleep(0.05)
+        raw = bytes(t.raw)
+        assert raw.rfind(b"\x1b[?1049l") > raw.rfind(b"\x1b[?1049h") >= 0
+        assert raw.rfind(b"\x1b[?1000l") > raw.rfind(b"\x1b[?1000h")
         conn.close()
 
     asyncio.run(open_two())

@@ -417,6 +417,10 @@ class Room:
             if note:
                 process.stdout.write(RESTORE_TERMINAL + f"\r\ntui-backprop: {note}\r\n"
                                      .encode())
+            elif record.ended_by_server:
+                # the server is stopping: the app was ended before it could give the
+                # student's terminal back (main screen, cursor, no mouse reports)
+                process.stdout.write(RESTORE_TERMINAL)
             process.exit(1 if crashed or reason == "idle" else 0)
 
     # -------------------------------------------------------------- shared screens
