@@ -289,6 +289,14 @@ async def test_max_sessions_and_idle_timeout(state):
         assert await third.closed() == 1
         assert "the class is full (2 sessions" in third.raw.decode()
         server.wait_log(r"refused \S+: full \(2 sessions\)")
+        # said in the language of the locale the student's client sends; in ASCII
+        # English when that locale cannot show anything else
+        chinese = await Terminal.open(conn, 80, 24, env={"LANG": "zh_CN.UTF-8"})
+        assert await chinese.closed() == 1
+        assert "抱歉，课堂已满（正在运行 2 个会话）" in chinese.raw.decode()
+        plain = await Terminal.open(conn, 80, 24, env={"LANG": "C"})
+        assert await plain.closed() == 1
+        assert plain.raw.isascii() and b"the class is full (2 sessions" in plain.raw
         # keys keep `second` alive while `first` idles out
         start = time.monotonic()
         while time.monotonic() - start < 4.5:
@@ -367,6 +375,7 @@ def test_server_stops_cleanly_on_sigterm_with_sessions_open(tmp_path):
         raw = bytes(t.raw)
         assert raw.rfind(b"\x1b[?1049l") > raw.rfind(b"\x1b[?1049h") >= 0
         assert raw.rfind(b"\x1b[?1000l") > raw.rfind(b"\x1b[?1000h")
+        assert b"the class server was stopped; your session has ended." in raw
         conn.close()
 
     asyncio.run(open_two())

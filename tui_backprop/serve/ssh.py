@@ -38,7 +38,9 @@ from tui_backprop.serve.spawn import (
     ZygoteSpawner,
     end_child,
 )
+from tui_backprop.text.catalogue import language_from_env, t
 from tui_backprop.text.escape import printable
+from tui_backprop.text.glyphs import locale_is_utf8, to_ascii
 
 #: What the terminal is put back to when a session ends without the app doing it (a
 #: crash, a kill): leave the alternate screen, show the cursor, stop mouse reports,
@@ -129,6 +131,19 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def say(process: asyncssh.SSHServerProcess, key: str, **params: object) -> bytes:
+    """``tui-backprop: …`` for a student's terminal, from the catalogue: in the language
+    of the locale the client sent (``LANG``/``LC_*``), in ASCII English when that locale
+    is not a UTF-8 one (the terminal could not show anything else)."""
+    try:
+        env = {k: v for k, v in dict(process.env).items() if isinstance(v, str)}
+    except Exception:  # noqa: BLE001 - no environment: the default locale
+        env = {}
+    utf8 = locale_is_utf8(env)
+    text = t(key, lang=language_from_env(env) if utf8 else "en", **params)
+    return f"tui-backprop: {text if utf8 else to_ascii(text)}".encode()
 
 
 def fmt_duration(seconds: float) -> str:
@@ -291,15 +306,15 @@ class Room:
             self.log(f"crash {who}: server-side {type(exc).__name__}: "
                      f"{printable(str(exc))[:200]}")
             with contextlib.suppress(Exception):
-                process.stdout.write(RESTORE_TERMINAL + b"\r\ntui-backprop: the session "
-                                     b"failed on the server; please reconnect.\r\n")
+                process.stdout.write(RESTORE_TERMINAL + b"\r\n"
+                                     + say(process, "serve.say.server_failed") + b"\r\n")
                 process.exit(1)
 
     def _refuse(self, process: asyncssh.SSHServerProcess, who: str, why: str,
-                message: str) -> None:
+                message: bytes) -> None:
         self.log(f"refused {who}: {why}")
         with contextlib.suppress(Exception):
-            process.stdout.write(f"tui-backprop: {message}\r\n".encode())
+            process.stdout.write(message + b"\r\n")
             process.exit(1)
 
     async def _session(self, process: asyncssh.SSHServerProcess, who: str,
@@ -307,13 +322,11 @@ class Room:
         term = process.get_terminal_type()
         if term is None:
             self._refuse(process, who, "no terminal (pty) requested",
-                         "this is a full-screen debugger and needs a terminal; connect "
-                         f"with: ssh -t -p {self.opts.port} HOST")
+                         say(process, "serve.say.no_pty", port=self.opts.port))
             return
         if len(self.sessions) + self.reserved >= self.opts.max_sessions:
             self._refuse(process, who, f"full ({self.opts.max_sessions} sessions)",
-                         f"sorry, the class is full ({self.opts.max_sessions} sessions "
-                         "running); please try again in a minute.")
+                         say(process, "serve.say.full", count=self.opts.max_sessions))
             return
         key = _env_key(client_env(dict(process.env), term))
         self._saw(key)
@@ -341,8 +354,7 @@ class Room:
                 child = await self.spawner.spawn(slave, env, options)
             except SpawnError as exc:
                 self.log(f"crash {who}: could not start a session: {exc}")
-                process.stdout.write(b"tui-backprop: could not start your session; "
-                                     b"please reconnect.\r\n")
+                process.stdout.write(say(process, "serve.say.start_failed") + b"\r\n")
                 process.exit(1)
                 return
             finally:
@@ -403,24 +415,21 @@ class Room:
         if reason == "client left":
             return
         if crashed and status == -signal.SIGXCPU:
-            note = ("your session used its CPU allowance "
-                    f"({self.opts.session.cpu_seconds} s) and was ended; reconnect to "
-                    "start again.")
+            note = say(process, "serve.say.cpu", seconds=self.opts.session.cpu_seconds)
         elif crashed:
-            note = "the debugger stopped unexpectedly; reconnect to start again."
+            note = say(process, "serve.say.crashed")
         elif reason == "idle":
-            note = ("your session ended: no key was pressed for "
-                    f"{fmt_duration(self.opts.idle_timeout)}; reconnect to start again.")
+            note = say(process, "serve.say.idle",
+                       duration=fmt_duration(self.opts.idle_timeout))
+        elif record.ended_by_server:
+            # the server is stopping: the app was ended before it could give the
+            # student's terminal back (main screen, cursor, no mouse reports)
+            note = say(process, "serve.say.stopped")
         else:
-            note = ""
+            note = b""
         with contextlib.suppress(Exception):
             if note:
-                process.stdout.write(RESTORE_TERMINAL + f"\r\ntui-backprop: {note}\r\n"
-                                     .encode())
-            elif record.ended_by_server:
-                # the server is stopping: the app was ended before it could give the
-                # student's terminal back (main screen, cursor, no mouse reports)
-                process.stdout.write(RESTORE_TERMINAL)
+                process.stdout.write(RESTORE_TERMINAL + b"\r\n" + note + b"\r\n")
             process.exit(1 if crashed or reason == "idle" else 0)
 
     # -------------------------------------------------------------- shared screens

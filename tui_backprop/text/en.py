@@ -1027,6 +1027,19 @@ MESSAGES: dict[str, str] = {
     "serve.duration.range": "the duration must be from 1s to 7 days, got {got}",
     "serve.scenarios.not_folder": "--scenarios {folder}: not a folder",
     "serve.listen_failed": "cannot listen on {address}: {reason}",
+    # what the SSH server tells a student's terminal, in the student's locale's language
+    "serve.say.no_pty": ("this is a full-screen debugger and needs a terminal; connect "
+                         "with: ssh -t -p {port} HOST"),
+    "serve.say.full": ("sorry, the class is full ({count} sessions running); please try "
+                       "again in a minute."),
+    "serve.say.start_failed": "could not start your session; please reconnect.",
+    "serve.say.server_failed": "the session failed on the server; please reconnect.",
+    "serve.say.cpu": ("your session used its CPU allowance ({seconds} s) and was ended; "
+                      "reconnect to start again."),
+    "serve.say.crashed": "the debugger stopped unexpectedly; reconnect to start again.",
+    "serve.say.idle": ("your session ended: no key was pressed for {duration}; reconnect "
+                       "to start again."),
+    "serve.say.stopped": "the class server was stopped; your session has ended.",
     "serve.scenarios.empty": "--scenarios {folder}: no .toml scenarios in it",
     "serve.password.both": "give {name} or {name}-file, not both",
     "serve.password.file": "{name}-file {file}: {why}",
