@@ -28,8 +28,8 @@ from tui_backprop.text.catalogue import LANGUAGES, Msg, messages, params_of
 
 ROOT = Path(__file__).resolve().parents[1] / "tui_backprop"
 #: The modules whose messages are diagnostics or the CLI's own words.
-SOURCES = sorted((ROOT / "engine").glob("*.py")) + [ROOT / "cli.py", ROOT / "serve" / "cli.py",
-                                                    ROOT / "config.py"]
+SOURCES = (sorted((ROOT / "engine").glob("*.py")) + sorted((ROOT / "serve").glob("*.py"))
+           + [ROOT / "cli.py", ROOT / "config.py"])
 KEY = re.compile(r"(?:diag|cli|serve|config\.(?:note|bad)|gradcheck\.note)"
                  r"\.[a-z_0-9]+(?:\.[a-z_0-9]+)*")
 #: Keys the loader builds from parts (scenario.py: a name defined twice).

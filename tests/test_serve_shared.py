@@ -243,3 +243,31 @@ async def test_mirrored_followers_answer_the_prompt_of_the_presenters_latest_sta
     finally:
         for c in (aconn, bconn, conn):
             c.close()
+
+
+async def test_an_update_while_the_class_quiz_is_on_asks_the_new_states_prompt(network_room):
+    """The presenter updates the parameters (a new state) while the quiz is on: the
+    presenter's and the followers' prompts are keyed by the new state at once, so the
+    followers' answers count (they went into the previous state's tally: 0 answered)."""
+    room = network_room
+    conn = await connect(room.port, username="presenter", password=PASSWORD)
+    p = await Terminal.open(conn, *SIZE, env=ENV)
+    await p.wait_for(r"step 1/\d+")
+    aconn, a = await _student(room.port, "ana")
+    bconn, b = await _student(room.port, "bo")
+    try:
+        await p.type("z")
+        for t in (a, b):
+            await t.wait_for(r"Predict the ")
+        await p.type("u")
+        await p.wait_for(r"iteration 2")
+        for t in (a, b):
+            await t.wait_for(r"iteration 2")
+        await asyncio.sleep(0.5)
+        for t in (a, b):
+            await t.type("0\r")
+        await p.wait_for(r"2 of 2 answered")
+        assert "not asked" not in room.log()
+    finally:
+        for c in (aconn, bconn, conn):
+            c.close()

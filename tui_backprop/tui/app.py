@@ -806,6 +806,10 @@ class BackpropApp(App):
         """After every change of cursor or session (before the views are drawn): the
         quiz picks the step's prompt and sets :attr:`hide`; the presenter publishes its
         position; the class bar says where this session stands."""
+        if self.classroom is not None:
+            # the presenter: a new session gets its state id before the quiz keys its
+            # prompt by it (a no-op for students)
+            self.classroom.changed()
         if self.quiz is not None:
             self.quiz.refresh()
         keys = (self.classroom is not None and self.classroom.following,
@@ -814,7 +818,6 @@ class BackpropApp(App):
             self._keys_state = keys
             self.refresh_bindings()
         if self.classroom is not None:
-            self.classroom.changed()
             try:
                 from tui_backprop.tui.quiz import ClassBar
 

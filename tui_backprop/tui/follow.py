@@ -389,11 +389,15 @@ class ClassLink:
             self._close_picker()
             app.set_reactive(type(app).selected, None)
             step = self._step(pos, session)
+            # the quiz keys its prompt by state_id as the session is adopted (_adopt ->
+            # class_hook -> quiz.refresh): the new state's id, before it
+            before = self._applied, self.state_id
+            self._applied = self.state_id = state["id"]
             # the new state is adopted already at the presenter's step: one redraw
             if not app._adopt("cannot follow the presenter", session, cursor=step):
+                self._applied, self.state_id = before
+                app.class_hook()  # the old session's prompt again
                 return
-            self._applied = state["id"]
-            self.state_id = state["id"]
             app.sub_title = _title(session.scenario.title)
             app.loaded_from_file(session.scenario.path)
             return
