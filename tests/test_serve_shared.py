@@ -45,7 +45,7 @@ def room(tmp_path):
 async def _presenter(port: int):
     conn = await connect(port, username="presenter", password=PASSWORD)
     t = await Terminal.open(conn, *SIZE, env=ENV)
-    await t.wait_for(r"step 1/5")
+    await t.wait_for(r"step 1/\d+")
     return conn, t
 
 
@@ -225,9 +225,7 @@ async def test_mirrored_followers_answer_the_prompt_of_the_presenters_latest_sta
     step, not the ones its app last showed (the broker drops an answer to any other
     prompt)."""
     room = network_room
-    conn = await connect(room.port, username="presenter", password=PASSWORD)
-    p = await Terminal.open(conn, *SIZE, env=ENV)
-    await p.wait_for(r"step 1/\d+")
+    conn, p = await _presenter(room.port)
     aconn, a = await _student(room.port, "ana")
     bconn, b = await _student(room.port, "bo")
     try:
@@ -250,9 +248,7 @@ async def test_an_update_while_the_class_quiz_is_on_asks_the_new_states_prompt(n
     presenter's and the followers' prompts are keyed by the new state at once, so the
     followers' answers count (they went into the previous state's tally: 0 answered)."""
     room = network_room
-    conn = await connect(room.port, username="presenter", password=PASSWORD)
-    p = await Terminal.open(conn, *SIZE, env=ENV)
-    await p.wait_for(r"step 1/\d+")
+    conn, p = await _presenter(room.port)
     aconn, a = await _student(room.port, "ana")
     bconn, b = await _student(room.port, "bo")
     try:

@@ -219,10 +219,6 @@ class ClassLink:
             if kind == "welcome" and not self.presenter:
                 self.presenter_here = msg.get("presenter") is not False
             if not self.renderer:  # a shared screen is never in a quiz
-                if self.mirrored and self.following:
-                    # a mirrored app has not shown the presenter's latest position: the
-                    # quiz must ask about that one (drawn once it unmirrors, just below)
-                    self.apply()
                 self.on_quiz(msg)
             self.on_change()
         elif kind == "mirror" and self.role == "student":
